@@ -1,0 +1,3 @@
+package uk.nhs.healthjustice.telemed.jobs;
+
+public class TelemedCli { public static void main(String[] a) {} }
