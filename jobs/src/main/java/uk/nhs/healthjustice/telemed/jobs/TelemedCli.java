@@ -1,3 +1,147 @@
 package uk.nhs.healthjustice.telemed.jobs;
 
-public class TelemedCli { public static void main(String[] a) {} }
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import uk.nhs.healthjustice.telemed.jobs.run.PseudonymisationKey;
+import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
+import uk.nhs.healthjustice.telemed.jobs.run.SparkSessions;
+
+/** The one command line: {@code java -jar telemed.jar <command> --help}. */
+@Command(name = "telemed", mixinStandardHelpOptions = true, version = "telemed 0.1.0",
+        description = "Prison telemedicine evaluation pipeline: nightly Spark jobs from landed logs to Parquet marts.",
+        subcommands = {TelemedCli.Nightly.class, TelemedCli.Backfill.class, CommandLine.HelpCommand.class})
+public final class TelemedCli implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns the exit code (see {@link ExitCodes}); never calls System.exit. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new TelemedCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintStream err = cmd.getErr() == null ? System.err : new PrintStream(System.err, true);
+            if (e instanceof InputError) {
+                err.println("telemed: " + e.getMessage());
+                err.println("telemed: nothing of this run was published");
+                return ExitCodes.UNREADABLE_INPUT;
+            }
+            if (e instanceof QualityThresholdBreached) {
+                err.println("telemed: " + e.getMessage());
+                return ExitCodes.QUALITY_THRESHOLD_BREACHED;
+            }
+            if (e instanceof IllegalArgumentException) {
+                err.println("telemed: " + e.getMessage());
+                return ExitCodes.BAD_ARGUMENTS;
+            }
+            err.println("telemed: internal failure: " + e);
+            e.printStackTrace(err);
+            return ExitCodes.INTERNAL_FAILURE;
+        });
+        return cli.execute(args);
+    }
+
+    /** Options shared by the commands that run Spark. */
+    static class SparkOptions {
+        @Option(names = "--master", description = "Spark master (default: local[2], or what spark-submit set)")
+        String master;
+
+        @Option(names = "--shuffle-partitions", defaultValue = "4",
+                description = "Spark shuffle partitions (default: ${DEFAULT-VALUE}; the nightly data is small)")
+        int shufflePartitions;
+
+        SparkSession session() {
+            return SparkSessions.getOrCreate(master, shufflePartitions);
+        }
+    }
+
+    /** Options shared by nightly and backfill. */
+    static class RunOptions {
+        @Option(names = "--input", required = true, description = "Landing folder (DATA_CONTRACT.md layout)")
+        Path input;
+
+        @Option(names = "--output", required = true, description = "Output folder (curated, quarantine, marts, published, runs)")
+        Path output;
+
+        @Option(names = "--key-file", description = "File holding the pseudonymisation key "
+                + "(default: environment variable " + PseudonymisationKey.ENVIRONMENT_VARIABLE + ")")
+        Path keyFile;
+
+        @Option(names = "--max-reject-rate", defaultValue = "0.05",
+                description = "Share of rows a night may reject before its marts are held back (default: ${DEFAULT-VALUE})")
+        double maxRejectRate;
+
+        @Option(names = "--keep-generations", defaultValue = "3",
+                description = "Published generations kept for readers still open on an older one (default: ${DEFAULT-VALUE})")
+        int keepGenerations;
+
+        byte[] key() {
+            return PseudonymisationKey.load(keyFile, System.getenv(PseudonymisationKey.ENVIRONMENT_VARIABLE));
+        }
+    }
+
+    @Command(name = "nightly", mixinStandardHelpOptions = true,
+            description = "Ingest one night (the load_date=D folders), rebuild the marts and publish them atomically.")
+    static final class Nightly implements Callable<Integer> {
+        @CommandLine.Mixin
+        SparkOptionsMixin spark;
+        @CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
+        RunOptions run;
+        @Option(names = "--run-date", required = true, description = "The load date to ingest, YYYY-MM-DD")
+        LocalDate runDate;
+
+        @Override
+        public Integer call() {
+            byte[] key = run.key();
+            SparkSession session = spark.session();
+            RunManifest m = new NightlyJob(session, new NightlyJob.Options(run.input, run.output, runDate,
+                    run.maxRejectRate, run.keepGenerations), key, System.err).run();
+            System.out.println("nightly " + runDate + ": " + m.status + ", manifest "
+                    + run.output.resolve("runs").resolve(m.runId + ".json"));
+            return ExitCodes.SUCCESS;
+        }
+    }
+
+    @Command(name = "backfill", mixinStandardHelpOptions = true,
+            description = "Run the nightly job for every date from --from to --to in order; same result as night by night.")
+    static final class Backfill implements Callable<Integer> {
+        @CommandLine.Mixin
+        SparkOptionsMixin spark;
+        @CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
+        RunOptions run;
+        @Option(names = "--from", required = true, description = "First load date, YYYY-MM-DD")
+        LocalDate from;
+        @Option(names = "--to", required = true, description = "Last load date, YYYY-MM-DD (inclusive)")
+        LocalDate to;
+
+        @Override
+        public Integer call() {
+            if (to.isBefore(from)) {
+                throw new IllegalArgumentException("Invalid range: --to " + to + " is before --from " + from);
+            }
+            byte[] key = run.key();
+            SparkSession session = spark.session();
+            for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+                RunManifest m = new NightlyJob(session, new NightlyJob.Options(run.input, run.output, d,
+                        run.maxRejectRate, run.keepGenerations), key, System.err).run();
+                System.out.println("nightly " + d + ": " + m.status);
+            }
+            return ExitCodes.SUCCESS;
+        }
+    }
+
+    /** picocli mixin form of {@link SparkOptions}. */
+    static final class SparkOptionsMixin extends SparkOptions {
+    }
+}

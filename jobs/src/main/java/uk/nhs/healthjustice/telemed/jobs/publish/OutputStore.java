@@ -1,0 +1,235 @@
+package uk.nhs.healthjustice.telemed.jobs.publish;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The output folder and its publication protocol. Readers see {@code curated/}, {@code marts/} and
+ * {@code published/}: each is a symbolic link to a complete, immutable generation under
+ * {@code .store/generations/}. A run writes a whole new generation beside the current one, then commits by
+ * atomically replacing the pointer file {@code .store/CURRENT} and the links. A run killed at any moment
+ * leaves the previous generation published and readable; the next run starts from it.
+ *
+ * <p>Valid versions of every night are kept, pseudonymised, under {@code .store/history/} so that a night
+ * can be rerun or backfilled and give the same result; each generation lists the history partitions it was
+ * built from.
+ */
+public final class OutputStore {
+
+    public static final List<String> PUBLISHED_DIRS = List.of("curated", "marts", "published");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path root;
+
+    public OutputStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    Path store() {
+        return root.resolve(".store");
+    }
+
+    public Path generationDir(String generation) {
+        return store().resolve("generations").resolve(generation);
+    }
+
+    /** Where a run writes the valid versions of one night of one log. */
+    public Path historyPartition(String log, LocalDate loadDate, String generation) {
+        return store().resolve("history").resolve(log).resolve("load_date=" + loadDate).resolve(generation);
+    }
+
+    public Path quarantineDir(String log, LocalDate loadDate) {
+        return root.resolve("quarantine").resolve(log).resolve("load_date=" + loadDate);
+    }
+
+    public Path runsDir() {
+        return root.resolve("runs");
+    }
+
+    /** The committed generation, or null before the first run. */
+    public String currentGeneration() {
+        Path pointer = store().resolve("CURRENT");
+        try {
+            return Files.exists(pointer) ? Files.readString(pointer).trim() : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** History partitions (log -> load date -> folder) of a generation; empty for none. */
+    public Map<String, TreeMap<LocalDate, String>> historyIndex(String generation) {
+        if (generation == null) {
+            return new TreeMap<>();
+        }
+        Path index = generationDir(generation).resolve("history.json");
+        try {
+            Map<String, TreeMap<String, String>> raw = JSON.readValue(index.toFile(), new TypeReference<>() { });
+            Map<String, TreeMap<LocalDate, String>> out = new TreeMap<>();
+            raw.forEach((log, m) -> {
+                TreeMap<LocalDate, String> dates = new TreeMap<>();
+                m.forEach((d, p) -> dates.put(LocalDate.parse(d), p));
+                out.put(log, dates);
+            });
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the history index of generation " + generation, e);
+        }
+    }
+
+    public void writeHistoryIndex(String generation, Map<String, TreeMap<LocalDate, String>> index) {
+        Map<String, TreeMap<String, String>> raw = new TreeMap<>();
+        index.forEach((log, m) -> {
+            TreeMap<String, String> dates = new TreeMap<>();
+            m.forEach((d, p) -> dates.put(d.toString(), p));
+            raw.put(log, dates);
+        });
+        try {
+            Files.createDirectories(generationDir(generation));
+            JSON.writeValue(generationDir(generation).resolve("history.json").toFile(), raw);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Path of a history partition relative to the output root, as stored in the index. */
+    public String relative(Path p) {
+        return root.relativize(p.toAbsolutePath().normalize()).toString();
+    }
+
+    public Path resolve(String relative) {
+        return root.resolve(relative);
+    }
+
+    /**
+     * Commit point: the pointer file is replaced atomically, then each reader-facing link. If the process
+     * dies between the two, {@link #repairLinks()} at the next start finishes the job.
+     */
+    public void commit(String generation) {
+        try {
+            Files.createDirectories(store());
+            Path tmp = store().resolve("CURRENT.tmp");
+            Files.writeString(tmp, generation + "\n");
+            Files.move(tmp, store().resolve("CURRENT"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            repairLinks();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot publish generation " + generation, e);
+        }
+    }
+
+    /** Points curated/, marts/ and published/ at the committed generation. */
+    public void repairLinks() throws IOException {
+        String generation = currentGeneration();
+        if (generation == null) {
+            return;
+        }
+        for (String dir : PUBLISHED_DIRS) {
+            Path target = generationDir(generation).resolve(dir);
+            if (!Files.exists(target)) {
+                continue;
+            }
+            Path link = root.resolve(dir);
+            Path relativeTarget = root.relativize(target);
+            if (Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(relativeTarget)) {
+                continue;
+            }
+            if (Files.exists(link) && !Files.isSymbolicLink(link)) {
+                throw new IOException("Cannot publish: " + link + " exists and is not a link made by this tool");
+            }
+            Path tmp = root.resolve("." + dir + ".link-tmp");
+            Files.deleteIfExists(tmp);
+            Files.createSymbolicLink(tmp, relativeTarget);
+            // rename(2) over the old link: readers see the old or the new generation, never neither
+            Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Replaces a folder by a fully written one in a single rename where possible. */
+    public static void replaceDirectory(Path written, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path old = target.resolveSibling("." + target.getFileName() + ".old");
+        deleteTree(old);
+        if (Files.exists(target)) {
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(written, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("Cannot replace " + target, e);
+        }
+        deleteTree(old);
+    }
+
+    /**
+     * Removes generations other than the newest {@code keep} and history partitions no kept generation
+     * refers to; runs only after a commit, so nothing a reader can reach is removed.
+     */
+    public void collectGarbage(int keep) throws IOException {
+        Path gens = store().resolve("generations");
+        if (!Files.isDirectory(gens)) {
+            return;
+        }
+        String current = currentGeneration();
+        List<Path> all;
+        try (Stream<Path> s = Files.list(gens)) {
+            all = s.sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList();
+        }
+        Set<String> kept = new HashSet<>();
+        int n = 0;
+        for (Path g : all) {
+            String name = g.getFileName().toString();
+            if (name.equals(current) || n < keep) {
+                kept.add(name);
+                n++;
+            } else {
+                deleteTree(g);
+            }
+        }
+        Set<Path> referenced = new HashSet<>();
+        for (String g : kept) {
+            if (Files.exists(generationDir(g).resolve("history.json"))) {
+                historyIndex(g).values().forEach(m -> m.values().forEach(p -> referenced.add(resolve(p))));
+            }
+        }
+        Path history = store().resolve("history");
+        if (Files.isDirectory(history)) {
+            try (Stream<Path> s = Files.walk(history, 3)) {
+                for (Path p : s.filter(p -> root.relativize(p).getNameCount() == 5).toList()) {
+                    if (!referenced.contains(p)) {
+                        deleteTree(p);
+                    }
+                }
+            }
+        }
+    }
+
+    public static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package uk.nhs.healthjustice.telemed.jobs.run;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The one place a SparkSession is made, with the settings every job relies on. */
+public final class SparkSessions {
+
+    private SparkSessions() {
+    }
+
+    /**
+     * @param master Spark master, or null to keep what spark-submit set (else {@code local[2]})
+     * @param shufflePartitions partitions after a shuffle: small, the nightly data is small
+     */
+    public static SparkSession getOrCreate(String master, int shufflePartitions) {
+        SparkConf conf = new SparkConf();
+        SparkSession.Builder b = SparkSession.builder().appName("telemed");
+        if (master != null) {
+            b.master(master);
+        } else if (!conf.contains("spark.master")) {
+            b.master("local[2]");
+        }
+        if (!conf.contains("spark.ui.enabled")) {
+            b.config("spark.ui.enabled", "false");
+        }
+        SparkSession spark = b
+                // London dates are derived from instants read as UTC wall time (LondonTime)
+                .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions))
+                .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+                .config("spark.sql.parquet.compression.codec", "zstd")
+                .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+                .getOrCreate();
+        spark.conf().set("spark.sql.session.timeZone", "UTC");
+        spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions));
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
+    }
+}

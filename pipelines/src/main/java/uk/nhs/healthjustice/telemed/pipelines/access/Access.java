@@ -1,0 +1,90 @@
+package uk.nhs.healthjustice.telemed.pipelines.access;
+
+import static org.apache.spark.sql.functions.*;
+import static uk.nhs.healthjustice.telemed.pipelines.common.Periods.*;
+
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import uk.nhs.healthjustice.telemed.pipelines.common.LondonTime;
+import uk.nhs.healthjustice.telemed.pipelines.common.Modality;
+import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
+
+/**
+ * {@code marts/access}: appointments due, attended, missed and cancelled, per period x region x site x
+ * modality group. A consult belongs to the period of the London date of its scheduled start; consults still
+ * {@code booked} have not happened and are not counted. Consults on cancelled referrals still happened and
+ * count here.
+ */
+public final class Access {
+
+    public static final String GIC = "GIC";
+
+    private Access() {
+    }
+
+    /**
+     * @param consults   curated consults
+     * @param sites      site register with site_id and region
+     * @param population from {@link Population#byPeriod}
+     */
+    public static Dataset<Row> compute(Dataset<Row> consults, Dataset<Row> sites, Dataset<Row> population) {
+        Dataset<Row> regions = sites.select(col("site_id").as("_sid"), col("region"));
+        Column outcome = col("outcome");
+        Column tele = Modality.isTelemedicine(col("modality"));
+
+        Dataset<Row> due = consults.filter(outcome.notEqual("booked"))
+                .join(broadcast(regions), col("site_id").equalTo(col("_sid")), "left")
+                .select(col("region"), col("site_id"), col("patient_key"), col("specialty_code"), outcome,
+                        col("technical_failure"), tele.as("_tele"),
+                        Modality.group(col("modality")).as(Modality.MODALITY_GROUP),
+                        LondonTime.londonDate(col("scheduled_start")).as("_day"));
+        Dataset<Row> facts = Rollups.periodsOf(due, col("_day"));
+        facts = Rollups.geography(facts);
+        facts = Rollups.withAll(facts, Modality.MODALITY_GROUP);
+
+        Column attended = outcome.equalTo("attended");
+        List<Column> keys = Rollups.keyColumns(Modality.MODALITY_GROUP);
+        Dataset<Row> counts = facts.groupBy(keys.toArray(Column[]::new)).agg(
+                count(lit(1)).as("consults_due"),
+                count(when(attended, 1)).as("attended"),
+                count(when(outcome.equalTo("did_not_attend"), 1)).as("did_not_attend"),
+                count(when(outcome.equalTo("cancelled_no_escort"), 1)).as("cancelled_no_escort"),
+                count(when(outcome.startsWith("cancelled_").and(outcome.notEqual("cancelled_no_escort")), 1))
+                        .as("cancelled_other"),
+                count(when(attended.and(col("_tele")), 1)).as("attended_telemedicine"),
+                countDistinct(when(attended, col("patient_key"))).as("patients_seen"),
+                countDistinct(when(attended, col("specialty_code"))).as("specialties_attended"),
+                count(when(attended.and(col("specialty_code").equalTo(GIC)), 1)).as("gic_attended"),
+                count(when(col("_tele"), 1)).as("telemedicine_due"),
+                count(when(col("_tele").and(col("technical_failure")), 1)).as("technical_failures"));
+
+        Dataset<Row> pop = population.select(col(PERIOD_TYPE).as("_pt"), col(PERIOD_START).as("_ps"),
+                col("region").as("_r"), col("site_id").as("_s"), col(Population.AVERAGE_POPULATION));
+        Dataset<Row> joined = counts.join(pop, col(PERIOD_TYPE).equalTo(col("_pt"))
+                .and(col(PERIOD_START).equalTo(col("_ps")))
+                .and(col("region").equalTo(col("_r")))
+                .and(col("site_id").equalTo(col("_s"))), "left");
+
+        Column isAll = col(Modality.MODALITY_GROUP).equalTo(Rollups.ALL);
+        return joined.select(
+                col(PERIOD_TYPE), col(PERIOD_START), labelColumn(), col("region"), col("site_id"),
+                col(Modality.MODALITY_GROUP),
+                col(Population.AVERAGE_POPULATION),
+                col("consults_due"), col("attended"), col("did_not_attend"), col("cancelled_no_escort"),
+                col("cancelled_other"),
+                ratio(col("attended").multiply(1000.0), col(Population.AVERAGE_POPULATION)).as("attended_per_1000"),
+                ratio(col("did_not_attend"), col("attended").plus(col("did_not_attend"))).as("dna_rate"),
+                when(isAll, ratio(col("attended_telemedicine"), col("attended"))).as("telemedicine_share"),
+                col("attended_telemedicine"),
+                col("patients_seen"), col("specialties_attended"), col("gic_attended"),
+                col("technical_failures"), col("telemedicine_due"),
+                ratio(col("technical_failures"), col("telemedicine_due")).as("technical_failure_rate"));
+    }
+
+    /** numerator / denominator, null when the denominator is 0 or null. */
+    static Column ratio(Column numerator, Column denominator) {
+        return when(denominator.notEqual(0), numerator.cast("double").divide(denominator));
+    }
+}

@@ -1,0 +1,109 @@
+package uk.nhs.healthjustice.telemed.schemas;
+
+import static uk.nhs.healthjustice.telemed.schemas.Field.*;
+import static uk.nhs.healthjustice.telemed.schemas.FieldType.*;
+
+import java.util.List;
+import org.apache.spark.sql.Column;
+
+/** The three logs of {@code shared/spec/DATA_CONTRACT.md} as code: the one place their rules live. */
+public final class Contracts {
+
+    private Contracts() {
+    }
+
+    public static final String[] CONSULT_MODALITIES = {"video", "telephone", "face_to_face_onsite", "face_to_face_offsite"};
+    public static final String[] CONSULT_OUTCOMES = {"attended", "did_not_attend", "cancelled_by_patient",
+            "cancelled_by_provider", "cancelled_no_escort", "cancelled_security", "cancelled_technical", "booked"};
+    public static final String[] CLINICIAN_ROLES = {"consultant", "gp", "nurse_practitioner", "psychiatrist",
+            "psychologist", "allied_health", "other"};
+
+    public static final LogContract REFERRALS = new LogContract("referrals", "referral_id", List.of(
+            required("referral_id", ID),
+            required("patient_id", NHS_NUMBER),
+            required("site_id", SITE_ID),
+            required("specialty_code", SPECIALTY_CODE),
+            requiredEnum("priority", "routine", "urgent", "two_week_wait"),
+            required("referral_date", DATE),
+            nullable("clock_stop_date", DATE),
+            nullableEnum("clock_stop_reason", "first_treatment", "decision_not_to_treat", "patient_declined",
+                    "released", "transferred_out", "died"),
+            requiredEnum("status", "open", "closed", "cancelled"),
+            required("record_updated_at", TIMESTAMP)),
+            List.of(
+                    new CrossFieldRule("referral_date_in_future", "referral_date is after the load date",
+                            c -> c.typed("referral_date").gt(c.loadDate())),
+                    new CrossFieldRule("clock_stop_before_referral", "clock_stop_date is before referral_date",
+                            c -> c.typed("clock_stop_date").lt(c.typed("referral_date"))),
+                    new CrossFieldRule("clock_stop_reason_missing", "clock_stop_date is set without clock_stop_reason",
+                            c -> c.raw("clock_stop_date").isNotNull().and(c.raw("clock_stop_reason").isNull()))));
+
+    public static final LogContract CONSULTS = new LogContract("consults", "consult_id", List.of(
+            required("consult_id", ID),
+            nullable("referral_id", ID),
+            required("patient_id", NHS_NUMBER),
+            required("site_id", SITE_ID),
+            required("specialty_code", SPECIALTY_CODE),
+            required("scheduled_start", TIMESTAMP),
+            requiredEnum("modality", CONSULT_MODALITIES),
+            requiredEnum("outcome", CONSULT_OUTCOMES),
+            required("first_attendance", BOOLEAN),
+            nullable("duration_minutes", INT).between(0, 600),
+            requiredEnum("clinician_role", CLINICIAN_ROLES),
+            nullable("escort_officers", INT),
+            nullable("escort_hours", DOUBLE),
+            required("technical_failure", BOOLEAN),
+            required("prescription_issued", BOOLEAN),
+            required("record_updated_at", TIMESTAMP)),
+            List.of(
+                    new CrossFieldRule("escort_officers_missing",
+                            "an attended face_to_face_offsite consult has no escort_officers",
+                            c -> attendedOffsite(c).and(c.raw("escort_officers").isNull())),
+                    new CrossFieldRule("escort_officers_out_of_range",
+                            "an attended face_to_face_offsite consult has escort_officers outside 1..6",
+                            c -> attendedOffsite(c).and(not(c.typed("escort_officers").between(1, 6)))),
+                    new CrossFieldRule("escort_hours_missing",
+                            "an attended face_to_face_offsite consult has no escort_hours",
+                            c -> attendedOffsite(c).and(c.raw("escort_hours").isNull())),
+                    new CrossFieldRule("escort_hours_out_of_range",
+                            "an attended face_to_face_offsite consult has escort_hours outside 0..24",
+                            c -> attendedOffsite(c).and(not(c.typed("escort_hours").between(0, 24))))));
+
+    public static final LogContract MHA_ASSESSMENTS = new LogContract("mha_assessments", "case_id", List.of(
+            required("case_id", ID),
+            required("patient_id", NHS_NUMBER),
+            required("site_id", SITE_ID),
+            requiredEnum("section", "s47", "s48"),
+            required("referral_date", DATE),
+            nullable("first_assessment_date", DATE),
+            nullableEnum("first_assessment_modality", "video", "in_person"),
+            nullable("second_assessment_date", DATE),
+            nullableEnum("second_assessment_modality", "video", "in_person"),
+            nullable("bed_offered_date", DATE),
+            nullable("transfer_date", DATE),
+            requiredEnum("outcome", "open", "transferred", "not_detainable", "withdrawn", "released"),
+            required("record_updated_at", TIMESTAMP)),
+            List.of(
+                    new CrossFieldRule("first_assessment_before_referral", "first_assessment_date is before referral_date",
+                            c -> c.typed("first_assessment_date").lt(c.typed("referral_date"))),
+                    new CrossFieldRule("second_assessment_before_first",
+                            "second_assessment_date is before first_assessment_date",
+                            c -> c.typed("second_assessment_date").lt(c.typed("first_assessment_date"))),
+                    new CrossFieldRule("transfer_before_referral", "transfer_date is before referral_date",
+                            c -> c.typed("transfer_date").lt(c.typed("referral_date")))));
+
+    public static final List<LogContract> ALL = List.of(REFERRALS, CONSULTS, MHA_ASSESSMENTS);
+
+    public static LogContract forLog(String log) {
+        return ALL.stream().filter(c -> c.log().equals(log)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("Unknown log: " + log));
+    }
+
+    private static Column attendedOffsite(RuleContext c) {
+        return c.typed("modality").equalTo("face_to_face_offsite").and(c.typed("outcome").equalTo("attended"));
+    }
+
+    private static Column not(Column c) {
+        return org.apache.spark.sql.functions.not(c);
+    }
+}

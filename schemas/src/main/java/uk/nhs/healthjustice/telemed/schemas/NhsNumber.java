@@ -1,0 +1,68 @@
+package uk.nhs.healthjustice.telemed.schemas;
+
+import static org.apache.spark.sql.functions.*;
+
+import org.apache.spark.sql.Column;
+
+/**
+ * The NHS number check: ten digits, weights 10 down to 2 on the first nine, check = 11 - (sum mod 11),
+ * 11 means 0 and 10 means the number can never be issued; ten identical digits are rejected too.
+ * Spaces are allowed in input ({@code 943 476 5919}).
+ */
+public final class NhsNumber {
+
+    private NhsNumber() {
+    }
+
+    /** The number with spaces removed, or null. */
+    public static String normalise(String raw) {
+        return raw == null ? null : raw.replace(" ", "");
+    }
+
+    /** True when the (space-separated) number is a possible NHS number. */
+    public static boolean isValid(String raw) {
+        String n = normalise(raw);
+        if (n == null || n.length() != 10 || !n.chars().allMatch(Character::isDigit)) {
+            return false;
+        }
+        if (n.chars().distinct().count() == 1) {
+            return false;
+        }
+        int sum = 0;
+        for (int i = 0; i < 9; i++) {
+            sum += (n.charAt(i) - '0') * (10 - i);
+        }
+        int check = 11 - sum % 11;
+        if (check == 10) {
+            return false;
+        }
+        return (check == 11 ? 0 : check) == n.charAt(9) - '0';
+    }
+
+    /** Spark form of {@link #normalise(String)}. */
+    public static Column normalised(Column raw) {
+        return regexp_replace(raw, " ", "");
+    }
+
+    /** Spark form of {@link #isValid(String)}, built from built-in functions only (no UDF). */
+    public static Column isValid(Column raw) {
+        Column n = normalised(raw);
+        Column sum = lit(0);
+        for (int i = 0; i < 9; i++) {
+            sum = sum.plus(digit(n, i).multiply(10 - i));
+        }
+        Column check = lit(11).minus(sum.mod(11));
+        Column expected = when(check.equalTo(11), 0).otherwise(check);
+        Column allSame = n.rlike("^(\\d)\\1{9}$");
+        return coalesce(
+                n.rlike("^[0-9]{10}$")
+                        .and(not(allSame))
+                        .and(check.notEqual(10))
+                        .and(expected.equalTo(digit(n, 9))),
+                lit(false));
+    }
+
+    private static Column digit(Column n, int index) {
+        return substring(n, index + 1, 1).cast("int");
+    }
+}
