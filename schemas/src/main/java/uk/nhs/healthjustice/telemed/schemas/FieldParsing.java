@@ -50,7 +50,7 @@ public final class FieldParsing {
             case INT -> when(clean.rlike(INT_FORM), clean.cast("int"));
             case DOUBLE -> when(clean.rlike(DOUBLE_FORM), clean.cast("double"));
             case BOOLEAN -> when(lower(clean).isin("true", "false"), lower(clean).equalTo("true"));
-            case NHS_NUMBER -> NhsNumber.normalised(clean);
+            case NHS_NUMBER -> NhsNumber.normalisedExpr(clean);
             default -> clean;
         };
     }
@@ -59,7 +59,7 @@ public final class FieldParsing {
     public static Column invalid(Field f, Column clean) {
         Column t = typed(f, clean);
         Column bad = switch (f.type()) {
-            case NHS_NUMBER -> not(NhsNumber.isValid(clean));
+            case NHS_NUMBER -> not(NhsNumber.isValidExpr(clean));
             case SITE_ID -> not(clean.rlike(SITE_FORM));
             case SPECIALTY_CODE -> not(clean.rlike(SPECIALTY_FORM));
             case ENUM -> not(clean.isin(f.allowedValues().toArray()));

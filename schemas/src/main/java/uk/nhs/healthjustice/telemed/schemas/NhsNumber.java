@@ -40,13 +40,13 @@ public final class NhsNumber {
     }
 
     /** Spark form of {@link #normalise(String)}. */
-    public static Column normalised(Column raw) {
+    public static Column normalisedExpr(Column raw) {
         return regexp_replace(raw, " ", "");
     }
 
     /** Spark form of {@link #isValid(String)}, built from built-in functions only (no UDF). */
-    public static Column isValid(Column raw) {
-        Column n = normalised(raw);
+    public static Column isValidExpr(Column raw) {
+        Column n = normalisedExpr(raw);
         Column sum = lit(0);
         for (int i = 0; i < 9; i++) {
             sum = sum.plus(digit(n, i).multiply(10 - i));

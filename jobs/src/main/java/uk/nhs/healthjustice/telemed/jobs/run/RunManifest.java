@@ -50,7 +50,8 @@ public final class RunManifest {
     public List<Output> outputs = new ArrayList<>();
     public Map<String, Long> stageMillis = new LinkedHashMap<>();
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
 
     public void writeTo(Path runsDir) throws IOException {
         Files.createDirectories(runsDir);

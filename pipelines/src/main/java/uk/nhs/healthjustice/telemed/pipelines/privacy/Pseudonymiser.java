@@ -34,7 +34,7 @@ public final class Pseudonymiser {
         List<Column> out = new ArrayList<>();
         for (String c : rows.columns()) {
             if (c.equals(PATIENT_ID)) {
-                out.add(hmac.apply(NhsNumber.normalised(col(c))).as(PATIENT_KEY));
+                out.add(hmac.apply(NhsNumber.normalisedExpr(col(c))).as(PATIENT_KEY));
             } else {
                 out.add(col(c));
             }

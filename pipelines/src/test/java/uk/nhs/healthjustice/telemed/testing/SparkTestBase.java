@@ -1,0 +1,67 @@
+package uk.nhs.healthjustice.telemed.testing;
+
+import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Base of every Spark test: one SparkSession for the whole test JVM (spark-testing-base keeps it in a static
+ * field and we never stop it), local[2], UTC, two shuffle partitions. JUnit 5 ignores the JUnit 4 hooks of
+ * spark-testing-base, so {@link #startSpark()} calls {@code runBefore()} itself (it is idempotent).
+ */
+public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
+
+    @BeforeEach
+    public void startSpark() {
+        runBefore();
+        spark().conf().set("spark.sql.session.timeZone", "UTC");
+    }
+
+    @Override
+    public SparkConf conf() {
+        return super.conf().setMaster("local[2]")
+                .set("spark.sql.shuffle.partitions", "2")
+                .set("spark.sql.session.timeZone", "UTC")
+                .set("spark.ui.enabled", "false")
+                .set("spark.driver.bindAddress", "127.0.0.1")
+                .set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+    }
+
+    @Override
+    public boolean enableHiveSupport() {
+        return false;
+    }
+
+    protected SparkSession session() {
+        return spark();
+    }
+
+    /** A DataFrame from rows given inline, with an explicit schema. */
+    protected Dataset<Row> frame(StructType schema, Object[]... rows) {
+        List<Row> list = Arrays.stream(rows).map(RowFactory::create).toList();
+        return spark().createDataFrame(list, schema);
+    }
+
+    protected static Date date(String iso) {
+        return Date.valueOf(LocalDate.parse(iso));
+    }
+
+    protected static Timestamp instant(String isoWithOffset) {
+        return Timestamp.from(java.time.OffsetDateTime.parse(isoWithOffset).toInstant());
+    }
+
+    protected static Timestamp utc(String isoInstant) {
+        return Timestamp.from(Instant.parse(isoInstant));
+    }
+}
