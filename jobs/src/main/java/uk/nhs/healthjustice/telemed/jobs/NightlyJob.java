@@ -279,6 +279,11 @@ public final class NightlyJob {
             manifest.outputs.add(new RunManifest.Output("marts/" + m.getKey(), store.root().resolve("marts")
                     .resolve(m.getKey()).toString(), spark.read().parquet(path.toString()).count()));
         }
+        // The site register is public, not about people: dashboards need names and regions beside the marts.
+        Path sitesOut = genDir.resolve("published").resolve("sites");
+        write(sites.repartition(1).sortWithinPartitions(col("site_id")), sitesOut);
+        manifest.outputs.add(new RunManifest.Output("published/sites", store.root().resolve("published")
+                .resolve("sites").toString(), spark.read().parquet(sitesOut.toString()).count()));
         for (String log : List.of("referrals", "consults", "mha_assessments")) {
             Path p = curated.resolve(log);
             manifest.outputs.add(new RunManifest.Output("curated/" + log,

@@ -1,0 +1,239 @@
+package uk.nhs.healthjustice.telemed.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+
+
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
+import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
+
+/** The CLI end to end on a hand-written landing folder whose every count was worked out by hand. */
+class NightlyCliTest extends SparkTestBase {
+
+    @TempDir
+    Path tmp;
+
+    private Path keyFile() throws IOException {
+        Path key = tmp.resolve("key");
+        Files.writeString(key, "test-key-0123456789abcdef\n");
+        return key;
+    }
+
+    private int nightly(Path input, Path output, String date) throws IOException {
+        return TelemedCli.execute("nightly", "--input", input.toString(), "--output", output.toString(),
+                "--run-date", date, "--key-file", keyFile().toString(), "--max-reject-rate", "1.0");
+    }
+
+    private Dataset<Row> mart(Path output, String name) {
+        return spark().read().parquet(output.resolve("marts").resolve(name).toString());
+    }
+
+    @Test
+    void twoNightsAreCuratedMeasuredAndFullyAccountedFor() throws IOException {
+        Path input = LandingFixture.write(tmp.resolve("landing"));
+        Path output = tmp.resolve("out");
+        Assertions.assertEquals(0, nightly(input, output, "2026-03-29"));
+        Assertions.assertEquals(0, nightly(input, output, "2026-03-30"));
+        Assertions.assertEquals(0, nightly(input, output, "2026-03-31")); // no folders that night: not an error
+
+        RunManifest night1 = RunManifest.read(output.resolve("runs/nightly-2026-03-29.json"));
+        Assertions.assertEquals("succeeded", night1.status);
+        assertCounts(night1, "referrals", 5, 2, 3, 0);
+        assertCounts(night1, "consults", 4, 2, 2, 0);
+        assertCounts(night1, "mha_assessments", 1, 1, 0, 0);
+        Assertions.assertEquals(List.of("source_system"), night1.inputs.stream()
+                .filter(i -> i.log().equals("referrals")).findFirst().orElseThrow().extraColumns());
+        RunManifest.LogCounts refs = night1.counts.stream().filter(c -> c.log().equals("referrals")).findFirst().orElseThrow();
+        Assertions.assertEquals(Map.of("patient_id_invalid", 1L, "site_id_unknown", 1L, "site_id_invalid", 1L, "referral_date_in_future", 1L,
+                "record_updated_at_invalid", 1L), refs.brokenRules());
+
+        RunManifest night2 = RunManifest.read(output.resolve("runs/nightly-2026-03-30.json"));
+        // R1 closes (curated); R2 re-delivered exactly and a stale R1 (both superseded)
+        assertCounts(night2, "referrals", 3, 1, 0, 2);
+        assertCounts(night2, "consults", 1, 1, 0, 0);
+        assertCounts(night2, "mha_assessments", 0, 0, 0, 0);
+
+        Dataset<Row> referrals = spark().read().parquet(output.resolve("curated/referrals").toString());
+        Assertions.assertEquals(2, referrals.count());
+        Assertions.assertEquals("closed", referrals.filter(col("referral_id").equalTo("R1")).first().getAs("status"));
+        Assertions.assertEquals(3, spark().read().parquet(output.resolve("curated/consults").toString()).count());
+
+        // R1: 10 Jan -> 29 Mar = 78 days (video, 00:30 GMT on the night the clocks change);
+        // R2: 1 Dec -> 10 Mar = 99 days (offsite, GIC)
+        Row wait = mart(output, "waiting_times").filter(col("period_label").equalTo("2026-03")
+                .and(col("region").equalTo("ALL")).and(col("site_id").equalTo("ALL"))
+                .and(col("specialty_code").equalTo("ALL")).and(col("priority").equalTo("ALL"))
+                .and(col("modality_group").equalTo("ALL")).and(col("measure").equalTo("first_attendance"))).first();
+        Assertions.assertEquals(2L, wait.<Long>getAs("completed_pathways"));
+        Assertions.assertEquals(78, wait.<Integer>getAs("median_wait_days"));
+        Assertions.assertEquals(99, wait.<Integer>getAs("p92_wait_days"));
+        Assertions.assertEquals(88.5, wait.<Double>getAs("mean_wait_days"), 1e-9);
+
+        Row access = mart(output, "access").filter(col("period_label").equalTo("2026-03")
+                .and(col("site_id").equalTo("ALL")).and(col("region").equalTo("ALL"))
+                .and(col("modality_group").equalTo("ALL"))).first();
+        Assertions.assertEquals(3L, access.<Long>getAs("consults_due"));
+        Assertions.assertEquals(2L, access.<Long>getAs("attended"));
+        Assertions.assertEquals(1200.0, access.<Double>getAs("average_population"), 1e-9);
+
+        Dataset<Row> quality = mart(output, "data_quality");
+        Assertions.assertEquals(9, quality.count());
+        Assertions.assertEquals(0, quality.filter(col("rows_read").notEqual(col("rows_curated").plus(col("rows_quarantined"))
+                .plus(col("versions_superseded")))).count());
+        Assertions.assertEquals(1L, quality.filter(col("run_id").equalTo("nightly-2026-03-29").and(col("log").equalTo("consults")))
+                .first().<Long>getAs("rule_malformed_record"));
+
+        Dataset<Row> quarantine = spark().read().parquet(output.resolve("quarantine/consults/load_date=2026-03-29").toString());
+        Assertions.assertEquals(2, quarantine.count());
+        Assertions.assertTrue(List.of(quarantine.columns()).contains("broken_rules"));
+        Assertions.assertFalse(List.of(quarantine.columns()).contains("patient_id"));
+        // an NHS number typed into the wrong column is masked in the quarantine too
+        Assertions.assertEquals(1, spark().read().parquet(output.resolve("quarantine/referrals/load_date=2026-03-29")
+                .toString()).filter(col("referral_id").equalTo("REF [redacted]")).count());
+
+        assertNoRawNhsNumber(output);
+    }
+
+    @Test
+    void rerunningANightChangesNoOutput() throws IOException {
+        Path input = LandingFixture.write(tmp.resolve("landing"));
+        Path output = tmp.resolve("out");
+        Assertions.assertEquals(0, nightly(input, output, "2026-03-29"));
+        Assertions.assertEquals(0, nightly(input, output, "2026-03-30"));
+        Map<String, List<Row>> before = snapshot(output);
+        Assertions.assertEquals(0, nightly(input, output, "2026-03-30"));
+        Assertions.assertEquals(before, snapshot(output));
+    }
+
+    @Test
+    void anUnreadableFileFailsTheRunNamesTheFileAndPublishesNothing() throws IOException {
+        Path input = LandingFixture.write(tmp.resolve("landing"));
+        Path output = tmp.resolve("out");
+        Assertions.assertEquals(0, nightly(input, output, "2026-03-29"));
+        Path published = Files.readSymbolicLink(output.resolve("marts"));
+
+        Path bad = input.resolve("consults/load_date=2026-03-30/consults.csv");
+        byte[] latin1 = "consult_id,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+        Files.write(bad, latin1);
+        String err = captureErr(() -> Assertions.assertEquals(ExitCodes.UNREADABLE_INPUT, uncheckedNightly(input, output, "2026-03-30")));
+        Assertions.assertTrue(err.contains(bad.toString()) && err.contains("not UTF-8"), err);
+        Assertions.assertEquals(published, Files.readSymbolicLink(output.resolve("marts")));
+        Assertions.assertEquals("unreadable_input", RunManifest.read(output.resolve("runs/nightly-2026-03-30.json")).status);
+
+        Files.write(bad, new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0});
+        Files.move(bad, bad.resolveSibling("consults.csv.gz"));
+        err = captureErr(() -> Assertions.assertEquals(ExitCodes.UNREADABLE_INPUT, uncheckedNightly(input, output, "2026-03-30")));
+        Assertions.assertTrue(err.contains("consults.csv.gz") && err.contains("gzip"), err);
+
+        Files.delete(bad.resolveSibling("consults.csv.gz"));
+        LandingFixture.write(bad, "consult_id,patient_id\nC9,9434765919\n");
+        err = captureErr(() -> Assertions.assertEquals(ExitCodes.UNREADABLE_INPUT, uncheckedNightly(input, output, "2026-03-30")));
+        Assertions.assertTrue(err.contains("consults.csv") && err.contains("wrong header"), err);
+        Assertions.assertFalse(err.contains("9434765919"), err);
+        Assertions.assertEquals(published, Files.readSymbolicLink(output.resolve("marts")));
+    }
+
+    @Test
+    void refusesToRunWithoutAKey() {
+        String err = captureErr(() -> Assertions.assertEquals(ExitCodes.BAD_ARGUMENTS, TelemedCli.execute("nightly",
+                "--input", tmp.toString(), "--output", tmp.resolve("o").toString(), "--run-date", "2026-03-29")));
+        Assertions.assertTrue(err.contains("PSEUDONYMISATION_KEY"), err);
+    }
+
+    @Test
+    void tooManyRejectedRowsWriteTheQuarantineButHoldBackTheMarts() throws IOException {
+        Path input = LandingFixture.write(tmp.resolve("landing"));
+        Path output = tmp.resolve("out");
+        int code = TelemedCli.execute("nightly", "--input", input.toString(), "--output", output.toString(),
+                "--run-date", "2026-03-29", "--key-file", keyFile().toString());
+        Assertions.assertEquals(ExitCodes.QUALITY_THRESHOLD_BREACHED, code); // 5 of 10 rows rejected > 5%
+        Assertions.assertTrue(Files.exists(output.resolve("quarantine/referrals/load_date=2026-03-29")));
+        Assertions.assertFalse(Files.exists(output.resolve("marts")));
+    }
+
+    private int uncheckedNightly(Path input, Path output, String date) {
+        try {
+            return nightly(input, output, date);
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    private static void assertCounts(RunManifest m, String log, long read, long curated, long quarantined, long superseded) {
+        RunManifest.LogCounts c = m.counts.stream().filter(x -> x.log().equals(log)).findFirst().orElseThrow();
+        Assertions.assertEquals(List.of(read, curated, quarantined, superseded),
+                List.of(c.rowsRead(), c.rowsCurated(), c.rowsQuarantined(), c.versionsSuperseded()), log);
+        Assertions.assertTrue(c.accountedFor());
+    }
+
+    private Map<String, List<Row>> snapshot(Path output) {
+        Map<String, List<Row>> out = new java.util.TreeMap<>();
+        for (String t : List.of("marts/waiting_times", "marts/access", "marts/data_quality", "curated/referrals",
+                "curated/consults", "quarantine/referrals/load_date=2026-03-29")) {
+            out.put(t, spark().read().parquet(output.resolve(t).toString()).collectAsList());
+        }
+        return out;
+    }
+
+    /** Reads every Parquet table and every text file under the output and looks for the fixture's NHS numbers. */
+    static void assertNoRawNhsNumber(Path output) throws IOException {
+        List<Path> parquetDirs = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(output)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".parquet")) {
+                    if (!parquetDirs.contains(f.getParent())) {
+                        parquetDirs.add(f.getParent());
+                    }
+                } else if (!name.endsWith(".crc")) {
+                    String text = Files.readString(f, StandardCharsets.ISO_8859_1);
+                    for (String n : LandingFixture.NHS_NUMBERS) {
+                        Assertions.assertFalse(text.contains(n), f + " contains an NHS number");
+                    }
+                }
+            }
+        }
+        Assertions.assertTrue(parquetDirs.size() > 10, "expected many Parquet tables, found " + parquetDirs);
+        var spark = org.apache.spark.sql.SparkSession.active();
+        for (Path dir : parquetDirs) {
+            Dataset<Row> t = spark.read().parquet(dir.toString());
+            for (StructField f : t.schema().fields()) {
+                if (f.dataType().equals(DataTypes.StringType)) {
+                    for (String n : LandingFixture.NHS_NUMBERS) {
+                        Assertions.assertEquals(0, t.filter(col(f.name()).contains(n)).count(), dir + " column " + f.name());
+                    }
+                }
+            }
+        }
+    }
+
+    static String captureErr(Runnable r) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setErr(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+}
