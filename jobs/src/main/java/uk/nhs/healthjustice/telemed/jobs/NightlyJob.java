@@ -22,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import uk.nhs.healthjustice.telemed.jobs.landing.LandingFile;
@@ -31,69 +32,79 @@ import uk.nhs.healthjustice.telemed.jobs.landing.ReferenceData;
 import uk.nhs.healthjustice.telemed.jobs.publish.OutputStore;
 import uk.nhs.healthjustice.telemed.jobs.run.Progress;
 import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
-import uk.nhs.healthjustice.telemed.pipelines.access.Access;
-import uk.nhs.healthjustice.telemed.pipelines.access.Population;
 import uk.nhs.healthjustice.telemed.pipelines.curation.VersionMerge;
 import uk.nhs.healthjustice.telemed.pipelines.privacy.Pseudonymiser;
 import uk.nhs.healthjustice.telemed.pipelines.quality.DataQuality;
 import uk.nhs.healthjustice.telemed.pipelines.validation.RecordValidator;
-import uk.nhs.healthjustice.telemed.pipelines.waiting.Pathways;
-import uk.nhs.healthjustice.telemed.pipelines.waiting.WaitingTimes;
 import uk.nhs.healthjustice.telemed.schemas.Contracts;
 import uk.nhs.healthjustice.telemed.schemas.LogContract;
 
 /**
- * One night: read the {@code load_date=D} folder of each log, validate, quarantine, pseudonymise, merge into
- * the curated newest versions, compute the marts and publish them atomically as a new generation.
+ * Runs one night, or a range of nights in one pass: read the {@code load_date=D} folders of each log,
+ * validate, quarantine, pseudonymise, merge into the curated newest versions, compute the marts and publish
+ * them atomically as a new generation. A range gives exactly the outputs of its nights run one by one: each
+ * row is classified as of its own night ({@link VersionMerge}), each night keeps its run id
+ * {@code nightly-D} and its manifest, and the marts are a function of the final curated state.
  */
 public final class NightlyJob {
 
-    /** What a nightly run needs to know. */
-    public record Options(Path input, Path output, LocalDate runDate, double maxRejectRate, int keepGenerations) {
+    /** What a run needs to know. */
+    public record Options(Path input, Path output, LocalDate from, LocalDate to, double maxRejectRate,
+                          int keepGenerations) {
         public Options {
             if (maxRejectRate < 0 || maxRejectRate > 1) {
                 throw new IllegalArgumentException("Invalid --max-reject-rate: " + maxRejectRate + " (expected 0..1)");
             }
+            if (to.isBefore(from)) {
+                throw new IllegalArgumentException("Invalid range: --to " + to + " is before --from " + from);
+            }
+        }
+
+        public List<LocalDate> nights() {
+            return from.datesUntil(to.plusDays(1)).toList();
         }
     }
-
-    public static final List<String> MARTS = List.of("waiting_times", "access", "data_quality");
 
     private final SparkSession spark;
     private final Options options;
     private final Pseudonymiser pseudonymiser;
     private final Progress progress;
-    private final RunManifest manifest = new RunManifest();
     private final OutputStore store;
+    private final Map<String, Long> stageMillis = new LinkedHashMap<>();
+    /** One manifest per night, so a backfilled night looks like the same night run alone. */
+    private final Map<LocalDate, RunManifest> manifests = new TreeMap<>();
+    private final List<RunManifest.Output> outputs = new ArrayList<>();
 
     public NightlyJob(SparkSession spark, Options options, byte[] key, PrintStream log) {
         this.spark = spark;
         this.options = options;
         this.pseudonymiser = new Pseudonymiser(key);
-        this.progress = new Progress(log, manifest.stageMillis);
+        this.progress = new Progress(log, stageMillis);
         this.store = new OutputStore(options.output());
     }
 
-    public static String runId(LocalDate runDate) {
-        return "nightly-" + runDate;
-    }
-
-    public RunManifest run() {
-        LocalDate day = options.runDate();
-        manifest.runId = runId(day);
-        manifest.command = "nightly";
-        manifest.runDate = day.toString();
-        manifest.startedAt = Instant.now().toString();
-        manifest.maxRejectRate = options.maxRejectRate();
-        manifest.versions.put("telemed", NightlyJob.class.getPackage().getImplementationVersion() == null
-                ? "dev" : NightlyJob.class.getPackage().getImplementationVersion());
-        manifest.versions.put("spark", spark.version());
-        manifest.versions.put("java", System.getProperty("java.version"));
+    /** The outcome of a run: the manifests written, one per night. */
+    public List<RunManifest> run() {
+        String startedAt = Instant.now().toString();
         String generation = "g" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS").withZone(ZoneOffset.UTC)
-                .format(Instant.now()) + "-" + day;
-        manifest.generation = generation;
+                .format(Instant.now()) + "-" + options.to();
+        for (LocalDate night : options.nights()) {
+            RunManifest m = new RunManifest();
+            m.runId = DataQuality.runId(night);
+            m.command = options.from().equals(options.to()) ? "nightly" : "backfill " + options.from() + ".." + options.to();
+            m.runDate = night.toString();
+            m.startedAt = startedAt;
+            m.generation = generation;
+            m.maxRejectRate = options.maxRejectRate();
+            m.versions.put("telemed", version());
+            m.versions.put("spark", spark.version());
+            m.versions.put("java", System.getProperty("java.version"));
+            manifests.put(night, m);
+        }
         Path genDir = store.generationDir(generation);
         Path staging = genDir.resolve("staging");
+        String status = "failed";
+        String message = null;
         try {
             store.repairLinks();
             String previous = store.currentGeneration();
@@ -101,36 +112,33 @@ public final class NightlyJob {
 
             ReferenceData ref = progress.stage("reference", () -> ReferenceData.load(spark, options.input()),
                     r -> r.files().size() + " files");
-            ref.files().forEach(f -> manifest.referenceFiles.add(f.toString()));
+            manifests.values().forEach(m -> ref.files().forEach(f -> m.referenceFiles.add(f.toString())));
             Dataset<Row> sites = ref.sites().cache();
 
             List<Dataset<Row>> qualityRows = new ArrayList<>();
-            long read = 0;
-            long quarantined = 0;
             for (LogContract contract : Contracts.ALL) {
-                LogOutcome o = ingestLog(contract, sites, index, generation, staging);
-                qualityRows.add(o.quality);
-                read += o.counts.rowsRead();
-                quarantined += o.counts.rowsQuarantined();
-                manifest.counts.add(o.counts);
+                qualityRows.add(ingest(contract, sites, previous, index, generation, staging));
             }
-            manifest.rejectRate = read == 0 ? 0.0 : (double) quarantined / read;
-
-            // The quarantine is for the data supplier: it is published even when the marts are held back.
-            for (LogContract c : Contracts.ALL) {
-                Path q = staging.resolve("quarantine").resolve(c.log());
-                if (Files.exists(q)) {
-                    OutputStore.replaceDirectory(q, store.quarantineDir(c.log(), day));
+            publishQuarantine(staging);
+            List<String> breaches = new ArrayList<>();
+            for (Map.Entry<LocalDate, RunManifest> e : manifests.entrySet()) {
+                RunManifest m = e.getValue();
+                long read = m.counts.stream().mapToLong(RunManifest.LogCounts::rowsRead).sum();
+                long rejected = m.counts.stream().mapToLong(RunManifest.LogCounts::rowsQuarantined).sum();
+                m.rejectRate = read == 0 ? 0.0 : (double) rejected / read;
+                if (m.rejectRate > options.maxRejectRate()) {
+                    breaches.add(String.format("%s rejected %d of %d rows (%.2f%%)", e.getKey(), rejected, read,
+                            100 * m.rejectRate));
                 }
             }
-            if (manifest.rejectRate > options.maxRejectRate()) {
-                throw new QualityThresholdBreached(String.format(
-                        "Rejected %d of %d rows (%.2f%%), above --max-reject-rate %.2f%%: quarantine written to %s,"
-                                + " marts not published", quarantined, read, 100 * manifest.rejectRate,
-                        100 * options.maxRejectRate(), store.root().resolve("quarantine")));
+            if (!breaches.isEmpty()) {
+                throw new QualityThresholdBreached("Above --max-reject-rate " + 100 * options.maxRejectRate() + "%: "
+                        + String.join("; ", breaches) + ". Quarantine written to " + store.root().resolve("quarantine")
+                        + "; marts not published");
             }
 
-            writeMarts(ref, sites, previous, genDir, qualityRows);
+            new MartBuilder(spark, progress, store, outputs).build(ref, sites, previous, genDir, qualityRows,
+                    options.to(), options.nights());
             store.writeHistoryIndex(generation, index);
             OutputStore.deleteTree(staging);
             progress.stage("publish", () -> {
@@ -138,52 +146,62 @@ public final class NightlyJob {
                 return generation;
             }, g -> "generation " + g);
             store.collectGarbage(options.keepGenerations());
-            manifest.status = "succeeded";
-            return manifest;
+            status = "succeeded";
+            return List.copyOf(manifests.values());
         } catch (QualityThresholdBreached e) {
-            manifest.status = "quality_threshold_breached";
-            manifest.message = e.getMessage();
+            status = "quality_threshold_breached";
+            message = e.getMessage();
             throw e;
         } catch (InputError e) {
-            manifest.status = "unreadable_input";
-            manifest.message = e.getMessage();
+            status = "unreadable_input";
+            message = e.getMessage();
             throw e;
         } catch (IOException e) {
-            manifest.status = "failed";
-            manifest.message = e.getMessage();
+            message = e.getMessage();
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
-            manifest.status = "failed";
-            manifest.message = e.getClass().getSimpleName();
+            message = e.getClass().getSimpleName();
             throw e;
         } finally {
-            manifest.finishedAt = Instant.now().toString();
-            try {
-                manifest.writeTo(store.runsDir());
-            } catch (IOException e) {
-                progress.info("could not write the run manifest: " + e.getMessage());
+            String finishedAt = Instant.now().toString();
+            for (RunManifest m : manifests.values()) {
+                m.status = status;
+                m.message = message;
+                m.finishedAt = finishedAt;
+                m.stageMillis.putAll(stageMillis);
+                if ("succeeded".equals(status)) {
+                    m.outputs.addAll(outputs);
+                }
+                try {
+                    m.writeTo(store.runsDir());
+                } catch (IOException e) {
+                    progress.info("could not write the run manifest " + m.runId + ": " + e.getMessage());
+                }
             }
         }
     }
 
-    private record LogOutcome(RunManifest.LogCounts counts, Dataset<Row> quality) {
-    }
-
-    private LogOutcome ingestLog(LogContract contract, Dataset<Row> sites, Map<String, TreeMap<LocalDate, String>> index,
-                                 String generation, Path staging) throws IOException {
-        LocalDate day = options.runDate();
+    /** Reads, validates, pseudonymises and merges every night of one log; returns its data-quality rows. */
+    private Dataset<Row> ingest(LogContract contract, Dataset<Row> sites, String previous,
+                                Map<String, TreeMap<LocalDate, String>> index, String generation, Path staging)
+            throws IOException {
         String log = contract.log();
         List<LandingFile> files = progress.stage("check " + log, () -> listAndCheck(contract),
                 fs -> fs.size() + " files, " + fs.stream().mapToLong(LandingFile::lines).sum() + " lines");
+        java.util.Set<String> extra = new java.util.TreeSet<>();
+        long withExtra = 0;
         for (LandingFile f : files) {
-            manifest.inputs.add(new RunManifest.InputFile(log, f.path().toString(), f.format().name().toLowerCase(),
-                    f.bytes(), f.lines(), f.extraColumns()));
-            if (!f.extraColumns().isEmpty()) {
-                progress.info(log + ": " + f.name() + " has columns outside the contract, ignored: " + f.extraColumns());
-            }
+            manifests.get(nightOf(f)).inputs.add(new RunManifest.InputFile(log, f.path().toString(),
+                    f.format().name().toLowerCase(), f.bytes(), f.lines(), f.extraColumns()));
+            extra.addAll(f.extraColumns());
+            withExtra += f.extraColumns().isEmpty() ? 0 : 1;
+        }
+        if (withExtra > 0) {
+            progress.info(log + ": " + withExtra + " file(s) have columns outside the contract, ignored: " + extra
+                    + " (listed per file in the run manifest)");
         }
 
-        Dataset<Row> validated = RecordValidator.validate(LogReader.read(spark, contract, files), contract, sites, day)
+        Dataset<Row> validated = RecordValidator.validate(LogReader.read(spark, contract, files), contract, sites)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> rejected = RecordValidator.rejected(validated);
         Dataset<Row> valid = RecordValidator.typed(RecordValidator.valid(validated), contract);
@@ -191,137 +209,159 @@ public final class NightlyJob {
         for (String f : contract.fieldNames()) {
             content.add(f.equals(Pseudonymiser.PATIENT_ID) ? Pseudonymiser.PATIENT_KEY : f);
         }
-        Dataset<Row> keyed = VersionMerge.withContentHash(pseudonymiser.pseudonymise(valid), content);
+        Dataset<Row> incoming = VersionMerge.withContentHash(pseudonymiser.pseudonymise(valid), content);
         String id = contract.idField();
+        StructType schema = incoming.schema();
 
-        // Tonight's valid versions become an immutable history partition of this generation.
-        Path partition = store.historyPartition(log, day, generation);
+        // The nights' valid versions become immutable history partitions of this generation.
+        Path historyDir = store.historyRun(log, generation);
         progress.stage("validate " + log, () -> {
-            write(keyedSorted(keyed, id), partition);
+            incoming.repartition(col(RecordValidator.LOAD_DATE)).sortWithinPartitions(col(RecordValidator.LOAD_DATE),
+                            col(id), col(RecordValidator.SOURCE_FILE), col(RecordValidator.SOURCE_ROW))
+                    .write().mode(SaveMode.Overwrite).partitionBy(RecordValidator.LOAD_DATE).parquet(historyDir.toString());
             return null;
         }, x -> "");
-        StructType schema = keyed.schema();
-        Dataset<Row> tonight = spark.read().schema(schema).parquet(partition.toString());
-        List<String> earlierPaths = index.getOrDefault(log, new TreeMap<>()).entrySet().stream()
-                .filter(e -> !e.getKey().equals(day))
-                .map(e -> store.resolve(e.getValue()).toString()).toList();
-        Dataset<Row> earlier = earlierPaths.isEmpty()
-                ? spark.createDataFrame(List.of(), schema)
-                : spark.read().schema(schema).parquet(earlierPaths.toArray(String[]::new));
+        Dataset<Row> written = Files.exists(historyDir)
+                ? spark.read().schema(schema).parquet(historyDir.toString()) : spark.createDataFrame(List.of(), schema);
 
-        VersionMerge.Result merged = VersionMerge.merge(earlier, tonight, contract);
+        Dataset<Row> earlier = earlierVersions(log, schema, previous, index);
+        VersionMerge.Result merged = VersionMerge.merge(earlier, written, contract);
         Path curatedPath = store.generationDir(generation).resolve("curated").resolve(log);
         progress.stage("curate " + log, () -> {
             write(merged.curated().repartitionByRange(col(id)).sortWithinPartitions(col(id)), curatedPath);
             return null;
         }, x -> "");
-        index.computeIfAbsent(log, k -> new TreeMap<>()).put(day, store.relative(partition));
-
-        long validCount = tonight.count();
-        long curatedTonight = spark.read().parquet(curatedPath.toString())
-                .filter(col(RecordValidator.LOAD_DATE).equalTo(lit(java.sql.Date.valueOf(day)))).count();
-
-        Dataset<Row> quarantine = pseudonymiser.pseudonymiseRejected(rejected)
-                .sort(col(RecordValidator.SOURCE_FILE), col(RecordValidator.SOURCE_ROW));
-        write(quarantine.coalesce(1), staging.resolve("quarantine").resolve(log));
-
-        Row q = DataQuality.summarise(runId(day), log, day, rejected, validCount, curatedTonight).first();
-        Map<String, Long> rules = new LinkedHashMap<>();
-        for (String rule : contract.ruleNames()) {
-            long n = q.getLong(q.fieldIndex(DataQuality.RULE_PREFIX + rule));
-            if (n > 0) {
-                rules.put(rule, n);
+        TreeMap<LocalDate, String> logIndex = index.computeIfAbsent(log, k -> new TreeMap<>());
+        for (LocalDate night : options.nights()) {
+            Path partition = historyDir.resolve("load_date=" + night);
+            if (Files.isDirectory(partition)) {
+                logIndex.put(night, store.relative(partition));
+            } else {
+                logIndex.remove(night);
             }
         }
-        long rowsRead = q.getLong(q.fieldIndex("rows_read"));
-        long rowsQuarantined = q.getLong(q.fieldIndex("rows_quarantined"));
-        long superseded = q.getLong(q.fieldIndex("versions_superseded"));
-        RunManifest.LogCounts counts = new RunManifest.LogCounts(log, day.toString(), rowsRead, curatedTonight,
-                rowsQuarantined, superseded, rowsRead == curatedTonight + rowsQuarantined + superseded, rules);
-        progress.info(String.format("%-16s read %d = curated %d + quarantined %d + superseded %d", log, rowsRead,
-                curatedTonight, rowsQuarantined, superseded));
-        Dataset<Row> quality = spark.createDataFrame(List.of(q), q.schema());
+
+        Dataset<Row> quarantine = pseudonymiser.pseudonymiseRejected(rejected);
+        progress.stage("quarantine " + log, () -> {
+            quarantine.repartition(col(RecordValidator.LOAD_DATE))
+                    .sortWithinPartitions(col(RecordValidator.SOURCE_FILE), col(RecordValidator.SOURCE_ROW))
+                    .write().mode(SaveMode.Overwrite).partitionBy(RecordValidator.LOAD_DATE)
+                    .parquet(staging.resolve("quarantine").resolve(log).toString());
+            return null;
+        }, x -> "");
+
+        // Rows read = curated + quarantined + superseded, per night (bounded: one row per night).
+        Dataset<Row> quality = DataQuality.summarise(log, options.nights(), rejected,
+                spark.read().schema(merged.incoming().schema()).parquet(classify(merged, log, generation).toString()));
+        List<Row> rows = quality.collectAsList();
+        for (Row q : rows) {
+            LocalDate night = q.getDate(q.fieldIndex(RecordValidator.LOAD_DATE)).toLocalDate();
+            Map<String, Long> rules = new LinkedHashMap<>();
+            for (String rule : contract.ruleNames()) {
+                long n = q.getLong(q.fieldIndex(DataQuality.RULE_PREFIX + rule));
+                if (n > 0) {
+                    rules.put(rule, n);
+                }
+            }
+            long read = q.getLong(q.fieldIndex("rows_read"));
+            long curated = q.getLong(q.fieldIndex("rows_curated"));
+            long quarantined = q.getLong(q.fieldIndex("rows_quarantined"));
+            long superseded = q.getLong(q.fieldIndex("versions_superseded"));
+            manifests.get(night).counts.add(new RunManifest.LogCounts(log, night.toString(), read, curated,
+                    quarantined, superseded, read == curated + quarantined + superseded, rules));
+        }
+        long read = rows.stream().mapToLong(q -> q.getLong(q.fieldIndex("rows_read"))).sum();
+        long cur = rows.stream().mapToLong(q -> q.getLong(q.fieldIndex("rows_curated"))).sum();
+        long qua = rows.stream().mapToLong(q -> q.getLong(q.fieldIndex("rows_quarantined"))).sum();
+        long sup = rows.stream().mapToLong(q -> q.getLong(q.fieldIndex("versions_superseded"))).sum();
+        progress.info(String.format("%-16s read %d = curated %d + quarantined %d + superseded %d (%d nights)", log,
+                read, cur, qua, sup, rows.size()));
         validated.unpersist();
-        return new LogOutcome(counts, quality);
+        return spark.createDataFrame(rows, quality.schema());
     }
 
-    private void writeMarts(ReferenceData ref, Dataset<Row> sites, String previous, Path genDir,
-                            List<Dataset<Row>> qualityRows) {
-        LocalDate day = options.runDate();
-        Path curated = genDir.resolve("curated");
-        Dataset<Row> referrals = spark.read().parquet(curated.resolve("referrals").toString());
-        Dataset<Row> consults = spark.read().parquet(curated.resolve("consults").toString());
+    /** Writes the classified incoming rows once (they feed the counts), so the merge is not computed twice. */
+    private Path classify(VersionMerge.Result merged, String log, String generation) {
+        Path p = store.generationDir(generation).resolve("staging").resolve("classified").resolve(log);
+        merged.incoming().select(col(RecordValidator.LOAD_DATE), col(VersionMerge.VERSION_OUTCOME))
+                .write().mode(SaveMode.Overwrite).parquet(p.toString());
+        return p;
+    }
 
-        Dataset<Row> pathways = Pathways.build(referrals, consults, sites);
-        Map<String, Dataset<Row>> marts = new LinkedHashMap<>();
-        marts.put("waiting_times", WaitingTimes.compute(pathways, day));
-        marts.put("access", Access.compute(consults, sites, Population.byPeriod(ref.population(), sites)));
-
-        Dataset<Row> quality = qualityRows.stream().reduce(Dataset::unionByName).orElseThrow();
-        if (previous != null) {
-            Path old = store.generationDir(previous).resolve("marts").resolve("data_quality");
-            if (Files.exists(old)) {
-                Dataset<Row> earlier = spark.read().schema(quality.schema()).parquet(old.toString())
-                        .filter(col("run_id").notEqual(runId(day)));
-                quality = earlier.unionByName(quality);
+    /**
+     * Versions delivered before the nights being run. Fast path for the usual nightly (every earlier night is
+     * before this range): the previous generation's curated newest versions, whose size follows the number of
+     * records, not of versions. Otherwise (a rerun or a backfill inside history) every kept version from
+     * nights outside the range.
+     */
+    private Dataset<Row> earlierVersions(String log, StructType schema, String previous,
+                                         Map<String, TreeMap<LocalDate, String>> index) {
+        TreeMap<LocalDate, String> logIndex = index.getOrDefault(log, new TreeMap<>());
+        Path previousCurated = previous == null ? null : store.generationDir(previous).resolve("curated").resolve(log);
+        boolean allBefore = logIndex.isEmpty() || logIndex.lastKey().isBefore(options.from());
+        if (allBefore && previousCurated != null && Files.exists(previousCurated)) {
+            return spark.read().schema(schema).parquet(previousCurated.toString());
+        }
+        // a partition folder holds its rows without load_date (the folder name says it)
+        StructType stored = new StructType(java.util.Arrays.stream(schema.fields())
+                .filter(f -> !f.name().equals(RecordValidator.LOAD_DATE)).toArray(StructField[]::new));
+        Column[] columns = java.util.Arrays.stream(schema.fieldNames()).map(c -> col(c)).toArray(Column[]::new);
+        Dataset<Row> all = spark.createDataFrame(List.of(), schema);
+        for (Map.Entry<LocalDate, String> e : logIndex.entrySet()) {
+            if (e.getKey().isBefore(options.from()) || e.getKey().isAfter(options.to())) {
+                all = all.unionByName(spark.read().schema(stored).parquet(store.resolve(e.getValue()).toString())
+                        .withColumn(RecordValidator.LOAD_DATE, lit(java.sql.Date.valueOf(e.getKey()))).select(columns));
             }
         }
-        marts.put("data_quality", quality);
+        return all;
+    }
 
-        for (Map.Entry<String, Dataset<Row>> m : marts.entrySet()) {
-            Path path = genDir.resolve("marts").resolve(m.getKey());
-            Dataset<Row> mart = m.getValue();
-            Column[] order = sortKeys(mart);
-            progress.stage("mart " + m.getKey(), () -> {
-                write(mart.repartition(1).sortWithinPartitions(order), path);
-                return spark.read().parquet(path.toString()).count();
-            }, n -> n + " rows");
-            manifest.outputs.add(new RunManifest.Output("marts/" + m.getKey(), store.root().resolve("marts")
-                    .resolve(m.getKey()).toString(), spark.read().parquet(path.toString()).count()));
-        }
-        // The site register is public, not about people: dashboards need names and regions beside the marts.
-        Path sitesOut = genDir.resolve("published").resolve("sites");
-        write(sites.repartition(1).sortWithinPartitions(col("site_id")), sitesOut);
-        manifest.outputs.add(new RunManifest.Output("published/sites", store.root().resolve("published")
-                .resolve("sites").toString(), spark.read().parquet(sitesOut.toString()).count()));
-        for (String log : List.of("referrals", "consults", "mha_assessments")) {
-            Path p = curated.resolve(log);
-            manifest.outputs.add(new RunManifest.Output("curated/" + log,
-                    store.root().resolve("curated").resolve(log).toString(), spark.read().parquet(p.toString()).count()));
+    private void publishQuarantine(Path staging) throws IOException {
+        for (LogContract c : Contracts.ALL) {
+            Path written = staging.resolve("quarantine").resolve(c.log());
+            for (LocalDate night : options.nights()) {
+                Path part = written.resolve("load_date=" + night);
+                Path target = store.quarantineDir(c.log(), night);
+                if (Files.isDirectory(part)) {
+                    OutputStore.replaceDirectory(part, target);
+                } else {
+                    OutputStore.deleteTree(target); // a rerun with nothing rejected leaves no stale quarantine
+                }
+            }
         }
     }
 
-    /** Sort by the dimension columns that exist, so files diff cleanly between runs. */
-    static Column[] sortKeys(Dataset<Row> mart) {
-        List<String> keys = List.of("run_id", "log", "load_date", "period_type", "period_start", "region", "site_id",
-                "specialty_code", "priority", "modality_group", "measure");
-        List<String> present = List.of(mart.columns());
-        return keys.stream().filter(present::contains).map(k -> col(k)).toArray(Column[]::new);
-    }
-
-    private static Dataset<Row> keyedSorted(Dataset<Row> keyed, String id) {
-        return keyed.repartition(1).sortWithinPartitions(col(id), col(RecordValidator.SOURCE_FILE),
-                col(RecordValidator.SOURCE_ROW));
-    }
-
-    private static void write(Dataset<Row> ds, Path path) {
+    static void write(Dataset<Row> ds, Path path) {
         ds.write().mode(SaveMode.Overwrite).parquet(path.toString());
     }
 
+    private static LocalDate nightOf(LandingFile f) {
+        String folder = f.path().getParent().getFileName().toString();
+        return LocalDate.parse(folder.substring("load_date=".length()));
+    }
+
     private List<LandingFile> listAndCheck(LogContract contract) {
-        Path dir = options.input().resolve(contract.log()).resolve("load_date=" + options.runDate());
-        if (!Files.isDirectory(dir)) {
-            return List.of(); // nothing happened that night: not an error
+        List<LandingFile> out = new ArrayList<>();
+        for (LocalDate night : options.nights()) {
+            Path dir = options.input().resolve(contract.log()).resolve("load_date=" + night);
+            if (!Files.isDirectory(dir)) {
+                continue; // nothing happened that night: not an error
+            }
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(Files::isRegularFile)
+                        .filter(p -> !p.getFileName().toString().startsWith(".")
+                                && !p.getFileName().toString().startsWith("_"))
+                        .sorted()
+                        .forEach(p -> out.add(LandingFileChecker.check(p, contract)));
+            } catch (IOException e) {
+                throw new InputError("Cannot list " + dir + ": " + e.getMessage(), e);
+            }
         }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith(".")
-                            && !p.getFileName().toString().startsWith("_"))
-                    .sorted()
-                    .map(p -> LandingFileChecker.check(p, contract))
-                    .toList();
-        } catch (IOException e) {
-            throw new InputError("Cannot list " + dir + ": " + e.getMessage(), e);
-        }
+        return out;
+    }
+
+    private static String version() {
+        String v = NightlyJob.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
     }
 }

@@ -3,6 +3,7 @@ package uk.nhs.healthjustice.telemed.jobs;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -15,7 +16,8 @@ import uk.nhs.healthjustice.telemed.jobs.run.SparkSessions;
 /** The one command line: {@code java -jar telemed.jar <command> --help}. */
 @Command(name = "telemed", mixinStandardHelpOptions = true, version = "telemed 0.1.0",
         description = "Prison telemedicine evaluation pipeline: nightly Spark jobs from landed logs to Parquet marts.",
-        subcommands = {TelemedCli.Nightly.class, TelemedCli.Backfill.class, CommandLine.HelpCommand.class})
+        subcommands = {TelemedCli.Nightly.class, TelemedCli.Backfill.class, GenerateCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class TelemedCli implements Runnable {
 
     @Override
@@ -105,8 +107,8 @@ public final class TelemedCli implements Runnable {
         public Integer call() {
             byte[] key = run.key();
             SparkSession session = spark.session();
-            RunManifest m = new NightlyJob(session, new NightlyJob.Options(run.input, run.output, runDate,
-                    run.maxRejectRate, run.keepGenerations), key, System.err).run();
+            RunManifest m = new NightlyJob(session, new NightlyJob.Options(run.input, run.output, runDate, runDate,
+                    run.maxRejectRate, run.keepGenerations), key, System.err).run().get(0);
             System.out.println("nightly " + runDate + ": " + m.status + ", manifest "
                     + run.output.resolve("runs").resolve(m.runId + ".json"));
             return ExitCodes.SUCCESS;
@@ -114,7 +116,7 @@ public final class TelemedCli implements Runnable {
     }
 
     @Command(name = "backfill", mixinStandardHelpOptions = true,
-            description = "Run the nightly job for every date from --from to --to in order; same result as night by night.")
+            description = "Run every night from --from to --to in one pass; same outputs as the nights one by one.")
     static final class Backfill implements Callable<Integer> {
         @CommandLine.Mixin
         SparkOptionsMixin spark;
@@ -132,11 +134,12 @@ public final class TelemedCli implements Runnable {
             }
             byte[] key = run.key();
             SparkSession session = spark.session();
-            for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
-                RunManifest m = new NightlyJob(session, new NightlyJob.Options(run.input, run.output, d,
-                        run.maxRejectRate, run.keepGenerations), key, System.err).run();
-                System.out.println("nightly " + d + ": " + m.status);
-            }
+            // One pass over the whole range: each night is classified as of its own night and keeps its
+            // run id and manifest, so the outputs equal the nights run one by one.
+            List<RunManifest> ms = new NightlyJob(session, new NightlyJob.Options(run.input, run.output, from, to,
+                    run.maxRejectRate, run.keepGenerations), key, System.err).run();
+            System.out.println("backfill " + from + ".." + to + ": " + ms.size() + " nights succeeded, manifests in "
+                    + run.output.resolve("runs"));
             return ExitCodes.SUCCESS;
         }
     }

@@ -52,9 +52,9 @@ public final class OutputStore {
         return store().resolve("generations").resolve(generation);
     }
 
-    /** Where a run writes the valid versions of one night of one log. */
-    public Path historyPartition(String log, LocalDate loadDate, String generation) {
-        return store().resolve("history").resolve(log).resolve("load_date=" + loadDate).resolve(generation);
+    /** Where a run writes the valid versions of its nights of one log, one {@code load_date=D} folder a night. */
+    public Path historyRun(String log, String generation) {
+        return store().resolve("history").resolve(log).resolve(generation);
     }
 
     public Path quarantineDir(String log, LocalDate loadDate) {

@@ -14,11 +14,13 @@ import uk.nhs.healthjustice.telemed.schemas.LogContract;
 /**
  * Newest valid version wins. A log is a change log: a record's key arrives again with a newer
  * {@code record_updated_at} when it changes. Versions are compared as instants; on a tie the later delivery
- * wins (later load date, then later file and row). An exact re-delivery of a version already seen (same key,
+ * wins (later load date, then later file and line). An exact re-delivery of a version already seen (same key,
  * instant and content) changes nothing.
  *
- * <p>Every valid row of the night ends as {@code curated} (it is now the newest version) or
- * {@code superseded} (an older version than the curated one, or an exact re-delivery).
+ * <p>Every valid incoming row ends as {@code curated} (it was the newest version when its night ran: newest
+ * among all versions delivered on or before its load date) or {@code superseded} (older than that, or an
+ * exact re-delivery). Several nights can be merged in one pass and each row is classified as if its night
+ * had run alone, in order: that is what makes a backfill equal to the nights one by one.
  */
 public final class VersionMerge {
 
@@ -30,8 +32,8 @@ public final class VersionMerge {
     private VersionMerge() {
     }
 
-    /** The two results of a merge. */
-    public record Result(Dataset<Row> curated, Dataset<Row> tonight) {
+    /** The curated newest versions, and the incoming rows with their outcome. */
+    public record Result(Dataset<Row> curated, Dataset<Row> incoming) {
     }
 
     /** Adds the content fingerprint used to recognise an exact re-delivery (contract fields only, not lineage). */
@@ -41,38 +43,39 @@ public final class VersionMerge {
     }
 
     /**
-     * @param earlier valid versions from other nights (with {@code content_hash}), already pseudonymised
-     * @param tonight the night's valid versions (with {@code content_hash})
+     * @param earlier  valid versions already delivered (all earlier versions, or just the curated newest ones:
+     *                 both give the same result), with {@code content_hash}
+     * @param incoming the valid versions of the nights being run, with {@code content_hash}
      */
-    public static Result merge(Dataset<Row> earlier, Dataset<Row> tonight, LogContract contract) {
+    public static Result merge(Dataset<Row> earlier, Dataset<Row> incoming, LogContract contract) {
         String id = contract.idField();
-        Dataset<Row> all = earlier.withColumn("_tonight", lit(false))
-                .unionByName(tonight.withColumn("_tonight", lit(true)))
-                // one shuffle: both windows below cluster on the record key
+        Dataset<Row> all = earlier.withColumn("_in", lit(false))
+                .unionByName(incoming.withColumn("_in", lit(true)))
+                // one shuffle: every window below partitions by the record key
                 .repartition(col(id));
 
         WindowSpec sameVersion = Window.partitionBy(col(id), col("record_updated_at"), col(CONTENT_HASH))
                 .orderBy(col("load_date"), col("source_file"), col("source_row"));
-        Dataset<Row> marked = all.withColumn("_copy", row_number().over(sameVersion).gt(1));
+        Column copy = row_number().over(sameVersion).gt(1);
+        // The order of precedence: newest instant; an original before its copies; then the later delivery.
+        Column rank = struct(col("record_updated_at"), not(col("_copy")).as("original"), col("load_date"),
+                col("source_file"), col("source_row"));
+        WindowSpec deliveredByThen = Window.partitionBy(col(id)).orderBy(col("load_date"))
+                .rangeBetween(Window.unboundedPreceding(), Window.currentRow());
+        WindowSpec everything = Window.partitionBy(col(id));
 
-        WindowSpec newestFirst = Window.partitionBy(col(id)).orderBy(
-                col("record_updated_at").desc(), col("_copy"), col("load_date").desc(),
-                col("source_file").desc(), col("source_row").desc());
-        marked = marked.withColumn("_newest", row_number().over(newestFirst).equalTo(1).and(not(col("_copy"))));
+        Dataset<Row> marked = all.withColumn("_copy", copy)
+                .withColumn("_rank", rank)
+                .withColumn("_newest_then", not(col("_copy")).and(col("_rank").equalTo(max(col("_rank")).over(deliveredByThen))))
+                .withColumn("_newest_now", not(col("_copy")).and(col("_rank").equalTo(max(col("_rank")).over(everything))));
 
-        List<String> outputColumns = new ArrayList<>(List.of(tonight.columns()));
-        Column[] out = outputColumns.stream().map(c -> col(c)).toArray(Column[]::new);
-
-        Dataset<Row> curated = marked.filter(col("_newest")).select(out);
-        Dataset<Row> tonightOutcome = marked.filter(col("_tonight"))
-                .withColumn(VERSION_OUTCOME, when(col("_newest"), lit(CURATED)).otherwise(lit(SUPERSEDED)))
-                .select(concatColumns(out, col(VERSION_OUTCOME)));
-        return new Result(curated, tonightOutcome);
-    }
-
-    private static Column[] concatColumns(Column[] cols, Column extra) {
-        Column[] all = java.util.Arrays.copyOf(cols, cols.length + 1);
-        all[cols.length] = extra;
-        return all;
+        List<String> columns = new ArrayList<>(List.of(incoming.columns()));
+        Column[] out = columns.stream().map(c -> col(c)).toArray(Column[]::new);
+        Dataset<Row> curated = marked.filter(col("_newest_now")).select(out);
+        columns.add(VERSION_OUTCOME);
+        Dataset<Row> classified = marked.filter(col("_in"))
+                .withColumn(VERSION_OUTCOME, when(col("_newest_then"), lit(CURATED)).otherwise(lit(SUPERSEDED)))
+                .select(columns.stream().map(c -> col(c)).toArray(Column[]::new));
+        return new Result(curated, classified);
     }
 }

@@ -40,6 +40,11 @@ public final class RecordValidator {
      * @param loadDate the night being read
      */
     public static Dataset<Row> validate(Dataset<Row> raw, LogContract contract, Dataset<Row> siteIds, LocalDate loadDate) {
+        return validate(raw.withColumn(LOAD_DATE, lit(java.sql.Date.valueOf(loadDate))), contract, siteIds);
+    }
+
+    /** The same, for rows of several nights: each row's {@code load_date} column is its night. */
+    public static Dataset<Row> validate(Dataset<Row> raw, LogContract contract, Dataset<Row> siteIds) {
         List<Column> cleaned = new ArrayList<>();
         for (Field f : contract.fields()) {
             cleaned.add(FieldParsing.clean(col(f.name())).as(f.name()));
@@ -47,13 +52,14 @@ public final class RecordValidator {
         cleaned.add(col(SOURCE_FILE));
         cleaned.add(col(SOURCE_ROW));
         cleaned.add(col(MALFORMED));
+        cleaned.add(col(LOAD_DATE));
         Dataset<Row> rows = raw.select(cleaned.toArray(Column[]::new));
 
         // The register is small: a broadcast join marks known sites without shuffling the log.
         Dataset<Row> known = siteIds.select(col("site_id").as("_known_site")).distinct();
         rows = rows.join(broadcast(known), rows.col("site_id").equalTo(known.col("_known_site")), "left");
 
-        Column loadDateLit = lit(java.sql.Date.valueOf(loadDate));
+        Column loadDateCol = col(LOAD_DATE);
         RuleContext context = new RuleContext() {
             @Override
             public Column raw(String field) {
@@ -68,7 +74,7 @@ public final class RecordValidator {
 
             @Override
             public Column loadDate() {
-                return loadDateLit;
+                return loadDateCol;
             }
         };
 
@@ -97,7 +103,7 @@ public final class RecordValidator {
         contract.fieldNames().forEach(n -> out.add(col(n)));
         out.add(col(SOURCE_FILE));
         out.add(col(SOURCE_ROW));
-        out.add(loadDateLit.as(LOAD_DATE));
+        out.add(col(LOAD_DATE));
         out.add(broken.as(BROKEN_RULES));
         return rows.select(out.toArray(Column[]::new));
     }

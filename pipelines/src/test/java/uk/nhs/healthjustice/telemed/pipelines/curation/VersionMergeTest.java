@@ -67,11 +67,44 @@ class VersionMergeTest extends SparkTestBase {
                 "E", "open@2026-03-02#8"), curated);
 
         Map<Integer, String> outcome = new TreeMap<>();
-        for (Row r : result.tonight().select(col("source_row"), col(VersionMerge.VERSION_OUTCOME)).collectAsList()) {
+        for (Row r : result.incoming().select(col("source_row"), col(VersionMerge.VERSION_OUTCOME)).collectAsList()) {
             outcome.put(r.getInt(0), r.getString(1));
         }
         assertEquals(Map.of(2, "superseded", 3, "curated", 4, "superseded", 5, "superseded", 6, "curated",
                 7, "curated", 8, "curated", 9, "superseded"), outcome);
+    }
+
+    @Test
+    void severalNightsInOnePassAreClassifiedAsIfRunOneByOne() {
+        String n1 = "load_date=2026-03-01/r.csv";
+        String n2 = "load_date=2026-03-02/r.csv";
+        String n3 = "load_date=2026-03-03/r.csv";
+        Dataset<Row> nights = hashed(
+                new Object[] {"A", "open", utc("2026-03-01T10:00:00Z"), date("2026-03-01"), n1, 2},
+                // night 2: a newer version (curated when night 2 ran) ...
+                new Object[] {"A", "closed", utc("2026-03-02T10:00:00Z"), date("2026-03-02"), n2, 2},
+                // ... and night 3 brings an even newer one, which does not change night 2's outcome
+                new Object[] {"A", "cancelled", utc("2026-03-03T10:00:00Z"), date("2026-03-03"), n3, 2},
+                // night 3 re-delivers night 1's version: older than curated, superseded
+                new Object[] {"A", "open", utc("2026-03-01T10:00:00Z"), date("2026-03-03"), n3, 3},
+                // B: night 3 has an older version than night 2's
+                new Object[] {"B", "closed", utc("2026-03-02T12:00:00Z"), date("2026-03-02"), n2, 3},
+                new Object[] {"B", "open", utc("2026-03-01T12:00:00Z"), date("2026-03-03"), n3, 4});
+        Dataset<Row> empty = spark().createDataFrame(List.of(), nights.schema());
+        VersionMerge.Result result = VersionMerge.merge(empty, nights, Contracts.REFERRALS);
+        Map<String, String> outcome = new TreeMap<>();
+        for (Row r : result.incoming().select(col("referral_id"), col("status"), col("load_date"),
+                col(VersionMerge.VERSION_OUTCOME)).collectAsList()) {
+            outcome.put(r.getString(0) + " " + r.getString(1) + " " + r.get(2), r.getString(3));
+        }
+        assertEquals(Map.of(
+                "A open 2026-03-01", "curated",
+                "A closed 2026-03-02", "curated",
+                "A cancelled 2026-03-03", "curated",
+                "A open 2026-03-03", "superseded",
+                "B closed 2026-03-02", "curated",
+                "B open 2026-03-03", "superseded"), outcome);
+        assertEquals(2, result.curated().count());
     }
 
     @Test
@@ -82,6 +115,6 @@ class VersionMergeTest extends SparkTestBase {
         Dataset<Row> empty = spark().createDataFrame(List.of(), night.schema());
         VersionMerge.Result first = VersionMerge.merge(empty, night, Contracts.REFERRALS);
         assertEquals(1, first.curated().count());
-        assertEquals("curated", first.tonight().first().getAs(VersionMerge.VERSION_OUTCOME));
+        assertEquals("curated", first.incoming().first().getAs(VersionMerge.VERSION_OUTCOME));
     }
 }

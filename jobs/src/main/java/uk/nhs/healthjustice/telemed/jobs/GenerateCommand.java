@@ -1,0 +1,65 @@
+package uk.nhs.healthjustice.telemed.jobs;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import uk.nhs.healthjustice.telemed.jobs.generate.GenerationSummary;
+import uk.nhs.healthjustice.telemed.jobs.generate.GeneratorOptions;
+import uk.nhs.healthjustice.telemed.jobs.generate.LandingGenerator;
+import uk.nhs.healthjustice.telemed.jobs.generate.Scale;
+
+/** {@code telemed generate}: a seeded synthetic landing folder with planted effects. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Write realistic synthetic landing data (DATA_CONTRACT.md layout) with planted effects.")
+final class GenerateCommand implements Callable<Integer> {
+
+    @Option(names = "--output", required = true, description = "Landing folder to write")
+    Path output;
+    @Option(names = "--scale", defaultValue = "small", description = "small or national (default: ${DEFAULT-VALUE})")
+    String scale;
+    @Option(names = "--years", description = "History length in years (default: 0.5 small, 1 national)")
+    Double years;
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--end-date", defaultValue = "2026-09-30", description = "Last day of history (default: ${DEFAULT-VALUE})")
+    LocalDate endDate;
+    @Option(names = "--bad-row-rate", defaultValue = "0.01", description = "Share of extra rows breaking a rule (default: ${DEFAULT-VALUE})")
+    double badRowRate;
+    @Option(names = "--correction-rate", defaultValue = "0.05", description = "Share of records corrected or re-delivered (default: ${DEFAULT-VALUE})")
+    double correctionRate;
+    @Option(names = "--wait-effect-days", defaultValue = "21", description = "Planted: days less waited by pathways seen remotely after go-live (default: ${DEFAULT-VALUE})")
+    int waitEffectDays;
+    @Option(names = "--remote-share", defaultValue = "0.6", description = "Planted: share of pathways seen remotely after go-live (default: ${DEFAULT-VALUE})")
+    double remoteShare;
+    @Option(names = "--no-escort-before", defaultValue = "0.12", description = "Planted: no-escort cancellation rate of offsite appointments before go-live (default: ${DEFAULT-VALUE})")
+    double noEscortBefore;
+    @Option(names = "--no-escort-after", defaultValue = "0.04", description = "Planted: the same after go-live (default: ${DEFAULT-VALUE})")
+    double noEscortAfter;
+    @Option(names = "--no-benchmarks", description = "Do not write reference/community_benchmarks.csv")
+    boolean noBenchmarks;
+
+    GeneratorOptions options() {
+        Scale s = switch (scale.toLowerCase()) {
+            case "small" -> Scale.SMALL;
+            case "national" -> Scale.NATIONAL;
+            default -> throw new IllegalArgumentException("Invalid --scale: " + scale + " (expected small or national)");
+        };
+        GeneratorOptions d = GeneratorOptions.defaults(s);
+        return new GeneratorOptions(seed, s, years == null ? d.years() : years, endDate, badRowRate, correctionRate,
+                waitEffectDays, remoteShare, noEscortBefore, noEscortAfter, !noBenchmarks);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        GenerationSummary s = new LandingGenerator().generate(output, options());
+        System.out.printf("generated %d sites, %d load dates (%s .. %s): %d referral, %d consult, %d MHA rows"
+                        + " (%d bad rows planted, %d corrections, %d re-deliveries) in %.1f s into %s%n",
+                s.sites(), s.loadDates().size(), s.firstLoadDate(), s.lastLoadDate(), s.referralRows(), s.consultRows(),
+                s.mhaRows(), s.badRowsPlanted(), s.correctionRows(), s.redeliveredRows(), (System.nanoTime() - t0) / 1e9,
+                output);
+        return ExitCodes.SUCCESS;
+    }
+}

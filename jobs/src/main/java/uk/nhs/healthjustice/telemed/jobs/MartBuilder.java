@@ -1,0 +1,91 @@
+package uk.nhs.healthjustice.telemed.jobs;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import uk.nhs.healthjustice.telemed.jobs.landing.ReferenceData;
+import uk.nhs.healthjustice.telemed.jobs.publish.OutputStore;
+import uk.nhs.healthjustice.telemed.jobs.run.Progress;
+import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
+import uk.nhs.healthjustice.telemed.pipelines.access.Access;
+import uk.nhs.healthjustice.telemed.pipelines.access.Population;
+import uk.nhs.healthjustice.telemed.pipelines.waiting.Pathways;
+import uk.nhs.healthjustice.telemed.pipelines.waiting.WaitingTimes;
+
+/** Computes every mart of a generation from its curated tables and writes them, sorted for clean diffs. */
+final class MartBuilder {
+
+    private final SparkSession spark;
+    private final Progress progress;
+    private final OutputStore store;
+    private final List<RunManifest.Output> outputs;
+
+    MartBuilder(SparkSession spark, Progress progress, OutputStore store, List<RunManifest.Output> outputs) {
+        this.spark = spark;
+        this.progress = progress;
+        this.store = store;
+        this.outputs = outputs;
+    }
+
+    void build(ReferenceData ref, Dataset<Row> sites, String previous, Path genDir, List<Dataset<Row>> qualityRows,
+               LocalDate runDate, List<LocalDate> nights) {
+        Path curated = genDir.resolve("curated");
+        Dataset<Row> referrals = spark.read().parquet(curated.resolve("referrals").toString());
+        Dataset<Row> consults = spark.read().parquet(curated.resolve("consults").toString());
+
+        Dataset<Row> pathways = Pathways.build(referrals, consults, sites);
+        Map<String, Dataset<Row>> marts = new LinkedHashMap<>();
+        marts.put("waiting_times", WaitingTimes.compute(pathways, runDate));
+        marts.put("access", Access.compute(consults, sites, Population.byPeriod(ref.population(), sites)));
+
+        // data_quality accumulates: each night's rows replace that night's rows of any earlier run of it
+        Dataset<Row> quality = qualityRows.stream().reduce(Dataset::unionByName).orElseThrow();
+        if (previous != null) {
+            Path old = store.generationDir(previous).resolve("marts").resolve("data_quality");
+            if (Files.exists(old)) {
+                Object[] rerun = nights.stream().map(d -> "nightly-" + d).toArray();
+                quality = spark.read().schema(quality.schema()).parquet(old.toString())
+                        .filter(not(col("run_id").isin(rerun))).unionByName(quality);
+            }
+        }
+        marts.put("data_quality", quality);
+
+        for (Map.Entry<String, Dataset<Row>> m : marts.entrySet()) {
+            write("marts", m.getKey(), m.getValue(), genDir);
+        }
+        // The site register is public, not about people: dashboards need names and regions beside the marts.
+        write("published", "sites", sites, genDir);
+        for (String log : List.of("referrals", "consults", "mha_assessments")) {
+            outputs.add(new RunManifest.Output("curated/" + log, store.root().resolve("curated").resolve(log).toString(),
+                    spark.read().parquet(curated.resolve(log).toString()).count()));
+        }
+    }
+
+    private void write(String area, String table, Dataset<Row> rows, Path genDir) {
+        Path path = genDir.resolve(area).resolve(table);
+        Column[] order = sortKeys(rows);
+        long n = progress.stage(area + " " + table, () -> {
+            NightlyJob.write(rows.repartition(1).sortWithinPartitions(order), path);
+            return spark.read().parquet(path.toString()).count();
+        }, c -> c + " rows");
+        outputs.add(new RunManifest.Output(area + "/" + table, store.root().resolve(area).resolve(table).toString(), n));
+    }
+
+    /** Sort by the dimension columns that exist, so files diff cleanly between runs. */
+    static Column[] sortKeys(Dataset<Row> mart) {
+        List<String> keys = List.of("run_id", "log", "load_date", "period_type", "period_start", "region", "site_id",
+                "specialty_code", "priority", "modality_group", "measure", "first_assessment_modality", "level",
+                "outcome", "event_time");
+        List<String> present = List.of(mart.columns());
+        return keys.stream().filter(present::contains).map(k -> col(k)).toArray(Column[]::new);
+    }
+}

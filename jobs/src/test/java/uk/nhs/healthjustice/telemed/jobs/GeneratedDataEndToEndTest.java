@@ -1,0 +1,163 @@
+package uk.nhs.healthjustice.telemed.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.healthjustice.telemed.jobs.generate.GenerationSummary;
+import uk.nhs.healthjustice.telemed.jobs.generate.GeneratorOptions;
+import uk.nhs.healthjustice.telemed.jobs.generate.LandingGenerator;
+import uk.nhs.healthjustice.telemed.jobs.generate.Scale;
+import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
+import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
+
+/** The CLI on generated data: backfill equals the nights one by one, every row accounted for, no NHS number out. */
+class GeneratedDataEndToEndTest extends SparkTestBase {
+
+    static final Pattern NHS_SHAPE = Pattern.compile("(?<![0-9a-f])\\d{3} ?\\d{3} ?\\d{4}(?![0-9a-f])");
+
+    @TempDir
+    Path tmp;
+
+    private int cli(String... args) throws IOException {
+        Path key = tmp.resolve("key");
+        Files.writeString(key, "generated-data-test-key-0123456789");
+        String[] all = java.util.Arrays.copyOf(args, args.length + 4);
+        all[args.length] = "--key-file";
+        all[args.length + 1] = key.toString();
+        all[args.length + 2] = "--max-reject-rate";
+        all[args.length + 3] = "0.2";
+        return TelemedCli.execute(all);
+    }
+
+    @Test
+    void backfillEqualsNightsOneByOneAndNothingLeaks() throws Exception {
+        Path landing = tmp.resolve("landing");
+        GenerationSummary g = new LandingGenerator().generate(landing, GeneratorOptions.defaults(Scale.SMALL)
+                .withYears(0.06).withBadRowRate(0.03).withCorrectionRate(0.2));
+        List<LocalDate> nights = g.loadDates();
+        Assertions.assertTrue(nights.size() >= 20, "nights " + nights.size());
+        LocalDate first = nights.get(0);
+        LocalDate last = nights.get(nights.size() - 1);
+        LocalDate middle = nights.get(nights.size() / 2);
+
+        Path whole = tmp.resolve("whole");
+        Assertions.assertEquals(0, cli("backfill", "--input", landing.toString(), "--output", whole.toString(),
+                "--from", first.toString(), "--to", last.toString()));
+
+        // half as a backfill, then night by night, with one night run twice
+        Path mixed = tmp.resolve("mixed");
+        Assertions.assertEquals(0, cli("backfill", "--input", landing.toString(), "--output", mixed.toString(),
+                "--from", first.toString(), "--to", middle.toString()));
+        for (LocalDate d = middle.plusDays(1); !d.isAfter(last); d = d.plusDays(1)) {
+            Assertions.assertEquals(0, cli("nightly", "--input", landing.toString(), "--output", mixed.toString(),
+                    "--run-date", d.toString()));
+            if (d.equals(middle.plusDays(2))) {
+                Assertions.assertEquals(0, cli("nightly", "--input", landing.toString(), "--output", mixed.toString(),
+                        "--run-date", d.toString()));
+            }
+        }
+        Assertions.assertEquals(snapshot(whole), snapshot(mixed));
+
+        // every row of every night is accounted for, and bad rows of many kinds were caught
+        long quarantined = 0;
+        Set<String> rules = new HashSet<>();
+        for (LocalDate d : nights) {
+            RunManifest m = RunManifest.read(whole.resolve("runs/nightly-" + d + ".json"));
+            Assertions.assertEquals("succeeded", m.status);
+            for (RunManifest.LogCounts c : m.counts) {
+                Assertions.assertTrue(c.accountedFor(), d + " " + c.log());
+                quarantined += c.rowsQuarantined();
+                rules.addAll(c.brokenRules().keySet());
+            }
+        }
+        Assertions.assertTrue(quarantined >= g.badRowsPlanted() * 9 / 10, quarantined + " of " + g.badRowsPlanted());
+        Assertions.assertTrue(rules.size() >= 15, "rules seen: " + rules);
+        Assertions.assertTrue(spark().read().parquet(whole.resolve("marts/data_quality").toString())
+                .filter(col("versions_superseded").gt(0)).count() > 0);
+
+        assertNoNhsNumberFrom(landing, whole);
+    }
+
+    private Map<String, List<Row>> snapshot(Path output) {
+        Map<String, List<Row>> out = new TreeMap<>();
+        for (String t : List.of("marts/waiting_times", "marts/access", "marts/data_quality", "curated/referrals",
+                "curated/consults", "curated/mha_assessments", "published/sites")) {
+            out.put(t, spark().read().parquet(output.resolve(t).toString()).collectAsList());
+        }
+        return out;
+    }
+
+    /** Every NHS-number-shaped string in the landing files, normalised, must not appear in any output. */
+    private void assertNoNhsNumberFrom(Path landing, Path output) throws IOException {
+        Set<String> numbers = new HashSet<>();
+        try (Stream<Path> files = Files.walk(landing)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String text;
+                try (InputStream in = f.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(f))
+                        : Files.newInputStream(f)) {
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                Matcher m = NHS_SHAPE.matcher(text);
+                while (m.find()) {
+                    numbers.add(m.group().replace(" ", ""));
+                }
+            }
+        }
+        Assertions.assertTrue(numbers.size() > 1000, "found " + numbers.size());
+        try (Stream<Path> files = Files.walk(output)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".parquet")) {
+                    Dataset<Row> t = spark().read().parquet(f.toString());
+                    for (StructField field : t.schema().fields()) {
+                        if (field.dataType().equals(DataTypes.StringType)) {
+                            for (Row r : t.select(col(field.name())).filter(col(field.name())
+                                    .rlike("[0-9]{3} ?[0-9]{3} ?[0-9]{4}")).collectAsList()) {
+                                Matcher m = NHS_SHAPE.matcher(r.getString(0));
+                                while (m.find()) {
+                                    Assertions.assertFalse(numbers.contains(m.group().replace(" ", "")),
+                                            f + " column " + field.name());
+                                }
+                            }
+                        }
+                    }
+                } else if (!name.endsWith(".crc")) {
+                    Matcher m = NHS_SHAPE.matcher(Files.readString(f, StandardCharsets.ISO_8859_1));
+                    while (m.find()) {
+                        Assertions.assertFalse(numbers.contains(m.group().replace(" ", "")), f.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDemoCommandRunsEveryNightAndSummarises() throws Exception {
+        String out = NightlyCliTest.captureOut(() -> Assertions.assertEquals(0, TelemedCli.execute("demo", "--dir",
+                tmp.resolve("demo").toString(), "--years", "0.1")));
+        Assertions.assertTrue(out.contains("PUBLIC demo pseudonymisation key"), out);
+        Assertions.assertTrue(out.contains("nights run; rows read"), out);
+        Assertions.assertTrue(Files.isDirectory(tmp.resolve("demo/output/marts/waiting_times")));
+    }
+}
