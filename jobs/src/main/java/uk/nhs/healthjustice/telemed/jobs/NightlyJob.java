@@ -221,8 +221,11 @@ public final class NightlyJob {
                     .write().mode(SaveMode.Overwrite).partitionBy(RecordValidator.LOAD_DATE).parquet(historyDir.toString());
             return null;
         }, x -> "");
-        Dataset<Row> written = Files.exists(historyDir)
-                ? spark.read().schema(schema).parquet(historyDir.toString()) : spark.createDataFrame(List.of(), schema);
+        Column[] inOrder = java.util.Arrays.stream(schema.fieldNames()).map(c -> col(c)).toArray(Column[]::new);
+        // reading a partitioned folder puts load_date last: keep one column order whatever the path
+        Dataset<Row> written = (Files.exists(historyDir)
+                ? spark.read().schema(schema).parquet(historyDir.toString()) : spark.createDataFrame(List.of(), schema))
+                .select(inOrder);
 
         Dataset<Row> earlier = earlierVersions(log, schema, previous, index);
         VersionMerge.Result merged = VersionMerge.merge(earlier, written, contract);
@@ -300,7 +303,8 @@ public final class NightlyJob {
         Path previousCurated = previous == null ? null : store.generationDir(previous).resolve("curated").resolve(log);
         boolean allBefore = logIndex.isEmpty() || logIndex.lastKey().isBefore(options.from());
         if (allBefore && previousCurated != null && Files.exists(previousCurated)) {
-            return spark.read().schema(schema).parquet(previousCurated.toString());
+            return spark.read().schema(schema).parquet(previousCurated.toString())
+                    .select(java.util.Arrays.stream(schema.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
         }
         // a partition folder holds its rows without load_date (the folder name says it)
         StructType stored = new StructType(java.util.Arrays.stream(schema.fields())

@@ -530,15 +530,15 @@ public final class LandingGenerator {
 
         void emitGood(String log, LocalDate night, Map<String, Object> row) {
             emit(log, night, row);
-            if (random.nextDouble() < o.badRowRate()) {
-                emit(log, night, BadRows.corrupt(log, row, badKind++, random, night));
+            if (random.nextDouble() < o.badRowRate() && emit(log, night, BadRows.corrupt(log, row, badKind++, random, night))) {
                 badRows++;
             }
         }
 
-        void emit(String log, LocalDate night, Map<String, Object> row) {
-            if (night.isAfter(lastNight)) {
-                return; // beyond the history: that night has not come yet
+        /** Queues a row for its night; false when that night is beyond the history. */
+        boolean emit(String log, LocalDate night, Map<String, Object> row) {
+            if (night.isAfter(lastNight) || night.isBefore(start.plusDays(1))) {
+                return false; // beyond the history: that night has not come yet
             }
             nights.computeIfAbsent(night, k -> new LinkedHashMap<>()).computeIfAbsent(log, k -> new ArrayList<>()).add(row);
             switch (log) {
@@ -546,6 +546,7 @@ public final class LandingGenerator {
                 case "consults" -> consultRows++;
                 default -> mhaRows++;
             }
+            return true;
         }
 
         /** Writes every night up to and including {@code night}, then forgets them. */
