@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
                     r.getLong(2), r.get(3), r.get(4));
         }
         System.out.println("demo: outputs in " + output.toAbsolutePath());
-        System.out.println("        marts/      waiting_times, access, data_quality (Parquet)");
+        System.out.println("        marts/      waiting_times, access, mha_transfers, costs, cost_effectiveness, data_quality (Parquet)");
         System.out.println("        curated/    referrals, consults, mha_assessments (pseudonymised)");
         System.out.println("        quarantine/ rejected rows with the rules they broke");
         System.out.println("        runs/       one manifest per night");

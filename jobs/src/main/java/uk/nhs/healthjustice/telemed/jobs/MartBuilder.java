@@ -18,6 +18,13 @@ import uk.nhs.healthjustice.telemed.jobs.run.Progress;
 import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
 import uk.nhs.healthjustice.telemed.pipelines.access.Access;
 import uk.nhs.healthjustice.telemed.pipelines.access.Population;
+import uk.nhs.healthjustice.telemed.pipelines.costs.ConsultCosts;
+import uk.nhs.healthjustice.telemed.pipelines.costs.CostEffectiveness;
+import uk.nhs.healthjustice.telemed.pipelines.costs.Costs;
+import uk.nhs.healthjustice.telemed.pipelines.mha.MhaTransfers;
+import uk.nhs.healthjustice.telemed.pipelines.publication.Disclosure;
+import uk.nhs.healthjustice.telemed.pipelines.publication.DisclosureControl;
+import uk.nhs.healthjustice.telemed.pipelines.publication.Disclosures;
 import uk.nhs.healthjustice.telemed.pipelines.waiting.Pathways;
 import uk.nhs.healthjustice.telemed.pipelines.waiting.WaitingTimes;
 
@@ -46,6 +53,11 @@ final class MartBuilder {
         Map<String, Dataset<Row>> marts = new LinkedHashMap<>();
         marts.put("waiting_times", WaitingTimes.compute(pathways, runDate));
         marts.put("access", Access.compute(consults, sites, Population.byPeriod(ref.population(), sites)));
+        Dataset<Row> cases = spark.read().parquet(curated.resolve("mha_assessments").toString());
+        marts.put("mha_transfers", MhaTransfers.compute(cases, sites));
+        marts.put("costs", Costs.compute(consults, sites, ref.unitCosts(), runDate));
+        marts.put("cost_effectiveness", CostEffectiveness.compute(pathways, ConsultCosts.costed(consults, ref.unitCosts()),
+                CostEffectiveness.DEFAULT_SEED, CostEffectiveness.DEFAULT_RESAMPLES));
 
         // data_quality accumulates: each night's rows replace that night's rows of any earlier run of it
         Dataset<Row> quality = qualityRows.stream().reduce(Dataset::unionByName).orElseThrow();
@@ -61,6 +73,11 @@ final class MartBuilder {
 
         for (Map.Entry<String, Dataset<Row>> m : marts.entrySet()) {
             write("marts", m.getKey(), m.getValue(), genDir);
+        }
+        // published/: the same tables after disclosure control, computed from the marts just written
+        for (Map.Entry<String, Disclosure> d : Disclosures.BY_MART.entrySet()) {
+            Dataset<Row> mart = spark.read().parquet(genDir.resolve("marts").resolve(d.getKey()).toString());
+            write("published", d.getKey(), DisclosureControl.apply(mart, d.getValue()), genDir);
         }
         // The site register is public, not about people: dashboards need names and regions beside the marts.
         write("published", "sites", sites, genDir);

@@ -106,6 +106,19 @@ class GeneratedDataEndToEndTest extends SparkTestBase {
         Assertions.assertTrue(spark().read().parquet(whole.resolve("marts/data_quality").toString())
                 .filter(col("versions_superseded").gt(0)).count() > 0);
 
+        // every published table passes the disclosure scan, and national rows equal the marts'
+        for (var d : uk.nhs.healthjustice.telemed.pipelines.publication.Disclosures.BY_MART.values()) {
+            Dataset<Row> published = spark().read().parquet(whole.resolve("published").resolve(d.mart()).toString());
+            uk.nhs.healthjustice.telemed.testing.DisclosureChecks.assertNoDisclosiveCells(published, d);
+            Dataset<Row> mart = spark().read().parquet(whole.resolve("marts").resolve(d.mart()).toString());
+            Assertions.assertEquals(mart.count(), published.count(), d.mart());
+            Assertions.assertEquals(0, mart.filter(col("region").equalTo("ALL").and(col("site_id").equalTo("ALL")))
+                    .except(published.filter(col("region").equalTo("ALL").and(col("site_id").equalTo("ALL")))
+                            .drop("suppressed")).count(), d.mart() + " national rows changed");
+        }
+        Assertions.assertTrue(spark().read().parquet(whole.resolve("published/access").toString())
+                .filter(col("suppressed")).count() > 0, "small sites must have suppressed cells");
+
         assertNoNhsNumberFrom(landing, whole);
     }
 

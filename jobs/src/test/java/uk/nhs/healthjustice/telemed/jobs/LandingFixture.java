@@ -29,7 +29,7 @@ final class LandingFixture {
                 BCI,2026-04,560
                 LWI,2026-04,640
                 """);
-        write(root.resolve("reference/costs.json"), "[]\n");
+        write(root.resolve("reference/costs.json"), uk.nhs.healthjustice.telemed.jobs.generate.CostModelDefaults.json());
         // night 1: two good referrals, one with a bad check digit, one with an unknown site and future date
         write(root.resolve("referrals/load_date=2026-03-29/referrals.csv"), """
                 status,referral_id,patient_id,site_id,specialty_code,priority,referral_date,clock_stop_date,clock_stop_reason,record_updated_at,source_system

@@ -152,6 +152,18 @@ class NightlyCliTest extends SparkTestBase {
     }
 
     @Test
+    void aBadCostModelStopsTheRunWithWhatIsWrong() throws IOException {
+        Path input = LandingFixture.write(tmp.resolve("landing"));
+        Path costs = input.resolve("reference/costs.json");
+        Files.writeString(costs, Files.readString(costs).replace("\"value_gbp\": 120.0", "\"value_gbp\": -120.0")
+                .replace("\"clinician_hour.gp\"", "\"clinician_hour.general_practitioner\""));
+        String err = captureErr(() -> Assertions.assertEquals(ExitCodes.UNREADABLE_INPUT,
+                uncheckedNightly(input, tmp.resolve("out"), "2026-03-29")));
+        Assertions.assertTrue(err.contains(costs.toString()) && err.contains("missing cost name clinician_hour.gp")
+                && err.contains("escort_vehicle_trip") && err.contains("negative"), err);
+    }
+
+    @Test
     void refusesToRunWithoutAKey() {
         String err = captureErr(() -> Assertions.assertEquals(ExitCodes.BAD_ARGUMENTS, TelemedCli.execute("nightly",
                 "--input", tmp.toString(), "--output", tmp.resolve("o").toString(), "--run-date", "2026-03-29")));

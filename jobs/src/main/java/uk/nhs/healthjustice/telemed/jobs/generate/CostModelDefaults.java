@@ -5,12 +5,12 @@ package uk.nhs.healthjustice.telemed.jobs.generate;
  * Where no published figure exists the value is an assumption and the source says so. Check each figure
  * against the current edition before quoting it.
  */
-final class CostModelDefaults {
+public final class CostModelDefaults {
 
     private CostModelDefaults() {
     }
 
-    static String json() {
+    public static String json() {
         return """
                 [
                   {"name": "escort_officer_hour", "value_gbp": 30.0, "unit": "per officer-hour", "valid_from": "2024-04-01", "valid_to": "2025-10-31",

@@ -17,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import uk.nhs.healthjustice.telemed.jobs.InputError;
+import uk.nhs.healthjustice.telemed.schemas.UnitCost;
 
 /**
  * The reference files: the site register, monthly populations and the optional community benchmarks. They
@@ -49,13 +50,29 @@ public final class ReferenceData {
     private final Dataset<Row> sites;
     private final Dataset<Row> population;
     private final Dataset<Row> benchmarks;
+    private final Dataset<Row> unitCosts;
     private final List<Path> files;
 
-    private ReferenceData(Dataset<Row> sites, Dataset<Row> population, Dataset<Row> benchmarks, List<Path> files) {
+    private ReferenceData(Dataset<Row> sites, Dataset<Row> population, Dataset<Row> benchmarks, Dataset<Row> unitCosts,
+                          List<Path> files) {
         this.sites = sites;
         this.population = population;
         this.benchmarks = benchmarks;
+        this.unitCosts = unitCosts;
         this.files = files;
+    }
+
+    public static final StructType UNIT_COSTS = new StructType()
+            .add("name", DataTypes.StringType, false)
+            .add("value_gbp", DataTypes.DoubleType, false)
+            .add("unit", DataTypes.StringType, true)
+            .add("valid_from", DataTypes.DateType, false)
+            .add("valid_to", DataTypes.DateType, true)
+            .add("source", DataTypes.StringType, true);
+
+    /** The unit-cost model of reference/costs.json. */
+    public Dataset<Row> unitCosts() {
+        return unitCosts;
     }
 
     public Dataset<Row> sites() {
@@ -141,8 +158,53 @@ public final class ReferenceData {
             }
             bench = spark.createDataFrame(benchRows, BENCHMARKS);
         }
+        Path costsFile = ref.resolve("costs.json");
+        files.add(costsFile);
+        List<Row> costRows = new ArrayList<>();
+        for (UnitCost c : readCosts(costsFile)) {
+            costRows.add(RowFactory.create(c.name(), c.valueGbp(), c.unit(), Date.valueOf(c.validFrom()),
+                    c.validTo() == null ? null : Date.valueOf(c.validTo()), c.source()));
+        }
         return new ReferenceData(spark.createDataFrame(siteRows, SITES), spark.createDataFrame(popRows, POPULATION),
-                bench, files);
+                bench, spark.createDataFrame(costRows, UNIT_COSTS), files);
+    }
+
+    /** Reads and checks the cost model; a problem stops the run with the file and what is wrong. */
+    static List<UnitCost> readCosts(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InputError("Cannot read " + file + ": reference file is missing");
+        }
+        List<UnitCost> costs = new ArrayList<>();
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+            if (root == null || !root.isArray()) {
+                throw new InputError("Invalid reference data in " + file + ": expected a JSON list of unit costs");
+            }
+            for (com.fasterxml.jackson.databind.JsonNode n : root) {
+                costs.add(new UnitCost(text(n, "name"), n.hasNonNull("value_gbp") ? n.get("value_gbp").asDouble(Double.NaN) : Double.NaN,
+                        text(n, "unit"), date(n, "valid_from", file), date(n, "valid_to", file), text(n, "source")));
+            }
+        } catch (java.io.IOException e) {
+            throw new InputError("Cannot read " + file + ": not valid JSON (" + e.getMessage().split("\n")[0] + ")", e);
+        }
+        List<String> problems = UnitCost.problems(costs);
+        if (!problems.isEmpty()) {
+            throw new InputError("Invalid reference data in " + file + ": " + String.join("; ", problems));
+        }
+        return costs;
+    }
+
+    private static String text(com.fasterxml.jackson.databind.JsonNode n, String field) {
+        return n.hasNonNull(field) ? n.get(field).asText() : null;
+    }
+
+    private static LocalDate date(com.fasterxml.jackson.databind.JsonNode n, String field, Path file) {
+        String v = text(n, field);
+        try {
+            return v == null ? null : LocalDate.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new InputError("Invalid reference data in " + file + ": " + field + " '" + v + "' is not a YYYY-MM-DD date");
+        }
     }
 
     /** A reference CSV read by Spark with every column as text (never inferred), in file order. */

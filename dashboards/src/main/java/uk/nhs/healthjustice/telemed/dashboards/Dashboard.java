@@ -1,0 +1,91 @@
+package uk.nhs.healthjustice.telemed.dashboards;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The commissioners' dashboard: one self-contained HTML file (ECharts and the data inlined, no network) built
+ * from {@code published/} only, so everything on it has been through disclosure control.
+ */
+public final class Dashboard {
+
+    private Dashboard() {
+    }
+
+    /** Builds the page and returns the file written. */
+    public static Path write(SparkSession spark, Path outputRoot, Path htmlFile) throws IOException {
+        PublishedTables t = new PublishedTables(spark, outputRoot);
+        if (!t.has("published", "access")) {
+            throw new IllegalArgumentException("Cannot build the dashboard: " + outputRoot.resolve("published/access")
+                    + " does not exist (run the nightly job first)");
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("run", t.latestRun());
+        Column geoSummary = col("site_id").equalTo("ALL");
+        if (t.has("published", "sites")) {
+            data.put("sites", t.rows(t.table("published", "sites").orderBy("site_id"), "site_id", "site_name", "region",
+                    "site_type", "telemedicine_go_live"));
+        }
+        Dataset<Row> access = t.table("published", "access");
+        data.put("access", t.rows(access.filter(geoSummary), "period_type", "period_start", "period_label", "region",
+                "modality_group", "consults_due", "attended", "did_not_attend", "cancelled_no_escort", "dna_rate",
+                "telemedicine_share", "attended_per_1000", "technical_failure_rate", "gic_attended", "suppressed"));
+        data.put("access_sites", t.rows(access.filter(col("site_id").notEqual("ALL")
+                        .and(col("modality_group").equalTo("ALL")).and(col("period_type").equalTo("quarter"))),
+                "period_label", "period_start", "region", "site_id", "attended", "dna_rate", "telemedicine_share",
+                "attended_per_1000", "cancelled_no_escort", "suppressed"));
+        if (t.has("published", "waiting_times")) {
+            Dataset<Row> w = t.table("published", "waiting_times").filter(col("measure").equalTo("first_attendance")
+                    .and(col("priority").equalTo("ALL")));
+            data.put("waits", t.rows(w.filter(geoSummary.and(col("specialty_code").equalTo("ALL"))), "period_type",
+                    "period_start", "period_label", "region", "modality_group", "completed_pathways", "median_wait_days",
+                    "p92_wait_days", "pct_within_18_weeks", "suppressed"));
+            data.put("waits_sites", t.rows(w.filter(col("site_id").notEqual("ALL").and(col("specialty_code").equalTo("ALL"))
+                            .and(col("modality_group").equalTo("ALL")).and(col("period_type").equalTo("quarter"))),
+                    "period_label", "site_id", "completed_pathways", "median_wait_days", "suppressed"));
+            data.put("specialties", t.rows(w.filter(geoSummary.and(col("specialty_code").notEqual("ALL"))
+                            .and(col("modality_group").equalTo("ALL")).and(col("period_type").equalTo("quarter"))),
+                    "period_label", "region", "specialty_code", "completed_pathways", "median_wait_days", "suppressed"));
+        }
+        if (t.has("published", "costs")) {
+            data.put("costs", t.rows(t.table("published", "costs").filter(geoSummary.and(col("modality_group").equalTo("ALL"))),
+                    "period_type", "period_label", "period_start", "region", "attended", "total_cost_gbp", "escorts",
+                    "escorts_avoided", "escort_cost_avoided_gbp", "suppressed"));
+        }
+        if (t.has("published", "mha_transfers")) {
+            data.put("mha", t.rows(t.table("published", "mha_transfers").filter(geoSummary
+                            .and(col("first_assessment_modality").equalTo("ALL"))),
+                    "period_type", "period_label", "period_start", "region", "cases_referred", "cases_transferred",
+                    "transferred_within_28_days", "pct_transferred_within_28_days", "median_days_to_first_assessment",
+                    "suppressed"));
+        }
+        if (t.has("published", "rollout_impact")) {
+            Dataset<Row> r = t.table("published", "rollout_impact");
+            if (java.util.Arrays.asList(r.columns()).contains("event_time")) {
+                data.put("impact", t.rows(r.filter(col("level").equalTo("national")), "outcome", "event_time",
+                        "estimate", "ci_low", "ci_high", "method"));
+            }
+        }
+        String html = Assets.template("dashboard.html")
+                .replace("/*ECHARTS*/", Assets.echarts())
+                .replace("/*DATA*/", SafeJson.of(data));
+        Files.createDirectories(htmlFile.toAbsolutePath().getParent());
+        Files.writeString(htmlFile, html, StandardCharsets.UTF_8);
+        return htmlFile;
+    }
+
+    static List<String> noWarnings() {
+        return List.of();
+    }
+}

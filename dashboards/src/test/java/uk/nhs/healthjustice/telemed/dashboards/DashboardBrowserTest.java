@@ -1,0 +1,90 @@
+package uk.nhs.healthjustice.telemed.dashboards;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's package): charts render, no script errors, the region
+ * filter changes what is shown, and an untrusted site name is shown as text. In CI a missing browser fails.
+ */
+class DashboardBrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    @TempDir
+    static Path tmp;
+    static Path html;
+
+    @BeforeAll
+    static void build() throws Exception {
+        if (!Files.isExecutable(CHROMIUM)) {
+            Assertions.assertNull(System.getenv("CI"), "CI must install Debian's chromium (.ci/run does)");
+            Assumptions.abort("no /usr/bin/chromium on this machine");
+        }
+        Path root = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("out"));
+        html = Dashboard.write(PublishedFixture.spark(), root, tmp.resolve("dashboard.html"));
+    }
+
+    static String chromium(String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + Files.createTempDirectory(tmp, "profile"),
+                "--virtual-time-budget=5000", "--window-size=1400,1800"));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectError(tmp.resolve("chromium.log").toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Assertions.assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium timed out");
+        return out;
+    }
+
+    static String dom(String hash) throws Exception {
+        return chromium("--dump-dom", html.toUri() + hash);
+    }
+
+    static int leagueRows(String dom) {
+        Matcher m = Pattern.compile("<tbody>(.*?)</tbody>", Pattern.DOTALL).matcher(dom);
+        Assertions.assertTrue(m.find(), "league table present");
+        return m.group(1).split("<tr>", -1).length - 1;
+    }
+
+    @Test
+    void chartsRenderWithoutErrorsAndTheNameIsText() throws Exception {
+        String dom = dom("");
+        Assertions.assertTrue(dom.contains("data-rendered=\"true\""), "page script ran");
+        Assertions.assertTrue(dom.contains("<div id=\"errors\"></div>"), "script errors: " + dom.replaceAll("(?s).*<div id=\"errors\">(.*?)</div>.*", "$1"));
+        for (String id : List.of("chart-waits", "chart-access", "chart-modality", "chart-specialty")) {
+            Matcher m = Pattern.compile("id=\"" + id + "\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(dom);
+            Assertions.assertTrue(m.find() && m.group(1).contains("<svg") && m.group(1).contains("<path"), id + " rendered");
+        }
+        Assertions.assertTrue(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "malicious name shown as text");
+        Assertions.assertFalse(dom.contains("<script>alert(1)</script>"));
+        Assertions.assertEquals(3, leagueRows(dom));
+    }
+
+    @Test
+    void theRegionFilterChangesWhatIsShown() throws Exception {
+        String north = dom("#region=North");
+        String south = dom("#region=South");
+        Assertions.assertEquals(2, leagueRows(north));
+        Assertions.assertEquals(1, leagueRows(south));
+        Assertions.assertTrue(south.contains("HMP Castleton") && !south.contains("HMP Ashfield"));
+    }
+
+    @Test
+    void aScreenshotCanBeTaken() throws Exception {
+        Path png = tmp.resolve("dashboard.png");
+        chromium("--screenshot=" + png, html.toUri().toString());
+        Assertions.assertTrue(Files.size(png) > 10_000, "screenshot written");
+    }
+}

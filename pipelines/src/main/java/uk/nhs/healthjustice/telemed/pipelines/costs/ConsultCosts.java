@@ -1,0 +1,66 @@
+package uk.nhs.healthjustice.telemed.pipelines.costs;
+
+import static org.apache.spark.sql.functions.*;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import uk.nhs.healthjustice.telemed.pipelines.common.LondonTime;
+import uk.nhs.healthjustice.telemed.pipelines.common.Modality;
+import uk.nhs.healthjustice.telemed.schemas.UnitCost;
+
+/**
+ * The cost of each attended consult, with the unit costs valid on its London date (so a price that changes
+ * mid-quarter splits the quarter correctly): clinician time ({@code duration_minutes}, 30 when unknown, at
+ * the role's hourly rate), the escort of an offsite attendance (officers x hours x officer-hour rate, plus
+ * one vehicle trip), and the per-consult platform charge of a remote one.
+ */
+public final class ConsultCosts {
+
+    public static final int DEFAULT_MINUTES = 30;
+
+    private ConsultCosts() {
+    }
+
+    /**
+     * @param consults curated consults
+     * @param costs    unit costs: name, value_gbp, valid_from, valid_to (null = open)
+     * @return attended consults with cost_day, clinician_cost_gbp, escort_cost_gbp, telemedicine_cost_gbp,
+     *     consult_cost_gbp, offsite, escort_officer_hours and missing_unit_cost
+     */
+    public static Dataset<Row> costed(Dataset<Row> consults, Dataset<Row> costs) {
+        Dataset<Row> attended = consults.filter(col("outcome").equalTo("attended"))
+                .withColumn("cost_day", LondonTime.londonDate(col("scheduled_start")));
+        attended = withRate(attended, costs, concat(lit(UnitCost.CLINICIAN_HOUR), col("clinician_role")), "_clinician_rate");
+        attended = withRate(attended, costs, lit(UnitCost.ESCORT_OFFICER_HOUR), "_officer_rate");
+        attended = withRate(attended, costs, lit(UnitCost.ESCORT_VEHICLE_TRIP), "_trip_rate");
+        attended = withRate(attended, costs, lit(UnitCost.TELEMEDICINE_PER_CONSULT), "_tele_rate");
+
+        Column offsite = col("modality").equalTo("face_to_face_offsite");
+        Column tele = Modality.isTelemedicine(col("modality"));
+        Column minutes = coalesce(col("duration_minutes"), lit(DEFAULT_MINUTES));
+        Column officerHours = when(offsite, col("escort_officers").multiply(col("escort_hours"))).otherwise(lit(0.0));
+        Column clinician = minutes.divide(60.0).multiply(col("_clinician_rate"));
+        Column escort = when(offsite, officerHours.multiply(col("_officer_rate")).plus(col("_trip_rate"))).otherwise(lit(0.0));
+        Column platform = when(tele, col("_tele_rate")).otherwise(lit(0.0));
+        return attended
+                .withColumn("clinician_cost_gbp", clinician)
+                .withColumn("escort_cost_gbp", escort)
+                .withColumn("telemedicine_cost_gbp", platform)
+                .withColumn("consult_cost_gbp", clinician.plus(escort).plus(platform))
+                .withColumn("offsite", offsite)
+                .withColumn("escort_officer_hours", officerHours)
+                .withColumn("missing_unit_cost", col("consult_cost_gbp").isNull())
+                .drop("_clinician_rate", "_officer_rate", "_trip_rate", "_tele_rate");
+    }
+
+    /** Adds the value of the named unit cost valid on {@code cost_day} (a broadcast range join; no shuffle). */
+    static Dataset<Row> withRate(Dataset<Row> rows, Dataset<Row> costs, Column name, String as) {
+        Dataset<Row> c = costs.select(col("name").as(as + "_name"), col("value_gbp").as(as),
+                col("valid_from").as(as + "_from"), col("valid_to").as(as + "_to"));
+        Column on = name.equalTo(col(as + "_name"))
+                .and(col("cost_day").geq(col(as + "_from")))
+                .and(col(as + "_to").isNull().or(col("cost_day").leq(col(as + "_to"))));
+        return rows.join(broadcast(c), on, "left").drop(as + "_name", as + "_from", as + "_to");
+    }
+}

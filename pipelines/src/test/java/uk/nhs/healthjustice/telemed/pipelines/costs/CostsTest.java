@@ -1,0 +1,142 @@
+package uk.nhs.healthjustice.telemed.pipelines.costs;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import uk.nhs.healthjustice.telemed.pipelines.waiting.Pathways;
+import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
+
+/**
+ * Quarter 2025-26 Q3 (October-December 2025). Escort officer-hour is 30 until 31 October and 36 from
+ * 1 November: the quarter must use both. Consultant 60/h, GP 120/h, vehicle trip 100, platform 5 per remote
+ * consult, site month 1000. S1 goes live on 15 November 2025; S2 never.
+ * <pre>
+ * k1 S2 offsite 20 Oct, consultant 60 min, 2 officers x 4 h: clinician 60 + escort 2*4*30+100 = 340 -> 400
+ * k2 S2 offsite 20 Nov, consultant null (30 min), 3 x 5 h:     clinician 30 + escort 3*5*36+100 = 640 -> 670
+ * k3 S1 video 20 Nov, consultant 30 min, on referral R3:      clinician 30 + platform 5 -> 35 (escort avoided)
+ * k4 S1 telephone 1 Dec, GP 15 min, primary care:             clinician 30 + platform 5 -> 35
+ * k5 S1 onsite did not attend: not costed
+ * Site fixed cost: S1 live in November and December: 2 x 1000.
+ * </pre>
+ */
+class CostsTest extends SparkTestBase {
+
+    static final StructType CONSULTS = new StructType()
+            .add("consult_id", DataTypes.StringType).add("referral_id", DataTypes.StringType)
+            .add("site_id", DataTypes.StringType).add("scheduled_start", DataTypes.TimestampType)
+            .add("modality", DataTypes.StringType).add("outcome", DataTypes.StringType)
+            .add("duration_minutes", DataTypes.IntegerType).add("clinician_role", DataTypes.StringType)
+            .add("escort_officers", DataTypes.IntegerType).add("escort_hours", DataTypes.DoubleType);
+    static final StructType COSTS = new StructType()
+            .add("name", DataTypes.StringType).add("value_gbp", DataTypes.DoubleType)
+            .add("valid_from", DataTypes.DateType).add("valid_to", DataTypes.DateType);
+
+    Dataset<Row> consults;
+    Dataset<Row> costs;
+    Dataset<Row> sites;
+    Dataset<Row> mart;
+
+    @BeforeEach
+    void build() {
+        consults = frame(CONSULTS,
+                new Object[] {"k1", "R1", "S2", utc("2025-10-20T10:00:00Z"), "face_to_face_offsite", "attended", 60, "consultant", 2, 4.0},
+                new Object[] {"k2", "R2", "S2", utc("2025-11-20T10:00:00Z"), "face_to_face_offsite", "attended", null, "consultant", 3, 5.0},
+                new Object[] {"k3", "R3", "S1", utc("2025-11-20T11:00:00Z"), "video", "attended", 30, "consultant", null, null},
+                new Object[] {"k4", null, "S1", utc("2025-12-01T11:00:00Z"), "telephone", "attended", 15, "gp", null, null},
+                new Object[] {"k5", "R3", "S1", utc("2025-11-01T11:00:00Z"), "face_to_face_onsite", "did_not_attend", null, "consultant", null, null});
+        costs = frame(COSTS,
+                new Object[] {"clinician_hour.consultant", 60.0, date("2024-01-01"), null},
+                new Object[] {"clinician_hour.gp", 120.0, date("2024-01-01"), null},
+                new Object[] {"escort_officer_hour", 30.0, date("2024-01-01"), date("2025-10-31")},
+                new Object[] {"escort_officer_hour", 36.0, date("2025-11-01"), null},
+                new Object[] {"escort_vehicle_trip", 100.0, date("2024-01-01"), null},
+                new Object[] {"telemedicine_per_consult", 5.0, date("2024-01-01"), null},
+                new Object[] {"telemedicine_site_month", 1000.0, date("2024-01-01"), null});
+        sites = frame(new StructType().add("site_id", DataTypes.StringType).add("region", DataTypes.StringType)
+                        .add("telemedicine_go_live", DataTypes.DateType),
+                new Object[] {"S1", "North", date("2025-11-15")}, new Object[] {"S2", "North", null});
+        mart = Costs.compute(consults, sites, costs, LocalDate.parse("2025-12-31")).cache();
+    }
+
+    private Row row(String label, String site, String modality) {
+        List<Row> rows = mart.filter(col("period_label").equalTo(label).and(col("site_id").equalTo(site))
+                .and(col("region").equalTo(site.equals("ALL") ? "ALL" : "North"))
+                .and(col("modality_group").equalTo(modality))).collectAsList();
+        Assertions.assertEquals(1, rows.size(), label + site + modality);
+        return rows.get(0);
+    }
+
+    @Test
+    void aQuarterWithACostChangeInsideIt() {
+        Row q = row("2025-26 Q3", "ALL", "ALL");
+        Assertions.assertEquals(4L, q.<Long>getAs("attended"));
+        Assertions.assertEquals(150.0, q.<Double>getAs("clinician_cost_gbp"), 1e-9);
+        Assertions.assertEquals(980.0, q.<Double>getAs("escort_cost_gbp"), 1e-9);
+        Assertions.assertEquals(2010.0, q.<Double>getAs("telemedicine_cost_gbp"), 1e-9);
+        Assertions.assertEquals(3140.0, q.<Double>getAs("total_cost_gbp"), 1e-9);
+        Assertions.assertEquals(785.0, q.<Double>getAs("cost_per_attendance_gbp"), 1e-9);
+        Assertions.assertEquals(2L, q.<Long>getAs("escorts"));
+        Assertions.assertEquals(23.0, q.<Double>getAs("escort_officer_hours"), 1e-9);
+        Assertions.assertEquals(1L, q.<Long>getAs("escorts_avoided"));
+        // one escort avoided x the national mean escort cost per offsite attendance (980 / 2)
+        Assertions.assertEquals(490.0, q.<Double>getAs("escort_cost_avoided_gbp"), 1e-9);
+    }
+
+    @Test
+    void siteRowsAndFixedCosts() {
+        Row tele = row("2025-26 Q3", "S1", "telemedicine");
+        Assertions.assertEquals(2L, tele.<Long>getAs("attended"));
+        Assertions.assertEquals(2010.0, tele.<Double>getAs("telemedicine_cost_gbp"), 1e-9);
+        Assertions.assertEquals(2070.0, tele.<Double>getAs("total_cost_gbp"), 1e-9);
+        Assertions.assertEquals(490.0, tele.<Double>getAs("escort_cost_avoided_gbp"), 1e-9);
+        Row s2 = row("2025-26 Q3", "S2", "in_person");
+        Assertions.assertEquals(1070.0, s2.<Double>getAs("total_cost_gbp"), 1e-9);
+        Assertions.assertEquals(0.0, s2.<Double>getAs("telemedicine_cost_gbp"), 1e-9);
+        // October: S1 not yet live, no fixed cost anywhere
+        Assertions.assertEquals(0.0, row("2025-10", "ALL", "ALL").<Double>getAs("telemedicine_cost_gbp"), 1e-9);
+        // November: the month of go-live is charged in full
+        Row nov = row("2025-11", "ALL", "ALL");
+        Assertions.assertEquals(1005.0, nov.<Double>getAs("telemedicine_cost_gbp"), 1e-9);
+        Assertions.assertEquals(640.0, nov.<Double>getAs("escort_cost_avoided_gbp"), 1e-9);
+        // December: a month with only a fixed cost on the telemedicine row of S1 still has a row
+        Row dec = row("2025-12", "S1", "telemedicine");
+        Assertions.assertEquals(1005.0, dec.<Double>getAs("telemedicine_cost_gbp"), 1e-9);
+        Assertions.assertEquals(1035.0, dec.<Double>getAs("total_cost_gbp"), 1e-9);
+    }
+
+    @Test
+    void costEffectivenessWithAReproducibleBootstrap() {
+        StructType refs = new StructType().add("referral_id", DataTypes.StringType).add("site_id", DataTypes.StringType)
+                .add("referral_date", DataTypes.DateType).add("status", DataTypes.StringType);
+        Dataset<Row> referrals = frame(refs,
+                new Object[] {"R1", "S2", date("2025-09-20"), "closed"},
+                new Object[] {"R2", "S2", date("2025-10-01"), "closed"},
+                new Object[] {"R3", "S1", date("2025-10-01"), "closed"});
+        Dataset<Row> pathways = Pathways.build(referrals, consults, sites);
+        Dataset<Row> costed = ConsultCosts.costed(consults, costs);
+        // telemedicine: R3 cost 35, wait 50; in person: R1 400 / 30 days, R2 670 / 50 days
+        Row r = CostEffectiveness.compute(pathways, costed, 7, 500)
+                .filter(col("region").equalTo("ALL")).first();
+        Assertions.assertEquals(1L, r.<Long>getAs("telemedicine_pathways"));
+        Assertions.assertEquals(2L, r.<Long>getAs("in_person_pathways"));
+        Assertions.assertEquals(-500.0, r.<Double>getAs("cost_difference_gbp"), 1e-9);
+        Assertions.assertEquals(10.0, r.<Double>getAs("wait_difference_days"), 1e-9);
+        // -500 / (40 - 50): cheaper but slower, 50 pounds saved per extra day waited
+        Assertions.assertEquals(50.0, r.<Double>getAs("incremental_cost_per_wait_day_avoided_gbp"), 1e-9);
+        Assertions.assertEquals(false, r.<Boolean>getAs("dominant"));
+        // resampled in-person means can only be 400, 535 or 670: the interval lies within [-635, -365]
+        double low = r.getAs("cost_difference_ci_low");
+        double high = r.getAs("cost_difference_ci_high");
+        Assertions.assertTrue(low <= -500 && -500 <= high && low >= -635 && high <= -365, low + ".." + high);
+        Row again = CostEffectiveness.compute(pathways, costed, 7, 500).filter(col("region").equalTo("ALL")).first();
+        Assertions.assertEquals(r, again);
+    }
+}
