@@ -56,7 +56,8 @@ public final class Dashboard {
                     "period_label", "site_id", "completed_pathways", "median_wait_days", "suppressed"));
             data.put("specialties", t.rows(w.filter(geoSummary.and(col("specialty_code").notEqual("ALL"))
                             .and(col("modality_group").equalTo("ALL")).and(col("period_type").equalTo("quarter"))),
-                    "period_label", "region", "specialty_code", "completed_pathways", "median_wait_days", "suppressed"));
+                    "period_type", "period_label", "region", "specialty_code", "completed_pathways", "median_wait_days",
+                    "suppressed"));
         }
         if (t.has("published", "costs")) {
             data.put("costs", t.rows(t.table("published", "costs").filter(geoSummary.and(col("modality_group").equalTo("ALL"))),
@@ -85,7 +86,4 @@ public final class Dashboard {
         return htmlFile;
     }
 
-    static List<String> noWarnings() {
-        return List.of();
-    }
 }

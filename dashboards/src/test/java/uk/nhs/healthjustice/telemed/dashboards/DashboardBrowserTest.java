@@ -52,10 +52,14 @@ class DashboardBrowserTest {
         return chromium("--dump-dom", html.toUri() + hash);
     }
 
-    static int leagueRows(String dom) {
+    static String league(String dom) {
         Matcher m = Pattern.compile("<tbody>(.*?)</tbody>", Pattern.DOTALL).matcher(dom);
         Assertions.assertTrue(m.find(), "league table present");
-        return m.group(1).split("<tr>", -1).length - 1;
+        return m.group(1);
+    }
+
+    static int leagueRows(String dom) {
+        return league(dom).split("<tr>", -1).length - 1;
     }
 
     @Test
@@ -67,7 +71,11 @@ class DashboardBrowserTest {
             Matcher m = Pattern.compile("id=\"" + id + "\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(dom);
             Assertions.assertTrue(m.find() && m.group(1).contains("<svg") && m.group(1).contains("<path"), id + " rendered");
         }
-        Assertions.assertTrue(dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "malicious name shown as text");
+        // the specialty chart draws one bar per specialty in the fixture (330 and GIC): two filled rectangles
+        Matcher spec = Pattern.compile("id=\"chart-specialty\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(dom);
+        Assertions.assertTrue(spec.find());
+        Assertions.assertTrue(spec.group(1).contains("fill=\"#d5281b\""), "the GIC bar is drawn");
+        Assertions.assertTrue(league(dom).contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"), "malicious name shown as text");
         Assertions.assertFalse(dom.contains("<script>alert(1)</script>"));
         Assertions.assertEquals(3, leagueRows(dom));
     }
@@ -78,7 +86,8 @@ class DashboardBrowserTest {
         String south = dom("#region=South");
         Assertions.assertEquals(2, leagueRows(north));
         Assertions.assertEquals(1, leagueRows(south));
-        Assertions.assertTrue(south.contains("HMP Castleton") && !south.contains("HMP Ashfield"));
+        Assertions.assertTrue(league(south).contains("HMP Castleton") && !league(south).contains("HMP Ashfield"));
+        Assertions.assertTrue(league(north).contains("HMP Ashfield") && !league(north).contains("HMP Castleton"));
     }
 
     @Test
