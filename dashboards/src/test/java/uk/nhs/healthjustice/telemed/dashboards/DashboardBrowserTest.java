@@ -96,4 +96,22 @@ class DashboardBrowserTest {
         chromium("--screenshot=" + png, html.toUri().toString());
         Assertions.assertTrue(Files.size(png) > 10_000, "screenshot written");
     }
+
+    @Test
+    void theQuarterlyReportRendersAndPrintsToPdf() throws Exception {
+        Path report = QuarterlyReport.write(PublishedFixture.spark(), tmp.resolve("out"), "2026-27 Q2",
+                tmp.resolve("report"));
+        String dom = chromium("--dump-dom", report.toUri().toString());
+        Assertions.assertTrue(dom.contains("data-rendered=\"true\""), "page script ran");
+        Matcher errors = Pattern.compile("<div id=\"errors\" class=\"errors\">(.*?)</div>", Pattern.DOTALL).matcher(dom);
+        Assertions.assertTrue(errors.find() && errors.group(1).isEmpty(), "script errors: " + dom);
+        Matcher trend = Pattern.compile("id=\"chart-trend\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(dom);
+        Assertions.assertTrue(trend.find() && trend.group(1).contains("<svg") && trend.group(1).contains("<path"),
+                "trend chart rendered");
+        Assertions.assertFalse(dom.contains(PublishedFixture.EVIL));
+        Path pdf = tmp.resolve("report.pdf");
+        chromium("--print-to-pdf=" + pdf, "--no-pdf-header-footer", report.toUri().toString());
+        Assertions.assertTrue(Files.exists(pdf) && Files.size(pdf) > 10_000, "PDF printed");
+        Assertions.assertEquals("%PDF", new String(Files.readAllBytes(pdf), 0, 4, StandardCharsets.US_ASCII));
+    }
 }

@@ -37,6 +37,8 @@ final class GenerateCommand implements Callable<Integer> {
     double noEscortBefore;
     @Option(names = "--no-escort-after", defaultValue = "0.04", description = "Planted: the same after go-live (default: ${DEFAULT-VALUE})")
     double noEscortAfter;
+    @Option(names = "--sites", defaultValue = "0", description = "Number of sites (default: 6 small, 120 national)")
+    int sites;
     @Option(names = "--no-benchmarks", description = "Do not write reference/community_benchmarks.csv")
     boolean noBenchmarks;
 
@@ -48,7 +50,7 @@ final class GenerateCommand implements Callable<Integer> {
         };
         GeneratorOptions d = GeneratorOptions.defaults(s);
         return new GeneratorOptions(seed, s, years == null ? d.years() : years, endDate, badRowRate, correctionRate,
-                waitEffectDays, remoteShare, noEscortBefore, noEscortAfter, !noBenchmarks);
+                waitEffectDays, remoteShare, noEscortBefore, noEscortAfter, !noBenchmarks, sites);
     }
 
     @Override

@@ -18,9 +18,12 @@ import uk.nhs.healthjustice.telemed.jobs.run.Progress;
 import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
 import uk.nhs.healthjustice.telemed.pipelines.access.Access;
 import uk.nhs.healthjustice.telemed.pipelines.access.Population;
+import uk.nhs.healthjustice.telemed.pipelines.common.LondonTime;
 import uk.nhs.healthjustice.telemed.pipelines.costs.ConsultCosts;
 import uk.nhs.healthjustice.telemed.pipelines.costs.CostEffectiveness;
 import uk.nhs.healthjustice.telemed.pipelines.costs.Costs;
+import uk.nhs.healthjustice.telemed.pipelines.evaluation.DigitalEquivalence;
+import uk.nhs.healthjustice.telemed.pipelines.evaluation.RolloutImpact;
 import uk.nhs.healthjustice.telemed.pipelines.mha.MhaTransfers;
 import uk.nhs.healthjustice.telemed.pipelines.publication.Disclosure;
 import uk.nhs.healthjustice.telemed.pipelines.publication.DisclosureControl;
@@ -58,6 +61,19 @@ final class MartBuilder {
         marts.put("costs", Costs.compute(consults, sites, ref.unitCosts(), runDate));
         marts.put("cost_effectiveness", CostEffectiveness.compute(pathways, ConsultCosts.costed(consults, ref.unitCosts()),
                 CostEffectiveness.DEFAULT_SEED, CostEffectiveness.DEFAULT_RESAMPLES));
+        for (Map.Entry<String, Dataset<Row>> m : marts.entrySet()) {
+            write("marts", m.getKey(), m.getValue(), genDir);
+        }
+        // The evaluation reads the marts just written: a small site x quarter panel, not the consults again.
+        Dataset<Row> writtenWaits = mart(genDir, "waiting_times");
+        LocalDate coverageFrom = firstConsultDay(consults);
+        Map<String, Dataset<Row>> evaluation = new LinkedHashMap<>();
+        if (coverageFrom != null) {
+            evaluation.put("rollout_impact", RolloutImpact.compute(writtenWaits, mart(genDir, "access"),
+                    mart(genDir, "mha_transfers"), sites, coverageFrom, runDate, RolloutImpact.DEFAULT_SEED,
+                    RolloutImpact.DEFAULT_RESAMPLES));
+        }
+        evaluation.put("digital_equivalence", DigitalEquivalence.compute(consults, writtenWaits, ref.benchmarks()));
 
         // data_quality accumulates: each night's rows replace that night's rows of any earlier run of it
         Dataset<Row> quality = qualityRows.stream().reduce(Dataset::unionByName).orElseThrow();
@@ -69,9 +85,8 @@ final class MartBuilder {
                         .filter(not(col("run_id").isin(rerun))).unionByName(quality);
             }
         }
-        marts.put("data_quality", quality);
-
-        for (Map.Entry<String, Dataset<Row>> m : marts.entrySet()) {
+        evaluation.put("data_quality", quality);
+        for (Map.Entry<String, Dataset<Row>> m : evaluation.entrySet()) {
             write("marts", m.getKey(), m.getValue(), genDir);
         }
         // published/: the same tables after disclosure control, computed from the marts just written
@@ -85,6 +100,17 @@ final class MartBuilder {
             outputs.add(new RunManifest.Output("curated/" + log, store.root().resolve("curated").resolve(log).toString(),
                     spark.read().parquet(curated.resolve(log).toString()).count()));
         }
+    }
+
+    private Dataset<Row> mart(Path genDir, String name) {
+        return spark.read().parquet(genDir.resolve("marts").resolve(name).toString());
+    }
+
+    /** The London date of the earliest consult that happened: where the logs' coverage starts. */
+    private static LocalDate firstConsultDay(Dataset<Row> consults) {
+        Row first = consults.filter(col("outcome").notEqual("booked"))
+                .agg(min(LondonTime.londonDate(col("scheduled_start")))).first();
+        return first.isNullAt(0) ? null : first.getDate(0).toLocalDate();
     }
 
     private void write(String area, String table, Dataset<Row> rows, Path genDir) {

@@ -16,11 +16,12 @@ import java.time.LocalDate;
  * @param noEscortCancelRateBeforeGoLive planted: chance an offsite appointment is cancelled for want of an escort
  * @param noEscortCancelRateAfterGoLive  the same once the site is live
  * @param writeCommunityBenchmarks      write reference/community_benchmarks.csv
+ * @param sites                         number of sites; 0 for the scale's own (6 small, 120 national)
  */
 public record GeneratorOptions(long seed, Scale scale, double years, LocalDate endDate, double badRowRate,
                                double correctionRate, int waitEffectDays, double remoteShareAfterGoLive,
                                double noEscortCancelRateBeforeGoLive, double noEscortCancelRateAfterGoLive,
-                               boolean writeCommunityBenchmarks) {
+                               boolean writeCommunityBenchmarks, int sites) {
 
     public GeneratorOptions {
         require(scale != null, "Invalid scale: null");
@@ -35,6 +36,7 @@ public record GeneratorOptions(long seed, Scale scale, double years, LocalDate e
                 "Invalid remote share: " + remoteShareAfterGoLive + " (expected 0..1)");
         require(noEscortCancelRateBeforeGoLive >= 0 && noEscortCancelRateBeforeGoLive <= 0.5,
                 "Invalid no-escort cancellation rate before go-live: " + noEscortCancelRateBeforeGoLive);
+        require(sites >= 0 && sites <= 500, "Invalid sites: " + sites + " (expected 0..500)");
         require(noEscortCancelRateAfterGoLive >= 0 && noEscortCancelRateAfterGoLive <= 0.5,
                 "Invalid no-escort cancellation rate after go-live: " + noEscortCancelRateAfterGoLive);
     }
@@ -47,52 +49,63 @@ public record GeneratorOptions(long seed, Scale scale, double years, LocalDate e
 
     public static GeneratorOptions defaults(Scale scale) {
         return new GeneratorOptions(42, scale, scale == Scale.SMALL ? 0.5 : 1, LocalDate.parse("2026-09-30"), 0.01,
-                0.05, 21, 0.6, 0.12, 0.04, true);
+                0.05, 21, 0.6, 0.12, 0.04, true, 0);
     }
 
     public GeneratorOptions withSeed(long v) {
         return new GeneratorOptions(v, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks);
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites);
     }
 
     public GeneratorOptions withYears(double v) {
         return new GeneratorOptions(seed, scale, v, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks);
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites);
     }
 
     public GeneratorOptions withEndDate(LocalDate v) {
         return new GeneratorOptions(seed, scale, years, v, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks);
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites);
     }
 
     public GeneratorOptions withBadRowRate(double v) {
         return new GeneratorOptions(seed, scale, years, endDate, v, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks);
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites);
     }
 
     public GeneratorOptions withCorrectionRate(double v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, v, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks);
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites);
     }
 
     public GeneratorOptions withWaitEffectDays(int v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, v,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks);
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites);
     }
 
     public GeneratorOptions withRemoteShareAfterGoLive(double v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                v, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks);
+                v, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites);
     }
 
     public GeneratorOptions withNoEscortCancelRates(double before, double after) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, before, after, writeCommunityBenchmarks);
+                remoteShareAfterGoLive, before, after, writeCommunityBenchmarks, sites);
     }
 
     public GeneratorOptions withCommunityBenchmarks(boolean v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, v);
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, v, sites);
+    }
+
+    public GeneratorOptions withSites(int v) {
+        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
+                writeCommunityBenchmarks, v);
+    }
+
+    /** How many sites to generate. */
+    public int siteCount() {
+        return sites > 0 ? sites : scale == Scale.SMALL ? 6 : 120;
     }
 
     /** First day of the history. */

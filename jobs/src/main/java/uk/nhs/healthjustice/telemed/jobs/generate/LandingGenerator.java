@@ -150,7 +150,7 @@ public final class LandingGenerator {
 
         void buildEstate() {
             boolean small = o.scale() == Scale.SMALL;
-            int n = small ? 6 : 120;
+            int n = o.siteCount();
             List<String> ids = new ArrayList<>();
             while (ids.size() < n) {
                 String id = "" + (char) ('A' + random.nextInt(26)) + (char) ('A' + random.nextInt(26))
@@ -161,15 +161,16 @@ public final class LandingGenerator {
             }
             long days = ChronoUnit.DAYS.between(start, o.endDate());
             for (int i = 0; i < n; i++) {
-                String region = small ? (i < 3 ? "North West" : "London") : REGIONS[i % REGIONS.length];
+                String region = small ? (i % 2 == 0 ? "North West" : "London") : REGIONS[i % REGIONS.length];
                 String type = i % 17 == 5 ? "irc" : i % 13 == 4 ? "yoi" : i % 23 == 7 ? "secure_childrens_home" : "prison";
                 int population = small ? 400 + random.nextInt(500)
                         : type.equals("secure_childrens_home") ? 20 + random.nextInt(30) : 300 + random.nextInt(900);
                 LocalDate goLive;
                 if (small) {
-                    // one live before the history, three going live inside it, one late, one never
-                    double[] at = {-0.4, 0.3, 0.5, 0.7, 0.85, Double.NaN};
-                    goLive = Double.isNaN(at[i]) ? null : start.plusDays(Math.round(at[i] * days)).withDayOfMonth(1);
+                    // one in six live before the history, one in six never, the rest staggered through it
+                    double at = i % 6 == 0 ? -0.4 : i % 6 == 5 ? Double.NaN : n == 6 ? new double[] {0, 0.3, 0.5, 0.7, 0.85}[i]
+                            : 0.25 + 0.6 * i / n;
+                    goLive = Double.isNaN(at) ? null : start.plusDays(Math.round(at * days)).withDayOfMonth(1);
                 } else {
                     double u = random.nextDouble();
                     goLive = u < 0.15 ? null : u < 0.35 ? start.minusDays(30 + random.nextInt(400))

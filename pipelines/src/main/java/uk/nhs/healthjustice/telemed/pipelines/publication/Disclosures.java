@@ -66,9 +66,23 @@ public final class Disclosures {
                     "incremental_cost_per_wait_day_avoided_ci_high", both()),
             List.of());
 
-    /** Every controlled mart by name. */
+    /**
+     * National estimates are model outputs and national rows are never changed; the site rows are descriptive
+     * (a site's quarterly values and its before/after means), controlled like any site statistic.
+     */
+    public static final Disclosure ROLLOUT_IMPACT = new Disclosure("rollout_impact",
+            List.of("n", "n_before", "n_after"),
+            stats("value", List.of("n"), "value_before", List.of("n_before"), "value_after", List.of("n_after"),
+                    "change", List.of("n_before", "n_after")),
+            List.of());
+
+    /** National only: nothing to control, published as it is. */
+    public static final Disclosure DIGITAL_EQUIVALENCE = new Disclosure("digital_equivalence", List.of(), Map.of(),
+            List.of());
+
+    /** Every published mart by name. */
     public static final Map<String, Disclosure> BY_MART = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
-            COST_EFFECTIVENESS);
+            COST_EFFECTIVENESS, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE);
 
     private static List<String> both() {
         return List.of("telemedicine_pathways", "in_person_pathways");

@@ -1,0 +1,334 @@
+package uk.nhs.healthjustice.telemed.dashboards;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The evaluators' quarterly report: one HTML document (prints cleanly to PDF: tables break across pages,
+ * charts are SVG) and every table beside it as CSV. Statistics come from {@code published/} (disclosure
+ * controlled, so the report can be shared as it is); the data-quality notes come from
+ * {@code marts/data_quality}, which counts rows and rules, not people.
+ */
+public final class QuarterlyReport {
+
+    private static final Pattern QUARTER = Pattern.compile("(\\d{4})-(\\d{2}) Q([1-4])");
+
+    private final PublishedTables t;
+    private final String quarter;
+    private final LocalDate start;
+
+    private QuarterlyReport(PublishedTables t, String quarter, LocalDate start) {
+        this.t = t;
+        this.quarter = quarter;
+        this.start = start;
+    }
+
+    /** First day of an NHS financial quarter given as {@code 2026-27 Q2}. */
+    public static LocalDate quarterStart(String label) {
+        Matcher m = QUARTER.matcher(label == null ? "" : label.trim());
+        if (!m.matches() || (Integer.parseInt(m.group(1)) + 1) % 100 != Integer.parseInt(m.group(2))) {
+            throw new IllegalArgumentException("Invalid quarter: '" + label
+                    + "' (expected an NHS financial quarter such as '2026-27 Q2': July to September 2026)");
+        }
+        return LocalDate.of(Integer.parseInt(m.group(1)), 4, 1).plusMonths(3L * (Integer.parseInt(m.group(3)) - 1));
+    }
+
+    /** Writes {@code report.html} and one CSV per table into {@code dir}; returns the HTML file. */
+    public static Path write(SparkSession spark, Path outputRoot, String quarter, Path dir) throws IOException {
+        LocalDate start = quarterStart(quarter);
+        PublishedTables t = new PublishedTables(spark, outputRoot);
+        for (String needed : List.of("waiting_times", "access")) {
+            if (!t.has("published", needed)) {
+                throw new IllegalArgumentException("Cannot build the report: " + outputRoot.resolve("published")
+                        .resolve(needed) + " does not exist (run the nightly job first)");
+            }
+        }
+        String label = quarter.trim();
+        if (t.table("published", "access").filter(col("period_type").equalTo("quarter")
+                .and(col("period_label").equalTo(label))).isEmpty()) {
+            throw new IllegalArgumentException("Cannot build the report: no data for " + label + " in "
+                    + outputRoot.resolve("published") + " (quarters start " + start + ")");
+        }
+        return new QuarterlyReport(t, label, start).render(dir);
+    }
+
+    private Path render(Path dir) throws IOException {
+        List<ReportTable> tables = new ArrayList<>();
+        tables.add(headline());
+        Column quarterRows = col("period_type").equalTo("quarter").and(col("period_label").equalTo(quarter));
+        Column regions = col("site_id").equalTo("ALL");
+        Column national = regions.and(col("region").equalTo("ALL"));
+
+        Dataset<Row> waits = t.table("published", "waiting_times").filter(quarterRows.and(col("priority").equalTo("ALL")));
+        Dataset<Row> first = waits.filter(col("measure").equalTo("first_attendance"));
+        tables.add(table("waits_by_region", "Wait from referral to first attendance, by region",
+                "Pathways whose first attendance fell in the quarter; all specialties and priorities.",
+                first.filter(regions.and(col("specialty_code").equalTo("ALL")).and(col("modality_group").equalTo("ALL")))
+                        .orderBy(col("region").equalTo("ALL"), col("region")),
+                "region", "completed_pathways", "median_wait_days", "p92_wait_days", "mean_wait_days",
+                "pct_within_18_weeks", "suppressed"));
+        tables.add(table("waits_by_modality", "Telemedicine against in person: wait to first attendance (national)",
+                "A pathway is telemedicine or in person by the modality of its first attended consult.",
+                first.filter(national.and(col("specialty_code").equalTo("ALL"))).orderBy("modality_group"),
+                "modality_group", "completed_pathways", "median_wait_days", "p92_wait_days", "mean_wait_days",
+                "pct_within_18_weeks"));
+        tables.add(table("waits_by_specialty", "Wait to first attendance by specialty (national)",
+                "Treatment function codes; GIC marks gender identity clinics.",
+                first.filter(national.and(col("modality_group").equalTo("ALL"))).orderBy("specialty_code"),
+                "specialty_code", "completed_pathways", "median_wait_days", "p92_wait_days", "pct_within_18_weeks"));
+        tables.add(table("waiting_list", "Waiting list at the end of the quarter (referral to treatment), by region",
+                "Open pathways with no clock stop by the last day of the quarter.",
+                waits.filter(col("measure").equalTo("rtt").and(regions).and(col("specialty_code").equalTo("ALL"))
+                                .and(col("modality_group").equalTo("ALL")))
+                        .orderBy(col("region").equalTo("ALL"), col("region")),
+                "region", "incomplete_pathways", "incomplete_over_18_weeks", "incomplete_over_52_weeks",
+                "incomplete_p92_wait_days", "suppressed"));
+
+        Dataset<Row> access = t.table("published", "access").filter(quarterRows);
+        tables.add(table("access_by_region", "Access to appointments, by region",
+                "Consults by the London date of their start; booked consults not counted.",
+                access.filter(regions.and(col("modality_group").equalTo("ALL")))
+                        .orderBy(col("region").equalTo("ALL"), col("region")),
+                "region", "average_population", "consults_due", "attended", "attended_per_1000", "dna_rate",
+                "telemedicine_share", "cancelled_no_escort", "gic_attended", "technical_failure_rate", "suppressed"));
+        tables.add(table("access_by_modality", "Access by modality (national)", "",
+                access.filter(national.and(col("modality_group").notEqual("ALL"))).orderBy("modality_group"),
+                "modality_group", "consults_due", "attended", "did_not_attend", "dna_rate", "cancelled_no_escort"));
+        tables.add(sites(access, first));
+
+        if (t.has("published", "mha_transfers")) {
+            tables.add(table("mha_transfers", "Mental Health Act transfers to hospital, by region",
+                    "Cases referred in the quarter (day 0 of the 28-day transfer period).",
+                    t.table("published", "mha_transfers").filter(quarterRows.and(regions)
+                                    .and(col("first_assessment_modality").equalTo("ALL")))
+                            .orderBy(col("region").equalTo("ALL"), col("region")),
+                    "region", "cases_referred", "cases_assessed", "median_days_to_first_assessment",
+                    "first_assessment_within_14_days", "cases_transferred", "median_days_to_transfer",
+                    "transferred_within_28_days", "pct_transferred_within_28_days", "open_over_28_days", "suppressed"));
+        }
+        if (t.has("published", "costs")) {
+            tables.add(table("costs", "Costs of attended consults and escorts avoided (national, by modality)",
+                    "Unit costs from reference/costs.json as valid on each consult's date.",
+                    t.table("published", "costs").filter(quarterRows.and(national)).orderBy("modality_group"),
+                    "modality_group", "attended", "clinician_cost_gbp", "escort_cost_gbp", "telemedicine_cost_gbp",
+                    "total_cost_gbp", "cost_per_attendance_gbp", "escorts", "escort_officer_hours", "escorts_avoided",
+                    "escort_cost_avoided_gbp"));
+        }
+        if (t.has("published", "cost_effectiveness")) {
+            Dataset<Row> ce = t.table("published", "cost_effectiveness").filter(quarterRows.and(regions))
+                    .orderBy(col("region").equalTo("ALL"), col("region"));
+            tables.add(table("cost_effectiveness", "Cost-effectiveness: telemedicine against in-person pathways",
+                    "Means per pathway completed in the quarter; 95% bootstrap intervals resampling pathways.", ce,
+                    present(ce, "region", "telemedicine_pathways", "in_person_pathways", "mean_cost_telemedicine_gbp",
+                            "mean_cost_in_person_gbp", "mean_wait_telemedicine_days", "mean_wait_in_person_days",
+                            "cost_difference_gbp", "cost_difference_ci_low", "cost_difference_ci_high",
+                            "wait_difference_days", "wait_difference_ci_low", "wait_difference_ci_high",
+                            "incremental_cost_per_wait_day_avoided_gbp", "dominant", "suppressed")));
+        }
+        boolean impact = t.has("published", "rollout_impact");
+        if (impact) {
+            Dataset<Row> national2 = t.table("published", "rollout_impact").filter(col("level").equalTo("national"));
+            tables.add(table("rollout_impact", "Roll-out impact: effect of telemedicine go-live (national)",
+                    "Mean over the four full quarters after go-live, from all history to date (not only this quarter).",
+                    national2.filter(col("event_time").isNull()).orderBy("outcome"),
+                    "outcome", "estimate", "ci_low", "ci_high", "sites_treated", "sites_never_live", "n_bootstrap"));
+            tables.add(table("rollout_event_study", "Roll-out impact by quarters since go-live (national)",
+                    "Quarter -1, the one before go-live, is the base; quarter 0 is the go-live quarter.",
+                    national2.filter(col("event_time").isNotNull()).orderBy("outcome", "event_time"),
+                    "outcome", "event_time", "estimate", "ci_low", "ci_high"));
+        }
+        if (t.has("published", "digital_equivalence")) {
+            tables.add(table("digital_equivalence", "Digital equivalence: prisons against the community (national)",
+                    "Ratios are prison / community; the community value on ALL is standardised to the prison specialty mix.",
+                    t.table("published", "digital_equivalence").filter(quarterRows).orderBy("specialty_code"),
+                    "specialty_code", "prison_telemedicine_share", "community_telemedicine_share",
+                    "telemedicine_share_ratio", "prison_median_wait_days", "community_median_wait_days", "wait_ratio",
+                    "community_months"));
+        }
+        tables.add(dataQuality());
+
+        Files.createDirectories(dir);
+        for (ReportTable table : tables) {
+            Files.writeString(dir.resolve(table.id() + ".csv"), table.csv(), StandardCharsets.UTF_8);
+        }
+        Map<String, Object> charts = new LinkedHashMap<>();
+        charts.put("trend", trend());
+        if (impact) {
+            charts.put("impact", t.rows(t.table("published", "rollout_impact").filter(col("level").equalTo("national")
+                            .and(col("outcome").equalTo("mean_first_attendance_wait_days")).and(col("event_time").isNotNull()))
+                    .orderBy("event_time"), "event_time", "estimate", "ci_low", "ci_high"));
+        }
+        StringBuilder body = new StringBuilder();
+        for (ReportTable table : tables) {
+            body.append(table.html());
+        }
+        Map<String, Object> run = t.latestRun();
+        LocalDate end = start.plusMonths(3).minusDays(1);
+        String html = Assets.template("report.html")
+                .replace("{{QUARTER}}", ReportTable.escape(quarter))
+                .replace("{{RANGE}}", ReportTable.escape(start + " to " + end))
+                .replace("{{RUN}}", ReportTable.escape(run.isEmpty() ? "no run manifest found"
+                        : "data to " + run.get("run_date") + ", generation " + run.get("generation")))
+                .replace("{{TABLES}}", body.toString())
+                .replace("/*ECHARTS*/", Assets.echarts())
+                .replace("/*DATA*/", SafeJson.of(charts));
+        Path file = dir.resolve("report.html");
+        Files.writeString(file, html, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** The quarter against the one before, nationally. */
+    private ReportTable headline() {
+        String previous = label(start.minusMonths(3));
+        List<List<Object>> rows = new ArrayList<>();
+        Column both = col("period_type").equalTo("quarter").and(col("period_label").isin(quarter, previous))
+                .and(col("region").equalTo("ALL")).and(col("site_id").equalTo("ALL"));
+        Dataset<Row> waits = t.table("published", "waiting_times").filter(both.and(col("measure").equalTo("first_attendance"))
+                .and(col("specialty_code").equalTo("ALL")).and(col("priority").equalTo("ALL"))
+                .and(col("modality_group").equalTo("ALL")));
+        addHeadline(rows, waits, previous, "median_wait_days", "Median wait to first attendance (days)");
+        addHeadline(rows, waits, previous, "pct_within_18_weeks", "First attendance within 18 weeks (%)");
+        Dataset<Row> access = t.table("published", "access").filter(both.and(col("modality_group").equalTo("ALL")));
+        addHeadline(rows, access, previous, "telemedicine_share", "Telemedicine share of attendances");
+        addHeadline(rows, access, previous, "attended_per_1000", "Attendances per 1,000 population");
+        addHeadline(rows, access, previous, "dna_rate", "Did-not-attend rate");
+        addHeadline(rows, access, previous, "cancelled_no_escort", "Cancelled for want of an escort");
+        if (t.has("published", "costs")) {
+            Dataset<Row> costs = t.table("published", "costs").filter(both.and(col("modality_group").equalTo("ALL")));
+            addHeadline(rows, costs, previous, "escorts_avoided", "Escorts avoided");
+            addHeadline(rows, costs, previous, "escort_cost_avoided_gbp", "Escort cost avoided (GBP)");
+        }
+        if (t.has("published", "mha_transfers")) {
+            Dataset<Row> mha = t.table("published", "mha_transfers").filter(both
+                    .and(col("first_assessment_modality").equalTo("ALL")));
+            addHeadline(rows, mha, previous, "pct_transferred_within_28_days", "MHA transfers within 28 days (%)");
+        }
+        return new ReportTable("headline", "Headline figures (national)", "This quarter against " + previous + ".",
+                List.of("measure", quarter, previous), rows);
+    }
+
+    private void addHeadline(List<List<Object>> rows, Dataset<Row> ds, String previous, String column, String name) {
+        Object now = null;
+        Object before = null;
+        for (Row r : ds.select("period_label", column).collectAsList()) {
+            Object v = r.get(1);
+            if (v instanceof Double d) {
+                v = ReportTable.format(column, d);
+            }
+            if (quarter.equals(r.getString(0))) {
+                now = v;
+            } else if (previous.equals(r.getString(0))) {
+                before = v;
+            }
+        }
+        rows.add(Arrays.asList(name, now, before));
+    }
+
+    /** Site league table: names from the public register beside each site's access and waits. */
+    private ReportTable sites(Dataset<Row> access, Dataset<Row> first) {
+        Dataset<Row> siteAccess = access.filter(col("site_id").notEqual("ALL").and(col("modality_group").equalTo("ALL")))
+                .select(col("region"), col("site_id"), col("attended"), col("attended_per_1000"), col("dna_rate"),
+                        col("telemedicine_share"), col("suppressed").as("_s1"));
+        Dataset<Row> siteWaits = first.filter(col("site_id").notEqual("ALL").and(col("specialty_code").equalTo("ALL"))
+                        .and(col("modality_group").equalTo("ALL")))
+                .select(col("site_id"), col("completed_pathways"), col("median_wait_days"), col("suppressed").as("_s2"));
+        Dataset<Row> joined = siteAccess.join(siteWaits, new String[] {"site_id"}, "left");
+        if (t.has("published", "sites")) {
+            joined = joined.join(t.table("published", "sites").select("site_id", "site_name"), new String[] {"site_id"},
+                    "left");
+        } else {
+            joined = joined.withColumn("site_name", lit(null).cast("string"));
+        }
+        joined = joined.withColumn("suppressed", coalesce(col("_s1"), lit(false)).or(coalesce(col("_s2"), lit(false))))
+                .orderBy("region", "site_id");
+        return table("sites", "Sites", "Site figures after disclosure control: counts of 1 to 7 are suppressed, others rounded to 5.",
+                joined, "region", "site_id", "site_name", "attended", "attended_per_1000", "dna_rate",
+                "telemedicine_share", "completed_pathways", "median_wait_days", "suppressed");
+    }
+
+    /** Rows read, curated, quarantined and superseded for the quarter's load dates, and the rules most broken. */
+    private ReportTable dataQuality() {
+        List<String> columns = List.of("log", "rows_read", "rows_curated", "rows_quarantined", "versions_superseded",
+                "rules_broken");
+        if (!t.has("marts", "data_quality")) {
+            return new ReportTable("data_quality", "Data quality", "No data-quality mart found.", columns, List.of());
+        }
+        Dataset<Row> dq = t.table("marts", "data_quality").filter(col("load_date").between(lit(start),
+                lit(start.plusMonths(3).minusDays(1))));
+        List<String> fixed = List.of("run_id", "log", "load_date", "rows_read", "rows_curated", "rows_quarantined",
+                "versions_superseded");
+        List<String> rules = Arrays.stream(dq.columns()).filter(c -> !fixed.contains(c)).toList();
+        List<Column> aggs = new ArrayList<>(List.of(sum("rows_read").as("rows_read"), sum("rows_curated").as("rows_curated"),
+                sum("rows_quarantined").as("rows_quarantined"), sum("versions_superseded").as("versions_superseded")));
+        rules.forEach(r -> aggs.add(sum(col(r)).as(r)));
+        List<List<Object>> rows = new ArrayList<>();
+        for (Row r : dq.groupBy("log").agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
+                .orderBy("log").collectAsList()) {
+            StringBuilder broken = new StringBuilder();
+            for (String rule : rules) {
+                Object v = r.getAs(rule);
+                if (v instanceof Number n && n.longValue() > 0) {
+                    broken.append(broken.length() == 0 ? "" : "; ").append(rule).append(' ').append(n.longValue());
+                }
+            }
+            rows.add(Arrays.asList(r.getAs("log"), r.getAs("rows_read"), r.getAs("rows_curated"),
+                    r.getAs("rows_quarantined"), r.getAs("versions_superseded"), broken.toString()));
+        }
+        return new ReportTable("data_quality", "Data quality of the quarter's deliveries",
+                "Every row read is curated, quarantined with the rules it broke, or superseded by a newer version.",
+                columns, rows);
+    }
+
+    /** National monthly median wait and telemedicine share over the twelve months to the quarter's end. */
+    private List<Map<String, Object>> trend() {
+        LocalDate from = start.plusMonths(3).minusMonths(12);
+        Column months = col("period_type").equalTo("month").and(col("period_start").geq(lit(from)))
+                .and(col("period_start").lt(lit(start.plusMonths(3)))).and(col("region").equalTo("ALL"))
+                .and(col("site_id").equalTo("ALL"));
+        Dataset<Row> w = t.table("published", "waiting_times").filter(months.and(col("measure").equalTo("first_attendance"))
+                        .and(col("specialty_code").equalTo("ALL")).and(col("priority").equalTo("ALL"))
+                        .and(col("modality_group").equalTo("ALL")))
+                .select(col("period_label"), col("median_wait_days"));
+        Dataset<Row> a = t.table("published", "access").filter(months.and(col("modality_group").equalTo("ALL")))
+                .select(col("period_label"), col("telemedicine_share"));
+        return t.rows(a.join(w, new String[] {"period_label"}, "full_outer").orderBy("period_label"), "period_label",
+                "median_wait_days", "telemedicine_share");
+    }
+
+    private ReportTable table(String id, String title, String note, Dataset<Row> ds, String... columns) {
+        List<String> cols = present(ds, columns).length == columns.length ? List.of(columns) : List.of(present(ds, columns));
+        List<List<Object>> rows = new ArrayList<>();
+        for (Map<String, Object> m : t.rows(ds, cols.toArray(String[]::new))) {
+            rows.add(new ArrayList<>(m.values()));
+        }
+        return new ReportTable(id, title, note, cols, rows);
+    }
+
+    /** The named columns the table has, in order: older outputs may lack newer columns. */
+    private static String[] present(Dataset<Row> ds, String... columns) {
+        List<String> have = Arrays.asList(ds.columns());
+        return Arrays.stream(columns).filter(have::contains).toArray(String[]::new);
+    }
+
+    private static String label(LocalDate quarterStart) {
+        int fy = quarterStart.getMonthValue() < 4 ? quarterStart.getYear() - 1 : quarterStart.getYear();
+        int q = (int) (java.time.temporal.ChronoUnit.MONTHS.between(LocalDate.of(fy, 4, 1), quarterStart) / 3) + 1;
+        return String.format("%d-%02d Q%d", fy, (fy + 1) % 100, q);
+    }
+}

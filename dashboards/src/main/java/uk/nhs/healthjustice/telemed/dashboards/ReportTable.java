@@ -1,0 +1,120 @@
+package uk.nhs.healthjustice.telemed.dashboards;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One table of the quarterly report: rendered as HTML (escaped, numbers formatted for reading) and as CSV
+ * (RFC 4180, raw values, for spreadsheets).
+ *
+ * @param id      file name of the CSV, without {@code .csv}
+ * @param title   heading in the report
+ * @param note    one sentence under the heading saying what the rows are; may be empty
+ * @param columns column names, as in the marts
+ * @param rows    values in column order; null is an empty cell (suppressed or not applicable)
+ */
+record ReportTable(String id, String title, String note, List<String> columns, List<List<Object>> rows) {
+
+    String csv() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.join(",", columns.stream().map(ReportTable::csvCell).toList())).append("\r\n");
+        for (List<Object> r : rows) {
+            b.append(String.join(",", r.stream().map(v -> csvCell(v == null ? "" : String.valueOf(v))).toList()))
+                    .append("\r\n");
+        }
+        return b.toString();
+    }
+
+    String html() {
+        StringBuilder b = new StringBuilder();
+        b.append("<section class=\"table\" id=\"").append(escape(id)).append("\">\n<h3>").append(escape(title))
+                .append("</h3>\n");
+        if (!note.isEmpty()) {
+            b.append("<p class=\"note\">").append(escape(note)).append("</p>\n");
+        }
+        if (rows.isEmpty()) {
+            return b.append("<p class=\"empty\">No rows for this quarter.</p>\n</section>\n").toString();
+        }
+        b.append("<table><thead><tr>");
+        for (String c : columns) {
+            b.append("<th>").append(escape(c.replace('_', ' '))).append("</th>");
+        }
+        b.append("</tr></thead><tbody>\n");
+        for (List<Object> r : rows) {
+            b.append("<tr>");
+            for (int i = 0; i < r.size(); i++) {
+                Object v = r.get(i);
+                boolean number = v instanceof Number || v instanceof String str && str.matches("-?[0-9][0-9,]*(\\.[0-9]+)?");
+                b.append(number ? "<td class=\"n\">" : "<td>").append(escape(format(columns.get(i), v))).append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        return b.append("</tbody></table>\n<p class=\"csv\">Also as <a href=\"").append(escape(id))
+                .append(".csv\">").append(escape(id)).append(".csv</a>.</p>\n</section>\n").toString();
+    }
+
+    /** Readable numbers: shares and rates as fractions to 3 places, percentages and days to 1, money to pounds. */
+    static String format(String column, Object v) {
+        if (v == null) {
+            return "";
+        }
+        if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isNaN(d)) {
+                return "";
+            }
+            if (column.endsWith("_gbp") || column.contains("_gbp_") || column.startsWith("incremental_cost")) {
+                return String.format(Locale.UK, "%,.0f", d);
+            }
+            if (column.endsWith("_share") || column.endsWith("_rate") || column.endsWith("_ratio")
+                    || column.equals("estimate") || column.startsWith("ci_")) {
+                return String.format(Locale.UK, "%.3f", d);
+            }
+            return String.format(Locale.UK, "%,.1f", d);
+        }
+        if (v instanceof Long || v instanceof Integer) {
+            return String.format(Locale.UK, "%,d", ((Number) v).longValue());
+        }
+        return String.valueOf(v);
+    }
+
+    static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * A CSV cell, quoted when it holds a comma, quote or line break. A cell starting with = + - @ is prefixed
+     * with a quote mark so a spreadsheet does not run it as a formula (site names are untrusted); numbers are
+     * written as they are, so negative numbers stay numbers.
+     */
+    static String csvCell(String s) {
+        String v = s;
+        if (!v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0 && !isNumber(v)) {
+            v = "'" + v;
+        }
+        if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
+            v = "\"" + v.replace("\"", "\"\"") + "\"";
+        }
+        return v;
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

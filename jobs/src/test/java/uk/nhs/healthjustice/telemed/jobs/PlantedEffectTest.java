@@ -1,0 +1,81 @@
+package uk.nhs.healthjustice.telemed.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.healthjustice.telemed.jobs.generate.GenerationSummary;
+import uk.nhs.healthjustice.telemed.jobs.generate.GeneratorOptions;
+import uk.nhs.healthjustice.telemed.jobs.generate.LandingGenerator;
+import uk.nhs.healthjustice.telemed.jobs.generate.Scale;
+import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
+
+/**
+ * The evaluation recovers what the generator planted: 20 sites over two and a quarter years (staggered go-live,
+ * some live before the history, some never), through the CLI end to end. The planted effect on a live site's
+ * mean wait to first attendance is -remote share x wait effect = -0.6 x 21 = -12.6 days; the national 95%
+ * interval must contain it, and with the wait effect set to 0 it must contain 0.
+ */
+class PlantedEffectTest extends SparkTestBase {
+
+    static final String OUTCOME = "mean_first_attendance_wait_days";
+
+    @TempDir
+    Path tmp;
+
+    private Row overallEffect(GeneratorOptions options) throws Exception {
+        Path landing = tmp.resolve("landing");
+        GenerationSummary g = new LandingGenerator().generate(landing, options);
+        Path key = tmp.resolve("key");
+        Files.writeString(key, "planted-effect-test-key-0123456789");
+        Path out = tmp.resolve("out");
+        List<java.time.LocalDate> nights = g.loadDates();
+        Assertions.assertEquals(0, TelemedCli.execute("backfill", "--input", landing.toString(), "--output",
+                out.toString(), "--from", nights.get(0).toString(), "--to", nights.get(nights.size() - 1).toString(),
+                "--key-file", key.toString()));
+        Dataset<Row> national = spark().read().parquet(out.resolve("marts/rollout_impact").toString())
+                .filter(col("level").equalTo("national").and(col("outcome").equalTo(OUTCOME)));
+        // the event study for the dashboard: pre-periods and the four quarters after go-live
+        Assertions.assertEquals(8, national.filter(col("event_time").isNotNull()).count());
+        List<Row> overall = national.filter(col("event_time").isNull()).collectAsList();
+        Assertions.assertEquals(1, overall.size());
+        Assertions.assertTrue(spark().read().parquet(out.resolve("published/digital_equivalence").toString()).count() > 0,
+                "the generator writes community benchmarks");
+        Row r = overall.get(0);
+        System.out.printf("planted %s: overall effect on %s %.2f (95%% CI %.2f to %.2f), %s sites treated%n",
+                options.waitEffectDays() == 0 ? "no effect" : "-12.6", OUTCOME, r.<Double>getAs("estimate"),
+                r.<Double>getAs("ci_low"), r.<Double>getAs("ci_high"), r.getAs("sites_treated"));
+        return r;
+    }
+
+    private static GeneratorOptions options() {
+        return GeneratorOptions.defaults(Scale.SMALL).withSites(20).withYears(2.25);
+    }
+
+    @Test
+    void nationalIntervalContainsThePlantedEffect() throws Exception {
+        GeneratorOptions o = options();
+        double planted = o.expectedEffectMeanFirstAttendanceWaitDays();
+        Assertions.assertEquals(-12.6, planted, 1e-9);
+        Row r = overallEffect(o);
+        double low = r.getAs("ci_low");
+        double high = r.getAs("ci_high");
+        Assertions.assertTrue(low <= planted && planted <= high, "planted " + planted + " outside " + r);
+        Assertions.assertTrue(high < 0, "the interval excludes no effect: " + r);
+        Assertions.assertTrue((int) r.getAs("sites_treated") >= 10, r.toString());
+    }
+
+    @Test
+    void withNoPlantedEffectTheIntervalContainsZero() throws Exception {
+        Row r = overallEffect(options().withWaitEffectDays(0).withSeed(43));
+        double low = r.getAs("ci_low");
+        double high = r.getAs("ci_high");
+        Assertions.assertTrue(low <= 0 && 0 <= high, "0 outside " + r);
+    }
+}

@@ -1,0 +1,236 @@
+package uk.nhs.healthjustice.telemed.pipelines.evaluation;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import uk.nhs.healthjustice.telemed.pipelines.common.Periods;
+import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
+
+/**
+ * {@code marts/rollout_impact}: what telemedicine go-live changed, per site and nationally.
+ *
+ * <p>The inputs are the quarterly site rows of the marts already computed ({@code waiting_times},
+ * {@code access}, {@code mha_transfers}): one value per site, quarter and outcome. That panel is small
+ * (about 120 sites x 4 quarters a year x 6 outcomes), so it is brought to the driver once and the estimator
+ * and its bootstrap run on plain arrays; nothing per consult or per patient leaves the executors.
+ *
+ * <p>Only full quarters are used: quarters wholly inside the days the logs cover ({@code coverageFrom} to
+ * {@code coverageTo}), so a half-landed first or current quarter cannot masquerade as a change.
+ *
+ * <p>Rows, all with {@code region} and {@code site_id} ({@code ALL} nationally):
+ * <ul>
+ *   <li>{@code level = site}, {@code event_time} -4..-1 and 1..4: the site's value in each of the four full
+ *   quarters before and after its go-live quarter (the go-live quarter itself, part before and part after,
+ *   is left out);</li>
+ *   <li>{@code level = site}, {@code event_time} null: the summary, {@code value_before} and
+ *   {@code value_after} (means of those quarters weighted by the people or events behind each,
+ *   {@code n_before}, {@code n_after}) and {@code change};</li>
+ *   <li>{@code level = national}: {@link StaggeredDid} estimates by event time (-4..4; -1 is the base and has
+ *   no row) and, with {@code event_time} null, the overall effect: the mean of event times 1..4, the four full
+ *   quarters after go-live. Each with a 95% site-cluster bootstrap interval.</li>
+ * </ul>
+ */
+public final class RolloutImpact {
+
+    public static final String METHOD = "Callaway-Sant'Anna staggered difference-in-differences: each go-live"
+            + " cohort against sites not yet live or never live, base = quarter before go-live; 95% CI from a"
+            + " site-level cluster bootstrap";
+    public static final int DEFAULT_RESAMPLES = 999;
+    public static final long DEFAULT_SEED = 20_200_323L;
+    static final int WINDOW = 4;
+    static final int FIRST_OVERALL = 1;
+    static final int LAST_OVERALL = 4;
+
+    /** The outcomes, in the order rows are written. */
+    public static final List<String> OUTCOMES = List.of("median_first_attendance_wait_days",
+            "mean_first_attendance_wait_days", "dna_rate", "attended_per_1000", "cancelled_no_escort_per_1000_due",
+            "median_days_to_first_assessment");
+
+    public static final StructType SCHEMA = new StructType()
+            .add("level", DataTypes.StringType, false)
+            .add(Rollups.REGION, DataTypes.StringType, false)
+            .add(Rollups.SITE_ID, DataTypes.StringType, false)
+            .add("outcome", DataTypes.StringType, false)
+            .add("telemedicine_go_live", DataTypes.DateType, true)
+            .add("go_live_quarter", DataTypes.StringType, true)
+            .add("event_time", DataTypes.IntegerType, true)
+            .add("period_start", DataTypes.DateType, true)
+            .add("period_label", DataTypes.StringType, true)
+            .add("value", DataTypes.DoubleType, true)
+            .add("n", DataTypes.LongType, true)
+            .add("quarters_before", DataTypes.IntegerType, true)
+            .add("quarters_after", DataTypes.IntegerType, true)
+            .add("value_before", DataTypes.DoubleType, true)
+            .add("value_after", DataTypes.DoubleType, true)
+            .add("n_before", DataTypes.LongType, true)
+            .add("n_after", DataTypes.LongType, true)
+            .add("change", DataTypes.DoubleType, true)
+            .add("estimate", DataTypes.DoubleType, true)
+            .add("ci_low", DataTypes.DoubleType, true)
+            .add("ci_high", DataTypes.DoubleType, true)
+            .add("sites_treated", DataTypes.IntegerType, true)
+            .add("sites_never_live", DataTypes.IntegerType, true)
+            .add("n_bootstrap", DataTypes.IntegerType, true)
+            .add("method", DataTypes.StringType, true);
+
+    private RolloutImpact() {
+    }
+
+    /**
+     * @param waitingTimes the {@code waiting_times} mart
+     * @param access       the {@code access} mart
+     * @param mhaTransfers the {@code mha_transfers} mart
+     * @param sites        the site register ({@code site_id}, {@code region}, {@code telemedicine_go_live})
+     * @param coverageFrom first day the landed logs cover
+     * @param coverageTo   last day they cover (the run date)
+     */
+    public static Dataset<Row> compute(Dataset<Row> waitingTimes, Dataset<Row> access, Dataset<Row> mhaTransfers,
+                                       Dataset<Row> sites, LocalDate coverageFrom, LocalDate coverageTo, long seed,
+                                       int resamples) {
+        SparkSession spark = waitingTimes.sparkSession();
+        Dataset<Row> panel = siteQuarterOutcomes(waitingTimes, access, mhaTransfers)
+                .filter(col(Periods.PERIOD_START).geq(lit(coverageFrom))
+                        .and(add_months(col(Periods.PERIOD_START), 3).leq(lit(coverageTo.plusDays(1)))));
+
+        // Bounded: one row per site x full quarter x outcome, and the site register.
+        Map<String, Map<String, Map<LocalDate, double[]>>> cells = new HashMap<>();
+        for (Row r : panel.collectAsList()) {
+            cells.computeIfAbsent(r.getString(0), k -> new HashMap<>())
+                    .computeIfAbsent(r.getString(1), k -> new TreeMap<>())
+                    .put(r.getDate(2).toLocalDate(), new double[] {r.getDouble(3), r.getLong(4)});
+        }
+        Map<String, LocalDate> goLive = new HashMap<>();
+        Map<String, String> region = new HashMap<>();
+        for (Row r : sites.select("site_id", "region", "telemedicine_go_live").collectAsList()) {
+            goLive.put(r.getString(0), r.isNullAt(2) ? null : r.getDate(2).toLocalDate());
+            region.put(r.getString(0), r.getString(1));
+        }
+
+        List<Row> rows = new ArrayList<>();
+        for (int o = 0; o < OUTCOMES.size(); o++) {
+            String outcome = OUTCOMES.get(o);
+            Map<String, Map<LocalDate, double[]>> byQuarter = cells.getOrDefault(outcome, Map.of());
+            rows.addAll(siteRows(outcome, goLive, region, byQuarter));
+            rows.addAll(nationalRows(outcome, SitePanel.of(goLive, byQuarter), seed + 7919L * o, resamples));
+        }
+        return spark.createDataFrame(rows, SCHEMA);
+    }
+
+    /** (outcome, site_id, quarter start, value, n) for every site quarter with a value. */
+    static Dataset<Row> siteQuarterOutcomes(Dataset<Row> waitingTimes, Dataset<Row> access, Dataset<Row> mha) {
+        Column quarterlySite = col(Periods.PERIOD_TYPE).equalTo(Periods.QUARTER)
+                .and(col(Rollups.SITE_ID).notEqual(Rollups.ALL));
+        Dataset<Row> waits = waitingTimes.filter(quarterlySite.and(col("measure").equalTo("first_attendance"))
+                .and(col("specialty_code").equalTo(Rollups.ALL)).and(col("priority").equalTo(Rollups.ALL))
+                .and(col("modality_group").equalTo(Rollups.ALL)));
+        Dataset<Row> acc = access.filter(quarterlySite.and(col("modality_group").equalTo(Rollups.ALL)));
+        Dataset<Row> cases = mha.filter(quarterlySite.and(col("first_assessment_modality").equalTo(Rollups.ALL)));
+        return outcome(waits, "median_first_attendance_wait_days", col("median_wait_days"), col("completed_pathways"))
+                .unionByName(outcome(waits, "mean_first_attendance_wait_days", col("mean_wait_days"),
+                        col("completed_pathways")))
+                .unionByName(outcome(acc, "dna_rate", col("dna_rate"), col("attended").plus(col("did_not_attend"))))
+                .unionByName(outcome(acc, "attended_per_1000", col("attended_per_1000"), col("attended")))
+                .unionByName(outcome(acc, "cancelled_no_escort_per_1000_due",
+                        when(col("consults_due").gt(0), col("cancelled_no_escort").multiply(1000.0)
+                                .divide(col("consults_due"))), col("consults_due")))
+                .unionByName(outcome(cases, "median_days_to_first_assessment", col("median_days_to_first_assessment"),
+                        col("cases_assessed")));
+    }
+
+    private static Dataset<Row> outcome(Dataset<Row> mart, String name, Column value, Column n) {
+        return mart.select(lit(name).as("outcome"), col(Rollups.SITE_ID), col(Periods.PERIOD_START),
+                        value.cast("double").as("value"), n.cast("long").as("n"))
+                .filter(col("value").isNotNull());
+    }
+
+    private static List<Row> siteRows(String outcome, Map<String, LocalDate> goLive, Map<String, String> region,
+                                      Map<String, Map<LocalDate, double[]>> byQuarter) {
+        List<Row> rows = new ArrayList<>();
+        for (String site : new java.util.TreeSet<>(goLive.keySet())) {
+            LocalDate live = goLive.get(site);
+            if (live == null) {
+                continue;
+            }
+            LocalDate liveQuarter = quarterStart(live);
+            Map<LocalDate, double[]> values = byQuarter.getOrDefault(site, Map.of());
+            double[] before = new double[3];
+            double[] after = new double[3];
+            for (int e = -WINDOW; e <= WINDOW; e++) {
+                if (e == 0) {
+                    continue;
+                }
+                LocalDate q = liveQuarter.plusMonths(3L * e);
+                double[] cell = values.get(q);
+                if (cell == null) {
+                    continue;
+                }
+                double[] side = e < 0 ? before : after;
+                side[0] += cell[0] * cell[1];
+                side[1] += cell[1];
+                side[2] += 1;
+                rows.add(row("site", region.get(site), site, outcome, live, e, q, cell[0], (long) cell[1], null, null,
+                        null, null, null, null, null, null, null, null, null, null, null, null));
+            }
+            Double vb = before[1] > 0 ? before[0] / before[1] : null;
+            Double va = after[1] > 0 ? after[0] / after[1] : null;
+            rows.add(row("site", region.get(site), site, outcome, live, null, null, null, null, (int) before[2],
+                    (int) after[2], vb, va, (long) before[1], (long) after[1],
+                    vb == null || va == null ? null : va - vb, null, null, null, null, null, null, null));
+        }
+        return rows;
+    }
+
+    private static List<Row> nationalRows(String outcome, SitePanel panel, long seed, int resamples) {
+        List<Row> rows = new ArrayList<>();
+        Map<Integer, StaggeredDid.Estimate> estimates = StaggeredDid.estimate(panel, -WINDOW, WINDOW, FIRST_OVERALL,
+                LAST_OVERALL, seed, resamples);
+        for (Map.Entry<Integer, StaggeredDid.Estimate> e : estimates.entrySet()) {
+            StaggeredDid.Estimate est = e.getValue();
+            Integer eventTime = e.getKey() == Integer.MIN_VALUE ? null : e.getKey();
+            rows.add(row("national", Rollups.ALL, Rollups.ALL, outcome, null, eventTime, null, null, null, null, null,
+                    null, null, null, null, null, est.estimate(), finite(est.low()), finite(est.high()),
+                    est.treatedSites(), est.comparisonSites(), resamples, METHOD));
+        }
+        return rows;
+    }
+
+    private static Double finite(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
+    private static Row row(String level, String region, String site, String outcome, LocalDate live, Integer eventTime,
+                           LocalDate quarter, Double value, Long n, Integer quartersBefore, Integer quartersAfter,
+                           Double valueBefore, Double valueAfter, Long nBefore, Long nAfter, Double change,
+                           Double estimate, Double low, Double high, Integer treated, Integer never, Integer resamples,
+                           String method) {
+        return RowFactory.create(level, region, site, outcome, live == null ? null : java.sql.Date.valueOf(live),
+                live == null ? null : quarterLabel(quarterStart(live)), eventTime,
+                quarter == null ? null : java.sql.Date.valueOf(quarter), quarter == null ? null : quarterLabel(quarter),
+                value, n, quartersBefore, quartersAfter, valueBefore, valueAfter, nBefore, nAfter, change, estimate, low,
+                high, treated, never, resamples, method);
+    }
+
+    static LocalDate quarterStart(LocalDate d) {
+        return LocalDate.of(d.getYear(), ((d.getMonthValue() - 1) / 3) * 3 + 1, 1);
+    }
+
+    /** {@code 2026-27 Q3} for a quarter start, as {@link Periods#quarterLabel} does in Spark. */
+    static String quarterLabel(LocalDate quarterStart) {
+        int fy = quarterStart.getMonthValue() < 4 ? quarterStart.getYear() - 1 : quarterStart.getYear();
+        int q = (int) (ChronoUnit.MONTHS.between(LocalDate.of(fy, 4, 1), quarterStart) / 3) + 1;
+        return String.format("%d-%02d Q%d", fy, (fy + 1) % 100, q);
+    }
+}

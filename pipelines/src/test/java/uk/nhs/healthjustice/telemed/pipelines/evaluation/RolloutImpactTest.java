@@ -1,0 +1,140 @@
+package uk.nhs.healthjustice.telemed.pipelines.evaluation;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
+
+/**
+ * S1 goes live on 2025-08-15 (quarter 2025-26 Q2, July-September); S2 never does. Quarterly mean first-attendance
+ * waits, worked by hand:
+ * <pre>
+ *   quarter   2024-07 2024-10 2025-01 2025-04 | 2025-07 | 2025-10 2026-01 2026-04 2026-07
+ *   S1 mean      50      52      48      50   |   45    |   40      38      42      30
+ *   S1 paths     10      10      20      10   |   10    |   10      10      10      30
+ *   S2 mean      60 in every quarter, 10 pathways
+ * S1 before = (500 + 520 + 960 + 500) / 50 = 49.6; after = (400 + 380 + 420 + 900) / 60 = 35.0; change -14.6.
+ * National, base 2025-04 (S1 50, S2 60): e=-4: 0, e=-3: 2, e=-2: -2, e=0: -5, e=1: -10, e=2: -12, e=3: -8,
+ * e=4: -20; overall (1..4) = -50 / 4 = -12.5.
+ * </pre>
+ * With the logs covering only to 2026-08-31, quarter 2026-07 is not full and is left out: after = 1200 / 30 = 40.0
+ * over 3 quarters, and the overall effect = (-10 - 12 - 8) / 3 = -10.
+ */
+class RolloutImpactTest extends SparkTestBase {
+
+    static final StructType WAITS = new StructType()
+            .add("period_type", DataTypes.StringType).add("period_start", DataTypes.DateType)
+            .add("region", DataTypes.StringType).add("site_id", DataTypes.StringType)
+            .add("specialty_code", DataTypes.StringType).add("priority", DataTypes.StringType)
+            .add("modality_group", DataTypes.StringType).add("measure", DataTypes.StringType)
+            .add("completed_pathways", DataTypes.LongType).add("median_wait_days", DataTypes.IntegerType)
+            .add("mean_wait_days", DataTypes.DoubleType);
+    static final StructType ACCESS = new StructType()
+            .add("period_type", DataTypes.StringType).add("period_start", DataTypes.DateType)
+            .add("region", DataTypes.StringType).add("site_id", DataTypes.StringType)
+            .add("modality_group", DataTypes.StringType).add("consults_due", DataTypes.LongType)
+            .add("attended", DataTypes.LongType).add("did_not_attend", DataTypes.LongType)
+            .add("cancelled_no_escort", DataTypes.LongType).add("attended_per_1000", DataTypes.DoubleType)
+            .add("dna_rate", DataTypes.DoubleType);
+    static final StructType MHA = new StructType()
+            .add("period_type", DataTypes.StringType).add("period_start", DataTypes.DateType)
+            .add("region", DataTypes.StringType).add("site_id", DataTypes.StringType)
+            .add("first_assessment_modality", DataTypes.StringType).add("cases_assessed", DataTypes.LongType)
+            .add("median_days_to_first_assessment", DataTypes.IntegerType);
+    static final StructType SITES = new StructType()
+            .add("site_id", DataTypes.StringType).add("region", DataTypes.StringType)
+            .add("telemedicine_go_live", DataTypes.DateType);
+
+    private Dataset<Row> impact(LocalDate coverageTo) {
+        double[] s1 = {50, 52, 48, 50, 45, 40, 38, 42, 30};
+        long[] paths = {10, 10, 20, 10, 10, 10, 10, 10, 30};
+        List<Object[]> rows = new ArrayList<>();
+        for (int t = 0; t < s1.length; t++) {
+            java.sql.Date q = java.sql.Date.valueOf(LocalDate.of(2024, 7, 1).plusMonths(3L * t));
+            rows.add(new Object[] {"quarter", q, "London", "S1", "ALL", "ALL", "ALL", "first_attendance", paths[t],
+                    (int) s1[t], s1[t]});
+            rows.add(new Object[] {"quarter", q, "London", "S2", "ALL", "ALL", "ALL", "first_attendance", 10L, 60, 60.0});
+            // rows the panel must ignore: a specialty, a modality group, the rtt measure, a month, the region
+            rows.add(new Object[] {"quarter", q, "London", "S1", "100", "ALL", "ALL", "first_attendance", 5L, 999, 999.0});
+            rows.add(new Object[] {"quarter", q, "London", "S1", "ALL", "ALL", "telemedicine", "first_attendance", 5L, 999, 999.0});
+            rows.add(new Object[] {"quarter", q, "London", "S1", "ALL", "ALL", "ALL", "rtt", 5L, 999, 999.0});
+            rows.add(new Object[] {"month", q, "London", "S1", "ALL", "ALL", "ALL", "first_attendance", 5L, 999, 999.0});
+            rows.add(new Object[] {"quarter", q, "London", "ALL", "ALL", "ALL", "ALL", "first_attendance", 5L, 999, 999.0});
+        }
+        Dataset<Row> waits = frame(WAITS, rows.toArray(Object[][]::new));
+        Dataset<Row> sites = frame(SITES, new Object[] {"S1", "London", date("2025-08-15")},
+                new Object[] {"S2", "London", null});
+        return RolloutImpact.compute(waits, frame(ACCESS), frame(MHA), sites, LocalDate.of(2024, 7, 1), coverageTo, 17,
+                200).filter(col("outcome").equalTo("mean_first_attendance_wait_days")).cache();
+    }
+
+    private static Row one(Dataset<Row> rows) {
+        List<Row> r = rows.collectAsList();
+        Assertions.assertEquals(1, r.size(), rows.toString());
+        return r.get(0);
+    }
+
+    @Test
+    void siteBeforeAndAfterOverFourFullQuarters() {
+        Dataset<Row> impact = impact(LocalDate.of(2026, 9, 30));
+        Row s1 = one(impact.filter(col("site_id").equalTo("S1").and(col("event_time").isNull())));
+        Assertions.assertEquals("site", s1.getAs("level"));
+        Assertions.assertEquals("2025-26 Q2", s1.getAs("go_live_quarter"));
+        Assertions.assertEquals(4, (int) s1.<Integer>getAs("quarters_before"));
+        Assertions.assertEquals(4, (int) s1.<Integer>getAs("quarters_after"));
+        Assertions.assertEquals(49.6, s1.<Double>getAs("value_before"), 1e-9);
+        Assertions.assertEquals(35.0, s1.<Double>getAs("value_after"), 1e-9);
+        Assertions.assertEquals(-14.6, s1.<Double>getAs("change"), 1e-9);
+        Assertions.assertEquals(50L, (long) s1.<Long>getAs("n_before"));
+        Assertions.assertEquals(60L, (long) s1.<Long>getAs("n_after"));
+        // eight quarterly rows, none for the go-live quarter
+        List<Row> quarters = impact.filter(col("site_id").equalTo("S1").and(col("event_time").isNotNull()))
+                .orderBy("event_time").collectAsList();
+        Assertions.assertEquals(8, quarters.size());
+        Assertions.assertEquals("2024-25 Q2", quarters.get(0).getAs("period_label"));
+        Assertions.assertEquals(-4, (int) quarters.get(0).<Integer>getAs("event_time"));
+        Assertions.assertEquals(1, (int) quarters.get(4).<Integer>getAs("event_time"));
+        Assertions.assertEquals(40.0, quarters.get(4).<Double>getAs("value"), 1e-9);
+        Assertions.assertEquals(0, impact.filter(col("site_id").equalTo("S2")).count(), "never-live sites have no site rows");
+    }
+
+    @Test
+    void nationalEventStudyAndOverallEffect() {
+        Dataset<Row> national = impact(LocalDate.of(2026, 9, 30)).filter(col("level").equalTo("national"));
+        double[][] expected = {{-4, 0}, {-3, 2}, {-2, -2}, {0, -5}, {1, -10}, {2, -12}, {3, -8}, {4, -20}};
+        for (double[] e : expected) {
+            Row r = one(national.filter(col("event_time").equalTo((int) e[0])));
+            Assertions.assertEquals(e[1], r.<Double>getAs("estimate"), 1e-9, "event time " + (int) e[0]);
+        }
+        Row overall = one(national.filter(col("event_time").isNull()));
+        Assertions.assertEquals(-12.5, overall.<Double>getAs("estimate"), 1e-9);
+        Assertions.assertEquals("ALL", overall.getAs("region"));
+        Assertions.assertEquals("ALL", overall.getAs("site_id"));
+        Assertions.assertEquals(RolloutImpact.METHOD, overall.getAs("method"));
+        Assertions.assertEquals(1, (int) overall.<Integer>getAs("sites_treated"));
+        Assertions.assertEquals(1, (int) overall.<Integer>getAs("sites_never_live"));
+        Assertions.assertEquals(200, (int) overall.<Integer>getAs("n_bootstrap"));
+        // one treated and one comparison site: every resample that has both gives the same answer
+        Assertions.assertEquals(-12.5, overall.<Double>getAs("ci_low"), 1e-9);
+        Assertions.assertEquals(-12.5, overall.<Double>getAs("ci_high"), 1e-9);
+    }
+
+    @Test
+    void aQuarterNotFullyCoveredIsLeftOut() {
+        Dataset<Row> impact = impact(LocalDate.of(2026, 8, 31));
+        Row s1 = one(impact.filter(col("site_id").equalTo("S1").and(col("event_time").isNull())));
+        Assertions.assertEquals(3, (int) s1.<Integer>getAs("quarters_after"));
+        Assertions.assertEquals(40.0, s1.<Double>getAs("value_after"), 1e-9);
+        Row overall = one(impact.filter(col("level").equalTo("national").and(col("event_time").isNull())));
+        Assertions.assertEquals(-10.0, overall.<Double>getAs("estimate"), 1e-9);
+        Assertions.assertEquals(0, impact.filter(col("event_time").equalTo(4)).count());
+    }
+}
