@@ -74,10 +74,25 @@ final class DemoCommand implements Callable<Integer> {
                     r.getLong(2), r.get(3), r.get(4));
         }
         System.out.println("demo: outputs in " + output.toAbsolutePath());
-        System.out.println("        marts/      waiting_times, access, mha_transfers, costs, cost_effectiveness, data_quality (Parquet)");
+        System.out.println("        marts/      waiting_times, access, mha_transfers, costs, cost_effectiveness, rollout_impact,");
+        System.out.println("                    digital_equivalence, data_quality (Parquet)");
+        System.out.println("        published/  the same after disclosure control, for the dashboard and the report");
         System.out.println("        curated/    referrals, consults, mha_assessments (pseudonymised)");
         System.out.println("        quarantine/ rejected rows with the rules they broke");
         System.out.println("        runs/       one manifest per night");
+        System.out.println("demo: next, the dashboard and a quarterly report:");
+        System.out.println("        java -jar jobs/target/telemed.jar dashboard --output " + output);
+        System.out.println("        java -jar jobs/target/telemed.jar report --output " + output + " --quarter \""
+                + QuarterlyReportLabel.of(g.lastLoadDate().minusDays(1)) + "\"");
         return ExitCodes.SUCCESS;
+    }
+
+    /** The NHS financial quarter label of a date, e.g. 2026-27 Q2 for 2026-09-30. */
+    static final class QuarterlyReportLabel {
+        static String of(java.time.LocalDate d) {
+            int fy = d.getMonthValue() < 4 ? d.getYear() - 1 : d.getYear();
+            int q = ((d.getMonthValue() + 8) % 12) / 3 + 1;
+            return String.format("%d-%02d Q%d", fy, (fy + 1) % 100, q);
+        }
     }
 }
