@@ -54,8 +54,9 @@ public final class Access {
                 count(when(outcome.startsWith("cancelled_").and(outcome.notEqual("cancelled_no_escort")), 1))
                         .as("cancelled_other"),
                 count(when(attended.and(col("_tele")), 1)).as("attended_telemedicine"),
-                countDistinct(when(attended, col("patient_key"))).as("patients_seen"),
-                countDistinct(when(attended, col("specialty_code"))).as("specialties_attended"),
+                // distinct counts as set sizes: one hash aggregate, not Spark's Expand of the rows per distinct column
+                size(collect_set(when(attended, col("patient_key")))).cast("long").as("patients_seen"),
+                size(collect_set(when(attended, col("specialty_code")))).cast("long").as("specialties_attended"),
                 count(when(attended.and(col("specialty_code").equalTo(GIC)), 1)).as("gic_attended"),
                 count(when(col("_tele"), 1)).as("telemedicine_due"),
                 count(when(col("_tele").and(col("technical_failure")), 1)).as("technical_failures"));
