@@ -17,6 +17,7 @@ import uk.nhs.healthjustice.telemed.jobs.generate.Scale;
 import uk.nhs.healthjustice.telemed.jobs.run.PseudonymisationKey;
 import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
 import uk.nhs.healthjustice.telemed.jobs.run.SparkSessions;
+import uk.nhs.healthjustice.telemed.pipelines.common.Periods;
 
 /** {@code telemed demo}: small synthetic data, every load date run, a summary of what came out. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -83,16 +84,8 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("demo: next, the dashboard and a quarterly report:");
         System.out.println("        java -jar jobs/target/telemed.jar dashboard --output " + output);
         System.out.println("        java -jar jobs/target/telemed.jar report --output " + output + " --quarter \""
-                + QuarterlyReportLabel.of(g.lastLoadDate().minusDays(1)) + "\"");
+                + Periods.quarterLabelOf(g.lastLoadDate().minusDays(1)) + "\"");
         return ExitCodes.SUCCESS;
     }
 
-    /** The NHS financial quarter label of a date, e.g. 2026-27 Q2 for 2026-09-30. */
-    static final class QuarterlyReportLabel {
-        static String of(java.time.LocalDate d) {
-            int fy = d.getMonthValue() < 4 ? d.getYear() - 1 : d.getYear();
-            int q = ((d.getMonthValue() + 8) % 12) / 3 + 1;
-            return String.format("%d-%02d Q%d", fy, (fy + 1) % 100, q);
-        }
-    }
 }

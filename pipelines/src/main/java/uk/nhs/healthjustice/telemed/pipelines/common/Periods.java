@@ -61,6 +61,18 @@ public final class Periods {
                 struct(lit(QUARTER).as(PERIOD_TYPE), quarterStart(date).as(PERIOD_START)));
     }
 
+    /** First day of the financial quarter containing a date (outside Spark, as {@link #quarterStart(Column)}). */
+    public static java.time.LocalDate quarterStartOf(java.time.LocalDate d) {
+        return java.time.LocalDate.of(d.getYear(), ((d.getMonthValue() - 1) / 3) * 3 + 1, 1);
+    }
+
+    /** {@code 2026-27 Q3} for any date in that quarter (outside Spark, as {@link #quarterLabel(Column)}). */
+    public static String quarterLabelOf(java.time.LocalDate d) {
+        int fyStart = d.getMonthValue() < 4 ? d.getYear() - 1 : d.getYear();
+        int quarter = (d.getMonthValue() + 8) % 12 / 3 + 1;
+        return String.format("%d-%02d Q%d", fyStart, (fyStart + 1) % 100, quarter);
+    }
+
     /** Adds period_label from period_type and period_start. */
     public static Column labelColumn() {
         return label(col(PERIOD_TYPE), col(PERIOD_START)).as(PERIOD_LABEL);

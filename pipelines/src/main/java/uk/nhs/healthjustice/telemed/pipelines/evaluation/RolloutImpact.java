@@ -3,7 +3,6 @@ package uk.nhs.healthjustice.telemed.pipelines.evaluation;
 import static org.apache.spark.sql.functions.*;
 
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -164,7 +163,7 @@ public final class RolloutImpact {
             if (live == null) {
                 continue;
             }
-            LocalDate liveQuarter = quarterStart(live);
+            LocalDate liveQuarter = Periods.quarterStartOf(live);
             Map<LocalDate, double[]> values = byQuarter.getOrDefault(site, Map.of());
             double[] before = new double[3];
             double[] after = new double[3];
@@ -217,20 +216,9 @@ public final class RolloutImpact {
                            Double estimate, Double low, Double high, Integer treated, Integer never, Integer resamples,
                            String method) {
         return RowFactory.create(level, region, site, outcome, live == null ? null : java.sql.Date.valueOf(live),
-                live == null ? null : quarterLabel(quarterStart(live)), eventTime,
-                quarter == null ? null : java.sql.Date.valueOf(quarter), quarter == null ? null : quarterLabel(quarter),
+                live == null ? null : Periods.quarterLabelOf(live), eventTime,
+                quarter == null ? null : java.sql.Date.valueOf(quarter), quarter == null ? null : Periods.quarterLabelOf(quarter),
                 value, n, quartersBefore, quartersAfter, valueBefore, valueAfter, nBefore, nAfter, change, estimate, low,
                 high, treated, never, resamples, method);
-    }
-
-    static LocalDate quarterStart(LocalDate d) {
-        return LocalDate.of(d.getYear(), ((d.getMonthValue() - 1) / 3) * 3 + 1, 1);
-    }
-
-    /** {@code 2026-27 Q3} for a quarter start, as {@link Periods#quarterLabel} does in Spark. */
-    static String quarterLabel(LocalDate quarterStart) {
-        int fy = quarterStart.getMonthValue() < 4 ? quarterStart.getYear() - 1 : quarterStart.getYear();
-        int q = (int) (ChronoUnit.MONTHS.between(LocalDate.of(fy, 4, 1), quarterStart) / 3) + 1;
-        return String.format("%d-%02d Q%d", fy, (fy + 1) % 100, q);
     }
 }

@@ -34,7 +34,7 @@ record SitePanel(List<String> sites, Integer[] goLive, List<LocalDate> quarters,
         for (int i = 0; i < sites.size(); i++) {
             LocalDate live = goLiveBySite.get(sites.get(i));
             if (live != null && !quarters.isEmpty()) {
-                LocalDate q = LocalDate.of(live.getYear(), ((live.getMonthValue() - 1) / 3) * 3 + 1, 1);
+                LocalDate q = uk.nhs.healthjustice.telemed.pipelines.common.Periods.quarterStartOf(live);
                 g[i] = (int) (java.time.temporal.ChronoUnit.MONTHS.between(quarters.get(0), q) / 3);
             }
             java.util.Arrays.fill(v[i], Double.NaN);

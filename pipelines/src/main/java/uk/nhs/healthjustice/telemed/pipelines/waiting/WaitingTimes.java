@@ -62,11 +62,14 @@ public final class WaitingTimes {
         Dataset<Row> completed = Rollups.periodsOf(firstAttendance.unionByName(rttCompleted), col("_event"));
 
         // Incomplete: at each month end and quarter end from the referral's period to the last period,
-        // a pathway waits if it was referred by then and had no clock stop on or before that day.
+        // a pathway waits if it was referred by then and had no clock stop on or before that day. Periods
+        // after the one containing the clock stop end after it, so they are not generated at all: the rows
+        // follow the time pathways spent waiting, not the length of history.
+        Column openUntil = least(lastDate, coalesce(stop, lastDate));
         Dataset<Row> incomplete = base
                 .withColumn("_p", explode(array(
-                        struct(lit(MONTH).as(PERIOD_TYPE), explode_starts(referralDate, lastDate, "month", 1)),
-                        struct(lit(QUARTER).as(PERIOD_TYPE), explode_starts(referralDate, lastDate, "quarter", 3)))))
+                        struct(lit(MONTH).as(PERIOD_TYPE), explode_starts(referralDate, openUntil, "month", 1)),
+                        struct(lit(QUARTER).as(PERIOD_TYPE), explode_starts(referralDate, openUntil, "quarter", 3)))))
                 .withColumn(PERIOD_TYPE, col("_p." + PERIOD_TYPE))
                 .withColumn("_start", explode(col("_p.starts")))
                 .withColumn(PERIOD_START, col("_start"))

@@ -32,6 +32,17 @@ class PeriodsAndTimeTest extends SparkTestBase {
     }
 
     @Test
+    void javaQuarterLabelsAgreeWithSpark() {
+        for (String d : List.of("2026-03-31", "2026-04-01", "2026-06-30", "2026-07-01", "2026-12-31", "2027-01-01")) {
+            java.time.LocalDate day = java.time.LocalDate.parse(d);
+            assertEquals(periodsOf(d).getString(2), Periods.quarterLabelOf(day), d);
+            assertEquals(periodsOf(d).getString(1), Periods.quarterStartOf(day).toString(), d);
+        }
+        assertEquals("2025-26 Q4", Periods.quarterLabelOf(java.time.LocalDate.parse("2026-03-31")));
+        assertEquals("2026-27 Q1", Periods.quarterLabelOf(java.time.LocalDate.parse("2026-04-01")));
+    }
+
+    @Test
     void londonDateOnTheNightsTheClocksChange() {
         StructType schema = new StructType().add("t", DataTypes.TimestampType);
         Dataset<Row> df = frame(schema,
