@@ -70,10 +70,10 @@ final class BenchCommand implements Callable<Integer> {
 
             long[] rows = new long[1];
             Measure floor = measure(() -> rows[0] = floor(spark, landing));
-            Measure rebuild = measure(() -> run(spark, "backfill", "--input", landing.toString(), "--output",
+            Measure rebuild = measure(() -> run("backfill", "--input", landing.toString(), "--output",
                     out.toString(), "--from", nights.get(0).toString(), "--to", last.minusDays(1).toString(),
                     "--key-file", key.toString()));
-            Measure nightly = measure(() -> run(spark, "nightly", "--input", landing.toString(), "--output",
+            Measure nightly = measure(() -> run("nightly", "--input", landing.toString(), "--output",
                     out.toString(), "--run-date", last.toString(), "--key-file", key.toString()));
             String line = String.format(Locale.UK, "| %.0f y | %,d | %.1f | %.1f | %.2f | %.1f | %.2f GiB | %.2f GiB |",
                     y, rows[0], floor.seconds(), rebuild.seconds(), rebuild.seconds() / floor.seconds(), nightly.seconds(),
@@ -95,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
         void run() throws Exception;
     }
 
-    private static void run(SparkSession spark, String... args) {
+    private static void run(String... args) {
         int code = TelemedCli.execute(args);
         if (code != ExitCodes.SUCCESS) {
             throw new IllegalStateException("bench: " + args[0] + " exited with " + code);

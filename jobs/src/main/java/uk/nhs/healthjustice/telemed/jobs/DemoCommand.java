@@ -87,5 +87,4 @@ final class DemoCommand implements Callable<Integer> {
                 + Periods.quarterLabelOf(g.lastLoadDate().minusDays(1)) + "\"");
         return ExitCodes.SUCCESS;
     }
-
 }
