@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
         SparkSession spark = SparkSessions.getOrCreate(master, 4);
         byte[] key = PseudonymisationKey.DEMO_KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         List<RunManifest> runs = new NightlyJob(spark, new NightlyJob.Options(landing, output, g.firstLoadDate(),
-                g.lastLoadDate(), 1.0, 3), key, System.err).run();
+                g.lastLoadDate(), 1.0, 3, false), key, System.err).run();
         long read = 0;
         long curated = 0;
         long quarantined = 0;

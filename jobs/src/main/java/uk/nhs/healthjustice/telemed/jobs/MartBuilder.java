@@ -46,19 +46,29 @@ final class MartBuilder {
         this.outputs = outputs;
     }
 
+    /**
+     * @param periodsFrom null to compute every period; else the first day of the quarter from which the period
+     *                    marts ({@link #PERIOD_MARTS}) are recomputed, earlier periods being carried over from
+     *                    the previous generation (see {@code ChangedPeriods} for why that equals a full rebuild)
+     */
     void build(ReferenceData ref, Dataset<Row> sites, String previous, Path genDir, List<Dataset<Row>> qualityRows,
-               LocalDate runDate, List<LocalDate> nights) {
+               LocalDate runDate, List<LocalDate> nights, LocalDate periodsFrom) {
         Path curated = genDir.resolve("curated");
         Dataset<Row> referrals = spark.read().parquet(curated.resolve("referrals").toString());
         Dataset<Row> consults = spark.read().parquet(curated.resolve("consults").toString());
 
         Dataset<Row> pathways = Pathways.build(referrals, consults, sites);
         Map<String, Dataset<Row>> marts = new LinkedHashMap<>();
-        marts.put("waiting_times", WaitingTimes.compute(pathways, runDate));
-        marts.put("access", Access.compute(consults, sites, Population.byPeriod(ref.population(), sites)));
+        marts.put("waiting_times", WaitingTimes.compute(pathways, periodsFrom, runDate));
+        marts.put("access", Access.compute(consults, sites, Population.byPeriod(ref.population(), sites), periodsFrom));
         Dataset<Row> cases = spark.read().parquet(curated.resolve("mha_assessments").toString());
         marts.put("mha_transfers", MhaTransfers.compute(cases, sites));
-        marts.put("costs", Costs.compute(consults, sites, ref.unitCosts(), runDate));
+        marts.put("costs", Costs.compute(consults, sites, ref.unitCosts(), runDate, periodsFrom));
+        if (periodsFrom != null) {
+            for (String name : PERIOD_MARTS) {
+                marts.put(name, withEarlierPeriods(marts.get(name), previous, name, periodsFrom));
+            }
+        }
         marts.put("cost_effectiveness", CostEffectiveness.compute(pathways, ConsultCosts.costed(consults, ref.unitCosts()),
                 CostEffectiveness.DEFAULT_SEED, CostEffectiveness.DEFAULT_RESAMPLES));
         for (Map.Entry<String, Dataset<Row>> m : marts.entrySet()) {
@@ -100,6 +110,19 @@ final class MartBuilder {
             outputs.add(new RunManifest.Output("curated/" + log, store.root().resolve("curated").resolve(log).toString(),
                     spark.read().parquet(curated.resolve(log).toString()).count()));
         }
+    }
+
+    /** The marts a nightly run recomputes from a quarter on; the others are small or read all of history. */
+    static final List<String> PERIOD_MARTS = List.of("waiting_times", "access", "costs");
+
+    /** The recomputed periods plus the previous generation's rows of every earlier period. */
+    private Dataset<Row> withEarlierPeriods(Dataset<Row> recomputed, String previous, String name, LocalDate from) {
+        Column[] columns = java.util.Arrays.stream(recomputed.columns()).map(c -> col(c)).toArray(Column[]::new);
+        Dataset<Row> earlier = spark.read().schema(recomputed.schema())
+                .parquet(store.generationDir(previous).resolve("marts").resolve(name).toString())
+                .filter(col("period_start").lt(lit(java.sql.Date.valueOf(from))))
+                .select(columns);
+        return earlier.unionByName(recomputed.select(columns));
     }
 
     private Dataset<Row> mart(Path genDir, String name) {

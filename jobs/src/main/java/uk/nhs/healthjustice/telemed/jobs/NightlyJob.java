@@ -29,10 +29,13 @@ import uk.nhs.healthjustice.telemed.jobs.landing.LandingFile;
 import uk.nhs.healthjustice.telemed.jobs.landing.LandingFileChecker;
 import uk.nhs.healthjustice.telemed.jobs.landing.LogReader;
 import uk.nhs.healthjustice.telemed.jobs.landing.ReferenceData;
+import uk.nhs.healthjustice.telemed.jobs.publish.MartState;
 import uk.nhs.healthjustice.telemed.jobs.publish.OutputStore;
 import uk.nhs.healthjustice.telemed.jobs.run.Progress;
 import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
+import uk.nhs.healthjustice.telemed.pipelines.common.Periods;
 import uk.nhs.healthjustice.telemed.pipelines.curation.VersionMerge;
+import uk.nhs.healthjustice.telemed.pipelines.incremental.ChangedPeriods;
 import uk.nhs.healthjustice.telemed.pipelines.privacy.Pseudonymiser;
 import uk.nhs.healthjustice.telemed.pipelines.quality.DataQuality;
 import uk.nhs.healthjustice.telemed.pipelines.validation.RecordValidator;
@@ -50,7 +53,7 @@ public final class NightlyJob {
 
     /** What a run needs to know. */
     public record Options(Path input, Path output, LocalDate from, LocalDate to, double maxRejectRate,
-                          int keepGenerations) {
+                          int keepGenerations, boolean fullRebuild) {
         public Options {
             if (maxRejectRate < 0 || maxRejectRate > 1) {
                 throw new IllegalArgumentException("Invalid --max-reject-rate: " + maxRejectRate + " (expected 0..1)");
@@ -74,6 +77,8 @@ public final class NightlyJob {
     /** One manifest per night, so a backfilled night looks like the same night run alone. */
     private final Map<LocalDate, RunManifest> manifests = new TreeMap<>();
     private final List<RunManifest.Output> outputs = new ArrayList<>();
+    /** Per log, the old and new curated versions of the records this run delivered (incremental runs only). */
+    private final Map<String, Dataset<Row>[]> delivered = new LinkedHashMap<>();
 
     public NightlyJob(SparkSession spark, Options options, byte[] key, PrintStream log) {
         this.spark = spark;
@@ -114,10 +119,13 @@ public final class NightlyJob {
                     r -> r.files().size() + " files");
             manifests.values().forEach(m -> ref.files().forEach(f -> m.referenceFiles.add(f.toString())));
             Dataset<Row> sites = ref.sites().cache();
+            String fingerprint = MartState.fingerprint(ref.files(), version());
+            MartState prior = store.martState(previous);
+            String fullRebuild = fullRebuildReason(previous, prior, fingerprint);
 
             List<Dataset<Row>> qualityRows = new ArrayList<>();
             for (LogContract contract : Contracts.ALL) {
-                qualityRows.add(ingest(contract, sites, previous, index, generation, staging));
+                qualityRows.add(ingest(contract, sites, previous, index, generation, staging, fullRebuild == null));
             }
             publishQuarantine(staging);
             List<String> breaches = new ArrayList<>();
@@ -137,8 +145,17 @@ public final class NightlyJob {
                         + "; marts not published");
             }
 
+            LocalDate periodsFrom = fullRebuild == null ? periodsFrom(generation, LocalDate.parse(prior.runDate())) : null;
+            if (periodsFrom == null) {
+                progress.info("marts: every period recomputed (" + fullRebuild + ")");
+            }
+            for (RunManifest m : manifests.values()) {
+                m.martPeriodsFrom = periodsFrom == null ? null : periodsFrom.toString();
+                m.fullRebuildReason = fullRebuild;
+            }
             new MartBuilder(spark, progress, store, outputs).build(ref, sites, previous, genDir, qualityRows,
-                    options.to(), options.nights());
+                    options.to(), options.nights(), periodsFrom);
+            store.writeMartState(generation, new MartState(options.to().toString(), fingerprint));
             store.writeHistoryIndex(generation, index);
             OutputStore.deleteTree(staging);
             progress.stage("publish", () -> {
@@ -181,10 +198,57 @@ public final class NightlyJob {
         }
     }
 
+    /**
+     * Why this run recomputes every period of the marts, or null when it may recompute only the periods its
+     * changes reach: the previous generation's marts must exist, come from the same reference files and
+     * version, and end before this run's nights (a re-run or a backfill inside history recomputes all).
+     */
+    private String fullRebuildReason(String previous, MartState prior, String fingerprint) {
+        if (options.fullRebuild()) {
+            return "--full-rebuild";
+        }
+        if (previous == null) {
+            return "first run";
+        }
+        if (prior == null) {
+            return "the previous generation records no mart state";
+        }
+        if (!prior.fingerprint().equals(fingerprint)) {
+            return "the reference files or the pipeline version changed";
+        }
+        if (!LocalDate.parse(prior.runDate()).isBefore(options.from())) {
+            return "nights on or before the last run date " + prior.runDate() + " are run again";
+        }
+        return null;
+    }
+
+    /**
+     * The first quarter whose periods this run recomputes: that of the earliest day its changes reach
+     * ({@link ChangedPeriods}) or of the last run date (periods after it are new), whichever is earlier.
+     */
+    private LocalDate periodsFrom(String generation, LocalDate lastRun) {
+        Dataset<Row>[] referrals = delivered.get("referrals");
+        Dataset<Row>[] consults = delivered.get("consults");
+        Dataset<Row> curatedConsults = spark.read().parquet(
+                store.generationDir(generation).resolve("curated").resolve("consults").toString());
+        LocalDate earliest = progress.stage("changes", () -> {
+            Row r = ChangedPeriods.consults(consults[0], consults[1]).withColumnRenamed(ChangedPeriods.EARLIEST, "c")
+                    .crossJoin(ChangedPeriods.referrals(referrals[0], referrals[1], curatedConsults)).first();
+            LocalDate c = r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
+            LocalDate p = r.isNullAt(1) ? null : r.getDate(1).toLocalDate();
+            return c == null ? p : p == null ? c : c.isBefore(p) ? c : p;
+        }, d -> "earliest changed day " + d);
+        LocalDate from = Periods.quarterStartOf(earliest == null || lastRun.isBefore(earliest) ? lastRun : earliest);
+        progress.info("marts: periods from " + from + " recomputed (earliest changed day " + earliest
+                + ", last run " + lastRun + "), earlier periods carried over");
+        return from;
+    }
+
     /** Reads, validates, pseudonymises and merges every night of one log; returns its data-quality rows. */
+    @SuppressWarnings("unchecked")
     private Dataset<Row> ingest(LogContract contract, Dataset<Row> sites, String previous,
-                                Map<String, TreeMap<LocalDate, String>> index, String generation, Path staging)
-            throws IOException {
+                                Map<String, TreeMap<LocalDate, String>> index, String generation, Path staging,
+                                boolean incremental) throws IOException {
         String log = contract.log();
         List<LandingFile> files = progress.stage("check " + log, () -> listAndCheck(contract),
                 fs -> fs.size() + " files, " + fs.stream().mapToLong(LandingFile::lines).sum() + " lines");
@@ -234,6 +298,12 @@ public final class NightlyJob {
             write(merged.curated().repartitionByRange(col(id)).sortWithinPartitions(col(id)), curatedPath);
             return null;
         }, x -> "");
+        if (incremental) {
+            Dataset<Row> ids = written.select(col(id).as("_delivered"));
+            Column delivered = col(id).equalTo(col("_delivered"));
+            this.delivered.put(log, new Dataset[] {earlier.join(ids, delivered, "left_semi"),
+                    spark.read().parquet(curatedPath.toString()).join(ids, delivered, "left_semi")});
+        }
         TreeMap<LocalDate, String> logIndex = index.computeIfAbsent(log, k -> new TreeMap<>());
         for (LocalDate night : options.nights()) {
             Path partition = historyDir.resolve("load_date=" + night);

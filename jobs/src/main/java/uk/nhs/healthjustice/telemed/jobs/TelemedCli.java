@@ -88,6 +88,10 @@ public final class TelemedCli implements Runnable {
                 description = "Published generations kept for readers still open on an older one (default: ${DEFAULT-VALUE})")
         int keepGenerations;
 
+        @Option(names = "--full-rebuild", description = "Recompute every period of every mart instead of only "
+                + "the periods this run's changes reach (the default when the reference files or the version changed)")
+        boolean fullRebuild;
+
         byte[] key() {
             return PseudonymisationKey.load(keyFile, System.getenv(PseudonymisationKey.ENVIRONMENT_VARIABLE));
         }
@@ -108,7 +112,7 @@ public final class TelemedCli implements Runnable {
             byte[] key = run.key();
             SparkSession session = spark.session();
             RunManifest m = new NightlyJob(session, new NightlyJob.Options(run.input, run.output, runDate, runDate,
-                    run.maxRejectRate, run.keepGenerations), key, System.err).run().get(0);
+                    run.maxRejectRate, run.keepGenerations, run.fullRebuild), key, System.err).run().get(0);
             System.out.println("nightly " + runDate + ": " + m.status + ", manifest "
                     + run.output.resolve("runs").resolve(m.runId + ".json"));
             return ExitCodes.SUCCESS;
@@ -137,7 +141,7 @@ public final class TelemedCli implements Runnable {
             // One pass over the whole range: each night is classified as of its own night and keeps its
             // run id and manifest, so the outputs equal the nights run one by one.
             List<RunManifest> ms = new NightlyJob(session, new NightlyJob.Options(run.input, run.output, from, to,
-                    run.maxRejectRate, run.keepGenerations), key, System.err).run();
+                    run.maxRejectRate, run.keepGenerations, run.fullRebuild), key, System.err).run();
             System.out.println("backfill " + from + ".." + to + ": " + ms.size() + " nights succeeded, manifests in "
                     + run.output.resolve("runs"));
             return ExitCodes.SUCCESS;

@@ -113,6 +113,88 @@ class GeneratedDataEndToEndTest extends SparkTestBase {
         assertNoNhsNumberFrom(landing, whole);
     }
 
+    /**
+     * Nightly runs recompute only the periods their changes reach and carry the earlier ones over; with a late
+     * correction of a consult from an earlier quarter, the last night must reach back to that quarter. Either
+     * way the outputs equal a full rebuild of the same landing data.
+     */
+    @Test
+    void incrementalNightsEqualAFullRebuildEvenWithALateCorrection() throws Exception {
+        Path landing = tmp.resolve("landing");
+        GenerationSummary g = new LandingGenerator().generate(landing, GeneratorOptions.defaults(Scale.SMALL)
+                .withYears(0.4).withEndDate(LocalDate.parse("2026-08-15")).withSites(3).withCorrectionRate(0.2));
+        List<LocalDate> nights = g.loadDates();
+        LocalDate last = nights.get(nights.size() - 1);
+        LocalDate firstNightly = nights.get(nights.size() - 2);
+        Assertions.assertTrue(nights.get(0).isBefore(LocalDate.parse("2026-04-01")), "history starts in 2025-26 Q4");
+        // the nights are in 2026-27 Q2; the correction is of a consult in Q1, a quarter back
+        String corrected = writeLateCorrection(landing, last, LocalDate.parse("2026-04-01"), LocalDate.parse("2026-07-01"));
+
+        Path nightly = tmp.resolve("nightly");
+        Assertions.assertEquals(0, cli("backfill", "--input", landing.toString(), "--output", nightly.toString(),
+                "--from", nights.get(0).toString(), "--to", firstNightly.minusDays(1).toString()));
+        for (LocalDate d = firstNightly; !d.isAfter(last); d = d.plusDays(1)) {
+            Assertions.assertEquals(0, cli("nightly", "--input", landing.toString(), "--output", nightly.toString(),
+                    "--run-date", d.toString()));
+            RunManifest m = RunManifest.read(nightly.resolve("runs/nightly-" + d + ".json"));
+            Assertions.assertNull(m.fullRebuildReason, d.toString());
+            Assertions.assertNotNull(m.martPeriodsFrom, d.toString());
+        }
+        RunManifest lastRun = RunManifest.read(nightly.resolve("runs/nightly-" + last + ".json"));
+        Assertions.assertTrue(LocalDate.parse(lastRun.martPeriodsFrom).isBefore(LocalDate.parse("2026-07-01")),
+                "the correction of " + corrected + " reaches an earlier quarter: " + lastRun.martPeriodsFrom);
+        Assertions.assertTrue(spark().read().parquet(nightly.resolve("marts/access").toString())
+                .filter(col("period_start").lt(java.sql.Date.valueOf(lastRun.martPeriodsFrom))).count() > 0,
+                "earlier periods exist and were carried over");
+
+        Path full = tmp.resolve("full");
+        Assertions.assertEquals(0, cli("backfill", "--input", landing.toString(), "--output", full.toString(),
+                "--from", nights.get(0).toString(), "--to", last.toString()));
+        Assertions.assertEquals("first run",
+                RunManifest.read(full.resolve("runs/nightly-" + last + ".json")).fullRebuildReason);
+        OutputSnapshots.assertSame(OutputSnapshots.snapshot(spark(), full, OutputSnapshots.ALL_TABLES),
+                OutputSnapshots.snapshot(spark(), nightly, OutputSnapshots.ALL_TABLES));
+
+        // asked for, a nightly run recomputes every period, with the same result
+        Assertions.assertEquals(0, cli("nightly", "--input", landing.toString(), "--output", nightly.toString(),
+                "--run-date", last.toString(), "--full-rebuild"));
+        Assertions.assertEquals("--full-rebuild",
+                RunManifest.read(nightly.resolve("runs/nightly-" + last + ".json")).fullRebuildReason);
+        List<String> periodMarts = List.of("marts/waiting_times", "marts/access", "marts/costs");
+        OutputSnapshots.assertSame(OutputSnapshots.snapshot(spark(), full, periodMarts),
+                OutputSnapshots.snapshot(spark(), nightly, periodMarts));
+    }
+
+    /**
+     * Delivers on {@code night} a new version of an attended on-site consult scheduled in [{@code from}, {@code before}):
+     * now cancelled by the provider, which changes that period's access and cost figures. Returns its id.
+     */
+    private static String writeLateCorrection(Path landing, LocalDate night, LocalDate from, LocalDate before)
+            throws IOException {
+        List<Path> csvs;
+        try (Stream<Path> files = Files.walk(landing.resolve("consults"))) {
+            csvs = files.filter(f -> f.getFileName().toString().endsWith(".csv")).sorted().toList();
+        }
+        for (Path f : csvs) {
+            List<String> lines = Files.readAllLines(f);
+            List<String> header = List.of(lines.get(0).split(",", -1));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] v = line.split(",", -1);
+                if (v.length == header.size() && v[header.indexOf("outcome")].equals("attended")
+                        && v[header.indexOf("modality")].equals("face_to_face_onsite")
+                        && v[header.indexOf("scheduled_start")].compareTo(from.toString()) >= 0
+                        && v[header.indexOf("scheduled_start")].compareTo(before.toString()) < 0) {
+                    v[header.indexOf("outcome")] = "cancelled_by_provider";
+                    v[header.indexOf("record_updated_at")] = night + "T09:00:00+01:00";
+                    Files.write(landing.resolve("consults/load_date=" + night + "/consults-late-correction.csv"),
+                            List.of(lines.get(0), String.join(",", v)));
+                    return v[header.indexOf("consult_id")];
+                }
+            }
+        }
+        throw new AssertionError("no attended on-site consult in " + from + ".." + before + " in a plain CSV file");
+    }
+
     /** Every NHS-number-shaped string in the landing files, normalised, must not appear in any output. */
     private void assertNoNhsNumberFrom(Path landing, Path output) throws IOException {
         Set<String> numbers = new HashSet<>();

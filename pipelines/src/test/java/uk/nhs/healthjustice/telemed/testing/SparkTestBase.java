@@ -64,4 +64,29 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
     protected static Timestamp utc(String isoInstant) {
         return Timestamp.from(Instant.parse(isoInstant));
     }
+
+    /**
+     * The same rows in any order, columns by name, doubles to 1e-9 (sums may add in another order). Fails on an
+     * empty expectation: a comparison of nothing with nothing proves nothing.
+     */
+    protected static void assertSameRows(Dataset<Row> expected, Dataset<Row> actual) {
+        String[] columns = expected.columns();
+        org.apache.spark.sql.Column[] order = Arrays.stream(columns).map(org.apache.spark.sql.functions::col)
+                .toArray(org.apache.spark.sql.Column[]::new);
+        List<Row> want = expected.select(order).sort(order).collectAsList();
+        List<Row> got = actual.select(order).sort(order).collectAsList();
+        org.junit.jupiter.api.Assertions.assertFalse(want.isEmpty(), "expected rows");
+        org.junit.jupiter.api.Assertions.assertEquals(want.size(), got.size(), "row count");
+        for (int i = 0; i < want.size(); i++) {
+            for (int c = 0; c < columns.length; c++) {
+                Object w = want.get(i).get(c);
+                Object g = got.get(i).get(c);
+                if (w instanceof Double wd && g instanceof Double gd) {
+                    org.junit.jupiter.api.Assertions.assertEquals(wd, gd, 1e-9, columns[c] + " of " + want.get(i));
+                } else {
+                    org.junit.jupiter.api.Assertions.assertEquals(w, g, columns[c] + " of " + want.get(i));
+                }
+            }
+        }
+    }
 }

@@ -110,6 +110,15 @@ public final class OutputStore {
         }
     }
 
+    /** What the marts of a generation were computed from; null for none or for a generation without it. */
+    public MartState martState(String generation) {
+        return generation == null ? null : MartState.read(generationDir(generation));
+    }
+
+    public void writeMartState(String generation, MartState state) {
+        state.write(generationDir(generation));
+    }
+
     /** Path of a history partition relative to the output root, as stored in the index. */
     public String relative(Path p) {
         return root.relativize(p.toAbsolutePath().normalize()).toString();

@@ -47,6 +47,10 @@ public final class RunManifest {
     public List<LogCounts> counts = new ArrayList<>();
     public Double rejectRate;
     public Double maxRejectRate;
+    /** First day of the periods an incremental run recomputed in the period marts; null when it recomputed all. */
+    public String martPeriodsFrom;
+    /** Why every period was recomputed; null for an incremental run. */
+    public String fullRebuildReason;
     public List<Output> outputs = new ArrayList<>();
     public Map<String, Long> stageMillis = new LinkedHashMap<>();
 

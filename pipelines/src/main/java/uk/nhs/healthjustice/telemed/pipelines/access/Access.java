@@ -9,6 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import uk.nhs.healthjustice.telemed.pipelines.common.LondonTime;
 import uk.nhs.healthjustice.telemed.pipelines.common.Modality;
+import uk.nhs.healthjustice.telemed.pipelines.common.Periods;
 import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
 
 /**
@@ -30,11 +31,18 @@ public final class Access {
      * @param population from {@link Population#byPeriod}
      */
     public static Dataset<Row> compute(Dataset<Row> consults, Dataset<Row> sites, Dataset<Row> population) {
+        return compute(consults, sites, population, null);
+    }
+
+    /** The rows of the periods from {@code fromQuarter} on (every period when null); see {@link Periods#onOrAfter}. */
+    public static Dataset<Row> compute(Dataset<Row> consults, Dataset<Row> sites, Dataset<Row> population,
+                                       java.time.LocalDate fromQuarter) {
         Dataset<Row> regions = sites.select(col("site_id").as("_sid"), col("region"));
         Column outcome = col("outcome");
         Column tele = Modality.isTelemedicine(col("modality"));
 
-        Dataset<Row> due = consults.filter(outcome.notEqual("booked"))
+        Dataset<Row> due = consults.filter(outcome.notEqual("booked")
+                        .and(onOrAfter(LondonTime.londonDate(col("scheduled_start")), fromQuarter)))
                 .join(broadcast(regions), col("site_id").equalTo(col("_sid")), "left")
                 .select(col("region"), col("site_id"), col("patient_key"), col("specialty_code"), outcome,
                         col("technical_failure"), tele.as("_tele"),

@@ -77,4 +77,20 @@ public final class Periods {
     public static Column labelColumn() {
         return label(col(PERIOD_TYPE), col(PERIOD_START)).as(PERIOD_LABEL);
     }
+
+    /**
+     * True for days on or after {@code fromQuarter}, the first day of the periods a run recomputes; true for
+     * every day when it is null (a full computation).
+     */
+    public static Column onOrAfter(Column day, java.time.LocalDate fromQuarter) {
+        return fromQuarter == null ? lit(true) : day.geq(lit(java.sql.Date.valueOf(requireQuarterStart(fromQuarter))));
+    }
+
+    /** A window of periods starts on a quarter's first day, so it holds whole months and whole quarters. */
+    public static java.time.LocalDate requireQuarterStart(java.time.LocalDate d) {
+        if (!quarterStartOf(d).equals(d)) {
+            throw new IllegalArgumentException("Not the first day of a quarter: " + d);
+        }
+        return d;
+    }
 }

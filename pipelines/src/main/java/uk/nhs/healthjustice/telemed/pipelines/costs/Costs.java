@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import uk.nhs.healthjustice.telemed.pipelines.common.LondonTime;
 import uk.nhs.healthjustice.telemed.pipelines.common.Modality;
 import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
 import uk.nhs.healthjustice.telemed.schemas.UnitCost;
@@ -30,8 +31,21 @@ public final class Costs {
     }
 
     public static Dataset<Row> compute(Dataset<Row> consults, Dataset<Row> sites, Dataset<Row> unitCosts, LocalDate runDate) {
+        return compute(consults, sites, unitCosts, runDate, null);
+    }
+
+    /**
+     * The rows of the periods from {@code fromQuarter} on (every period when null). Site fixed costs still
+     * start at the first month with an attended consult in all of history, so the window's rows are those of
+     * a full computation.
+     */
+    public static Dataset<Row> compute(Dataset<Row> consults, Dataset<Row> sites, Dataset<Row> unitCosts, LocalDate runDate,
+                                       LocalDate fromQuarter) {
         Dataset<Row> regions = sites.select(col("site_id").as("_sid"), col("region"));
-        Dataset<Row> costed = ConsultCosts.costed(consults, unitCosts)
+        Column day = LondonTime.londonDate(col("scheduled_start"));
+        Dataset<Row> firstMonth = consults.filter(col("outcome").equalTo("attended"))
+                .agg(min(trunc(day, "month")).as("_first_month"));
+        Dataset<Row> costed = ConsultCosts.costed(consults.filter(onOrAfter(day, fromQuarter)), unitCosts)
                 .join(broadcast(regions), col("site_id").equalTo(col("_sid")), "left")
                 .withColumn(Modality.MODALITY_GROUP, Modality.group(col("modality")));
         Dataset<Row> facts = Rollups.periodsOf(costed, col("cost_day"));
@@ -49,7 +63,7 @@ public final class Costs {
                 count(when(tele.and(col("referral_id").isNotNull()), 1)).as("escorts_avoided"),
                 count(when(col("missing_unit_cost"), 1)).as("attendances_without_unit_cost"));
 
-        Dataset<Row> fixed = siteFixedCosts(sites, unitCosts, costed, runDate);
+        Dataset<Row> fixed = siteFixedCosts(sites, unitCosts, firstMonth, runDate, fromQuarter);
         Dataset<Row> joined = variable.join(fixed,
                 toSeq(List.of(PERIOD_TYPE, PERIOD_START, "region", "site_id", Modality.MODALITY_GROUP)), "full_outer");
 
@@ -83,15 +97,19 @@ public final class Costs {
                 coalesce(col("attendances_without_unit_cost"), lit(0L)).as("attendances_without_unit_cost"));
     }
 
-    /** telemedicine_site_month per live site-month, on telemedicine and ALL rows of every geography. */
-    static Dataset<Row> siteFixedCosts(Dataset<Row> sites, Dataset<Row> unitCosts, Dataset<Row> costed, LocalDate runDate) {
+    /**
+     * telemedicine_site_month per live site-month, on telemedicine and ALL rows of every geography.
+     *
+     * @param firstMonth one row: {@code _first_month}, the month of the first attended consult
+     */
+    static Dataset<Row> siteFixedCosts(Dataset<Row> sites, Dataset<Row> unitCosts, Dataset<Row> firstMonth,
+                                       LocalDate runDate, LocalDate fromQuarter) {
         Column lastMonth = trunc(lit(java.sql.Date.valueOf(runDate)), "month");
-        Dataset<Row> first = costed.agg(min(trunc(col("cost_day"), "month")).as("_first_month"));
-        Dataset<Row> live = sites.filter(col("telemedicine_go_live").isNotNull()).crossJoin(first)
+        Dataset<Row> live = sites.filter(col("telemedicine_go_live").isNotNull()).crossJoin(firstMonth)
                 .withColumn("_month", explode(sequence(
                         greatest(trunc(col("telemedicine_go_live"), "month"), col("_first_month")),
                         lastMonth, expr("make_interval(0, 1)"))))
-                .filter(col("_month").isNotNull())
+                .filter(col("_month").isNotNull().and(onOrAfter(col("_month"), fromQuarter)))
                 .withColumn("cost_day", greatest(col("_month"), col("telemedicine_go_live")));
         live = ConsultCosts.withRate(live, unitCosts, lit(UnitCost.TELEMEDICINE_SITE_MONTH), "_site_month");
         Dataset<Row> facts = Rollups.periodsOf(live.select(col("region"), col("site_id"), col("_month"), col("_site_month")),

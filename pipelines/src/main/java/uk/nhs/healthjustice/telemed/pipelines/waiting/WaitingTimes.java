@@ -11,6 +11,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import uk.nhs.healthjustice.telemed.pipelines.common.Modality;
 import uk.nhs.healthjustice.telemed.pipelines.common.Percentiles;
+import uk.nhs.healthjustice.telemed.pipelines.common.Periods;
 import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
 
 /**
@@ -37,6 +38,16 @@ public final class WaitingTimes {
      * @param lastPeriodDate the run date: waiting lists are produced for every period up to the one containing it
      */
     public static Dataset<Row> compute(Dataset<Row> pathways, LocalDate lastPeriodDate) {
+        return compute(pathways, null, lastPeriodDate);
+    }
+
+    /**
+     * The rows of the periods that start on or after {@code fromQuarter} only (all periods when null): what a
+     * full computation gives for those periods, from the pathways that complete or still wait in them.
+     *
+     * @param fromQuarter the first day of a quarter, or null
+     */
+    public static Dataset<Row> compute(Dataset<Row> pathways, LocalDate fromQuarter, LocalDate lastPeriodDate) {
         Column lastDate = lit(java.sql.Date.valueOf(lastPeriodDate));
         Column referralDate = col("referral_date");
         Column stop = col("clock_stop_date");
@@ -45,15 +56,20 @@ public final class WaitingTimes {
 
         Dataset<Row> base = pathways.select(col("region"), col("site_id"), col("specialty_code"), col("priority"),
                 referralDate, stop, firstDate, seenGroup);
+        Column from = fromQuarter == null ? null : lit(java.sql.Date.valueOf(Periods.requireQuarterStart(fromQuarter)));
+        if (from != null) {
+            // a pathway reaches the window if it completes in it or is still waiting when it starts
+            base = base.filter(firstDate.geq(from).or(stop.isNull()).or(stop.geq(from)));
+        }
 
         // Completed: first attendance (period of the attendance) and RTT (period of the clock stop).
-        Dataset<Row> firstAttendance = base.filter(firstDate.isNotNull())
+        Dataset<Row> firstAttendance = base.filter(firstDate.isNotNull().and(Periods.onOrAfter(firstDate, fromQuarter)))
                 .withColumn(MEASURE, lit(FIRST_ATTENDANCE))
                 .withColumn("_event", firstDate)
                 .withColumn("_wait", datediff(firstDate, referralDate))
                 .withColumn("_group", seenGroup)
                 .withColumn("_complete", lit(true));
-        Dataset<Row> rttCompleted = base.filter(stop.isNotNull())
+        Dataset<Row> rttCompleted = base.filter(stop.isNotNull().and(Periods.onOrAfter(stop, fromQuarter)))
                 .withColumn(MEASURE, lit(RTT))
                 .withColumn("_event", stop)
                 .withColumn("_wait", datediff(stop, referralDate))
@@ -66,10 +82,11 @@ public final class WaitingTimes {
         // after the one containing the clock stop end after it, so they are not generated at all: the rows
         // follow the time pathways spent waiting, not the length of history.
         Column openUntil = least(lastDate, coalesce(stop, lastDate));
+        Column openFrom = from == null ? referralDate : greatest(referralDate, from);
         Dataset<Row> incomplete = base
                 .withColumn("_p", explode(array(
-                        struct(lit(MONTH).as(PERIOD_TYPE), explode_starts(referralDate, openUntil, "month", 1)),
-                        struct(lit(QUARTER).as(PERIOD_TYPE), explode_starts(referralDate, openUntil, "quarter", 3)))))
+                        struct(lit(MONTH).as(PERIOD_TYPE), explode_starts(openFrom, openUntil, "month", 1)),
+                        struct(lit(QUARTER).as(PERIOD_TYPE), explode_starts(openFrom, openUntil, "quarter", 3)))))
                 .withColumn(PERIOD_TYPE, col("_p." + PERIOD_TYPE))
                 .withColumn("_start", explode(col("_p.starts")))
                 .withColumn(PERIOD_START, col("_start"))

@@ -33,10 +33,13 @@ class AccessTest extends SparkTestBase {
             .add("technical_failure", DataTypes.BooleanType);
 
     private Dataset<Row> mart;
+    private Dataset<Row> consults;
+    private Dataset<Row> sites;
+    private Dataset<Row> population;
 
     @BeforeEach
     void build() {
-        Dataset<Row> consults = frame(CONSULTS,
+        consults = frame(CONSULTS,
                 new Object[] {"c1", "A", "S1", "330", utc("2026-03-02T10:00:00Z"), "video", "attended", false},
                 new Object[] {"c2", "B", "S1", "330", utc("2026-03-03T10:00:00Z"), "telephone", "did_not_attend", true},
                 new Object[] {"c3", "A", "S1", "330", utc("2026-03-04T10:00:00Z"), "face_to_face_offsite",
@@ -46,9 +49,9 @@ class AccessTest extends SparkTestBase {
                 new Object[] {"c6", "B", "S1", "330", utc("2026-03-07T10:00:00Z"), "video", "cancelled_technical", true},
                 new Object[] {"c7", "C", "S2", "330", utc("2026-03-31T23:30:00Z"), "face_to_face_offsite", "attended", false},
                 new Object[] {"c8", "D", "S2", "100", utc("2026-03-15T10:00:00Z"), "face_to_face_onsite", "attended", false});
-        Dataset<Row> sites = frame(new StructType().add("site_id", DataTypes.StringType).add("region", DataTypes.StringType),
+        sites = frame(new StructType().add("site_id", DataTypes.StringType).add("region", DataTypes.StringType),
                 new Object[] {"S1", "North"}, new Object[] {"S2", "South"});
-        Dataset<Row> population = frame(new StructType().add("site_id", DataTypes.StringType)
+        population = frame(new StructType().add("site_id", DataTypes.StringType)
                         .add("month", DataTypes.DateType).add("average_population", DataTypes.IntegerType),
                 new Object[] {"S1", date("2026-01-01"), 400}, new Object[] {"S1", date("2026-02-01"), 450},
                 new Object[] {"S1", date("2026-03-01"), 500}, new Object[] {"S2", date("2026-03-01"), 1000});
@@ -115,5 +118,19 @@ class AccessTest extends SparkTestBase {
         Row q4 = row("quarter", "2025-26 Q4", "ALL", "ALL", "ALL");
         assertEquals(1450.0, q4.<Double>getAs("average_population"), 1e-9);
         assertEquals(1000.0, row("quarter", "2025-26 Q4", "South", "ALL", "ALL").<Double>getAs("average_population"), 1e-9);
+    }
+
+    /**
+     * A window from 2026-27 Q1 holds only c7 (23:30 UTC on 31 March is 1 April in London): the same rows as the
+     * full mart for April and the quarter, and nothing earlier.
+     */
+    @Test
+    void aWindowFromAQuarterCountsByLondonDate() {
+        Dataset<Row> window = Access.compute(consults, sites, Population.byPeriod(population, sites),
+                java.time.LocalDate.parse("2026-04-01"));
+        assertSameRows(mart.filter(col("period_start").geq(date("2026-04-01"))), window);
+        assertEquals(0, window.filter(col("period_start").lt(date("2026-04-01"))).count());
+        assertEquals(1L, window.filter(col("period_label").equalTo("2026-04").and(col("site_id").equalTo("ALL"))
+                .and(col("modality_group").equalTo("ALL"))).first().<Long>getAs("attended"));
     }
 }

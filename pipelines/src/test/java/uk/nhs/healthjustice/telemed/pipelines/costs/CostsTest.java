@@ -139,4 +139,23 @@ class CostsTest extends SparkTestBase {
         Row again = CostEffectiveness.compute(pathways, costed, 7, 500).filter(col("region").equalTo("ALL")).first();
         Assertions.assertEquals(r, again);
     }
+
+    /**
+     * Run on 28 February 2026, recomputing from 2025-26 Q4: no consult falls in the window, yet S1 is live, so
+     * January and February each carry its 1000 site cost (the months start from the first attended consult of
+     * all history, October 2025, not of the window). The window's rows are those of the full mart.
+     */
+    @Test
+    void aWindowKeepsTheSiteCostsOfMonthsWithoutConsults() {
+        LocalDate runDate = LocalDate.parse("2026-02-28");
+        Dataset<Row> full = Costs.compute(consults, sites, costs, runDate);
+        Dataset<Row> window = Costs.compute(consults, sites, costs, runDate, LocalDate.parse("2026-01-01"));
+        assertSameRows(full.filter(col("period_start").geq(date("2026-01-01"))), window);
+        Row january = window.filter(col("period_label").equalTo("2026-01").and(col("site_id").equalTo("S1"))
+                .and(col("modality_group").equalTo("telemedicine"))).first();
+        Assertions.assertEquals(1000.0, january.<Double>getAs("site_fixed_cost_gbp"), 1e-9);
+        Assertions.assertEquals(0L, january.<Long>getAs("attended"));
+        Assertions.assertEquals(3, window.filter(col("site_id").equalTo("S1")
+                .and(col("modality_group").equalTo("telemedicine"))).count(), "January, February and 2025-26 Q4");
+    }
 }

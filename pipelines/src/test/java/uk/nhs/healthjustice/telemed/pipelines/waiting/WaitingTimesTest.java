@@ -48,6 +48,7 @@ class WaitingTimesTest extends SparkTestBase {
             .add("region", DataTypes.StringType);
 
     private Dataset<Row> mart;
+    private Dataset<Row> pathways;
 
     @BeforeEach
     void build() {
@@ -67,7 +68,8 @@ class WaitingTimesTest extends SparkTestBase {
                 new Object[] {"C4", "P4", utc("2026-01-20T09:00:00Z"), "video", "attended", true},
                 new Object[] {"C9", null, utc("2026-01-21T09:00:00Z"), "video", "attended", true});
         Dataset<Row> sites = frame(SITES, new Object[] {"S1", "North"});
-        mart = WaitingTimes.compute(Pathways.build(referrals, consults, sites), LocalDate.parse("2026-05-31")).cache();
+        pathways = Pathways.build(referrals, consults, sites).cache();
+        mart = WaitingTimes.compute(pathways, LocalDate.parse("2026-05-31")).cache();
     }
 
     private Row row(String periodType, String label, String site, String modality, String measure) {
@@ -153,5 +155,24 @@ class WaitingTimesTest extends SparkTestBase {
                     .and(col("period_label").equalTo("2026-05"))).count() > 0, String.join("/", geo));
         }
         assertEquals(0, mart.filter(col("region").equalTo("ALL").and(col("site_id").notEqual("ALL"))).count());
+    }
+
+    /**
+     * A nightly run recomputes the periods from a quarter on: they must be exactly the full rows of those
+     * periods. From 2026-04-01: P1 and P6 (stopped in March) drop out; at the April month end P2, P3 and P5
+     * wait; May completes P2 (first attendance) and P3.
+     */
+    @Test
+    void aWindowOfPeriodsIsTheFullComputationOfThosePeriods() {
+        LocalDate from = LocalDate.parse("2026-04-01");
+        Dataset<Row> window = WaitingTimes.compute(pathways, from, LocalDate.parse("2026-05-31"));
+        assertSameRows(mart.filter(col("period_start").geq(date("2026-04-01"))), window);
+        assertEquals(0, window.filter(col("period_start").lt(date("2026-04-01"))).count());
+        Row april = window.filter(col("period_label").equalTo("2026-04").and(col("site_id").equalTo("ALL"))
+                .and(col("specialty_code").equalTo("ALL")).and(col("priority").equalTo("ALL"))
+                .and(col("modality_group").equalTo("ALL")).and(col("measure").equalTo("rtt"))).first();
+        assertEquals(3L, april.<Long>getAs("incomplete_pathways"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> WaitingTimes.compute(pathways, LocalDate.parse("2026-05-01"), LocalDate.parse("2026-05-31")));
     }
 }
