@@ -59,7 +59,8 @@ final class MartBuilder {
 
         Dataset<Row> pathways = Pathways.build(referrals, consults, sites);
         Map<String, Dataset<Row>> marts = new LinkedHashMap<>();
-        marts.put("waiting_times", WaitingTimes.compute(pathways, periodsFrom, runDate));
+        marts.put("waiting_times", WaitingTimes.compute(periodsFrom == null ? pathways
+                : Pathways.build(referrals, consults, sites, periodsFrom), periodsFrom, runDate));
         marts.put("access", Access.compute(consults, sites, Population.byPeriod(ref.population(), sites), periodsFrom));
         Dataset<Row> cases = spark.read().parquet(curated.resolve("mha_assessments").toString());
         marts.put("mha_transfers", MhaTransfers.compute(cases, sites));

@@ -231,13 +231,14 @@ public final class NightlyJob {
         Dataset<Row>[] consults = delivered.get("consults");
         Dataset<Row> curatedConsults = spark.read().parquet(
                 store.generationDir(generation).resolve("curated").resolve("consults").toString());
-        LocalDate earliest = progress.stage("changes", () -> {
+        LocalDate[] reach = progress.stage("changes", () -> {
             Row r = ChangedPeriods.consults(consults[0], consults[1]).withColumnRenamed(ChangedPeriods.EARLIEST, "c")
                     .crossJoin(ChangedPeriods.referrals(referrals[0], referrals[1], curatedConsults)).first();
-            LocalDate c = r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
-            LocalDate p = r.isNullAt(1) ? null : r.getDate(1).toLocalDate();
-            return c == null ? p : p == null ? c : c.isBefore(p) ? c : p;
-        }, d -> "earliest changed day " + d);
+            return new LocalDate[] {r.isNullAt(0) ? null : r.getDate(0).toLocalDate(),
+                    r.isNullAt(1) ? null : r.getDate(1).toLocalDate()};
+        }, d -> "earliest changed day: consults " + d[0] + ", referrals " + d[1]);
+        LocalDate earliest = reach[0] == null ? reach[1]
+                : reach[1] == null || reach[0].isBefore(reach[1]) ? reach[0] : reach[1];
         LocalDate from = Periods.quarterStartOf(earliest == null || lastRun.isBefore(earliest) ? lastRun : earliest);
         progress.info("marts: periods from " + from + " recomputed (earliest changed day " + earliest
                 + ", last run " + lastRun + "), earlier periods carried over");
@@ -301,8 +302,14 @@ public final class NightlyJob {
         if (incremental) {
             Dataset<Row> ids = written.select(col(id).as("_delivered"));
             Column delivered = col(id).equalTo(col("_delivered"));
-            this.delivered.put(log, new Dataset[] {earlier.join(ids, delivered, "left_semi"),
-                    spark.read().parquet(curatedPath.toString()).join(ids, delivered, "left_semi")});
+            Dataset<Row> before = earlier.join(ids, delivered, "left_semi");
+            // a delivered version that did not become the newest (older, or a re-delivery) changes nothing
+            Dataset<Row> after = spark.read().parquet(curatedPath.toString()).join(ids, delivered, "left_semi")
+                    .join(before.select(col(id).as("_bid"), col(VersionMerge.CONTENT_HASH).as("_bhash")),
+                            col(id).equalTo(col("_bid")).and(col(VersionMerge.CONTENT_HASH).equalTo(col("_bhash"))),
+                            "left_anti");
+            before = before.join(after.select(col(id).as("_changed")), col(id).equalTo(col("_changed")), "left_semi");
+            this.delivered.put(log, new Dataset[] {before, after});
         }
         TreeMap<LocalDate, String> logIndex = index.computeIfAbsent(log, k -> new TreeMap<>());
         for (LocalDate night : options.nights()) {

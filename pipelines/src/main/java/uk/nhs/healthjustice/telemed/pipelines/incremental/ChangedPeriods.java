@@ -25,8 +25,9 @@ import uk.nhs.healthjustice.telemed.pipelines.common.LondonTime;
  *       period end before both stops is the same).</li>
  * </ul>
  *
- * <p>Each function takes the old and new curated versions of the records a night delivered (old is empty
- * for new records) and returns one row with {@link #EARLIEST}, null when nothing reaches the marts.
+ * <p>Each function takes the old and new curated versions of the records whose curated version a night
+ * changed (old is empty for new records; a delivered version that was superseded changes nothing) and
+ * returns one row with {@link #EARLIEST}, null when nothing reaches the marts.
  */
 public final class ChangedPeriods {
 

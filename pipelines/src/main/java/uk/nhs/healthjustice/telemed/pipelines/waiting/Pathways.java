@@ -2,10 +2,12 @@ package uk.nhs.healthjustice.telemed.pipelines.waiting;
 
 import static org.apache.spark.sql.functions.*;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import uk.nhs.healthjustice.telemed.pipelines.common.LondonTime;
 import uk.nhs.healthjustice.telemed.pipelines.common.Modality;
+import uk.nhs.healthjustice.telemed.pipelines.common.Periods;
 
 /**
  * Waiting-time pathways: one per referral that is not {@code cancelled} (entered in error), with its first
@@ -30,6 +32,30 @@ public final class Pathways {
      *     modality group (null when never seen)
      */
     public static Dataset<Row> build(Dataset<Row> referrals, Dataset<Row> consults, Dataset<Row> sites) {
+        return build(referrals, consults, sites, null);
+    }
+
+    /**
+     * The pathways that can have {@code waiting_times} rows in the periods from {@code fromQuarter} on (all
+     * pathways when null): those without a clock stop before it, and those with an attended consult on or
+     * after it. Their first attendance still comes from all their consults, so each is what the full build
+     * gives; only the others are left out, and the consults are grouped for the candidates only.
+     */
+    public static Dataset<Row> build(Dataset<Row> referrals, Dataset<Row> consults, Dataset<Row> sites,
+                                     java.time.LocalDate fromQuarter) {
+        if (fromQuarter != null) {
+            Column stop = col("clock_stop_date");
+            Dataset<Row> candidates = referrals
+                    .filter(stop.isNull().or(Periods.onOrAfter(stop, fromQuarter)))
+                    .select(col("referral_id").as("_cid"))
+                    .union(consults.filter(col("outcome").equalTo("attended")
+                                    .and(Periods.onOrAfter(LondonTime.londonDate(col("scheduled_start")), fromQuarter)))
+                            .select(col("referral_id").as("_cid")))
+                    .filter(col("_cid").isNotNull())
+                    .distinct();
+            referrals = referrals.join(candidates, col("referral_id").equalTo(col("_cid")), "left_semi");
+            consults = consults.join(candidates, col("referral_id").equalTo(col("_cid")), "left_semi");
+        }
         // min over a struct picks the earliest instant; the consult id breaks exact ties reproducibly.
         Dataset<Row> firsts = consults
                 .filter(col("outcome").equalTo("attended").and(col("referral_id").isNotNull()))

@@ -49,17 +49,20 @@ class WaitingTimesTest extends SparkTestBase {
 
     private Dataset<Row> mart;
     private Dataset<Row> pathways;
+    private Dataset<Row> referrals;
+    private Dataset<Row> consults;
+    private Dataset<Row> sites;
 
     @BeforeEach
     void build() {
-        Dataset<Row> referrals = frame(REFERRALS,
+        referrals = frame(REFERRALS,
                 new Object[] {"P1", "S1", "330", "routine", date("2026-01-01"), date("2026-03-01"), "closed"},
                 new Object[] {"P2", "S1", "330", "routine", date("2026-01-10"), null, "open"},
                 new Object[] {"P3", "S1", "330", "routine", date("2026-01-10"), date("2026-05-17"), "closed"},
                 new Object[] {"P4", "S1", "330", "routine", date("2026-01-01"), null, "cancelled"},
                 new Object[] {"P5", "S1", "330", "routine", date("2025-12-01"), null, "open"},
                 new Object[] {"P6", "S1", "330", "routine", date("2026-02-01"), date("2026-03-10"), "closed"});
-        Dataset<Row> consults = frame(CONSULTS,
+        consults = frame(CONSULTS,
                 new Object[] {"C1", "P1", utc("2026-02-15T10:00:00Z"), "video", "attended", true},
                 new Object[] {"C1b", "P1", utc("2026-02-20T10:00:00Z"), "face_to_face_onsite", "attended", true},
                 new Object[] {"C2a", "P2", utc("2026-03-01T10:00:00Z"), "video", "did_not_attend", true},
@@ -67,7 +70,7 @@ class WaitingTimesTest extends SparkTestBase {
                 new Object[] {"C3", "P3", utc("2026-05-17T09:00:00Z"), "face_to_face_onsite", "attended", true},
                 new Object[] {"C4", "P4", utc("2026-01-20T09:00:00Z"), "video", "attended", true},
                 new Object[] {"C9", null, utc("2026-01-21T09:00:00Z"), "video", "attended", true});
-        Dataset<Row> sites = frame(SITES, new Object[] {"S1", "North"});
+        sites = frame(SITES, new Object[] {"S1", "North"});
         pathways = Pathways.build(referrals, consults, sites).cache();
         mart = WaitingTimes.compute(pathways, LocalDate.parse("2026-05-31")).cache();
     }
@@ -168,6 +171,11 @@ class WaitingTimesTest extends SparkTestBase {
         Dataset<Row> window = WaitingTimes.compute(pathways, from, LocalDate.parse("2026-05-31"));
         assertSameRows(mart.filter(col("period_start").geq(date("2026-04-01"))), window);
         assertEquals(0, window.filter(col("period_start").lt(date("2026-04-01"))).count());
+        // the pathways that can reach the window: P2, P3 and P5; P1, P6 stopped before it, P4 is cancelled
+        Dataset<Row> candidates = Pathways.build(referrals, consults, sites, from);
+        assertEquals(List.of("P2", "P3", "P5"), candidates.select("referral_id").sort("referral_id").as(
+                org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        assertSameRows(window, WaitingTimes.compute(candidates, from, LocalDate.parse("2026-05-31")));
         Row april = window.filter(col("period_label").equalTo("2026-04").and(col("site_id").equalTo("ALL"))
                 .and(col("specialty_code").equalTo("ALL")).and(col("priority").equalTo("ALL"))
                 .and(col("modality_group").equalTo("ALL")).and(col("measure").equalTo("rtt"))).first();
