@@ -77,8 +77,12 @@ public final class NightlyJob {
     /** One manifest per night, so a backfilled night looks like the same night run alone. */
     private final Map<LocalDate, RunManifest> manifests = new TreeMap<>();
     private final List<RunManifest.Output> outputs = new ArrayList<>();
-    /** Per log, the old and new curated versions of the records this run delivered (incremental runs only). */
-    private final Map<String, Dataset<Row>[]> delivered = new LinkedHashMap<>();
+    /** The old and new curated versions of the records whose curated version this run changed. */
+    private record Changed(Dataset<Row> before, Dataset<Row> after) {
+    }
+
+    /** Per log, what this run changed (incremental runs only). */
+    private final Map<String, Changed> changed = new LinkedHashMap<>();
 
     public NightlyJob(SparkSession spark, Options options, byte[] key, PrintStream log) {
         this.spark = spark;
@@ -227,26 +231,25 @@ public final class NightlyJob {
      * ({@link ChangedPeriods}) or of the last run date (periods after it are new), whichever is earlier.
      */
     private LocalDate periodsFrom(String generation, LocalDate lastRun) {
-        Dataset<Row>[] referrals = delivered.get("referrals");
-        Dataset<Row>[] consults = delivered.get("consults");
+        Changed referrals = changed.get("referrals");
+        Changed consults = changed.get("consults");
         Dataset<Row> curatedConsults = spark.read().parquet(
                 store.generationDir(generation).resolve("curated").resolve("consults").toString());
         LocalDate[] reach = progress.stage("changes", () -> {
-            Row r = ChangedPeriods.consults(consults[0], consults[1]).withColumnRenamed(ChangedPeriods.EARLIEST, "c")
-                    .crossJoin(ChangedPeriods.referrals(referrals[0], referrals[1], curatedConsults)).first();
+            Row r = ChangedPeriods.consults(consults.before(), consults.after())
+                    .withColumnRenamed(ChangedPeriods.EARLIEST, "c")
+                    .crossJoin(ChangedPeriods.referrals(referrals.before(), referrals.after(), curatedConsults)).first();
             return new LocalDate[] {r.isNullAt(0) ? null : r.getDate(0).toLocalDate(),
                     r.isNullAt(1) ? null : r.getDate(1).toLocalDate()};
         }, d -> "earliest changed day: consults " + d[0] + ", referrals " + d[1]);
-        LocalDate earliest = reach[0] == null ? reach[1]
-                : reach[1] == null || reach[0].isBefore(reach[1]) ? reach[0] : reach[1];
-        LocalDate from = Periods.quarterStartOf(earliest == null || lastRun.isBefore(earliest) ? lastRun : earliest);
-        progress.info("marts: periods from " + from + " recomputed (earliest changed day " + earliest
-                + ", last run " + lastRun + "), earlier periods carried over");
+        LocalDate from = Periods.quarterStartOf(Stream.of(reach[0], reach[1], lastRun)
+                .filter(java.util.Objects::nonNull).min(LocalDate::compareTo).orElseThrow());
+        progress.info("marts: periods from " + from + " recomputed (last run " + lastRun
+                + "), earlier periods carried over");
         return from;
     }
 
     /** Reads, validates, pseudonymises and merges every night of one log; returns its data-quality rows. */
-    @SuppressWarnings("unchecked")
     private Dataset<Row> ingest(LogContract contract, Dataset<Row> sites, String previous,
                                 Map<String, TreeMap<LocalDate, String>> index, String generation, Path staging,
                                 boolean incremental) throws IOException {
@@ -309,7 +312,7 @@ public final class NightlyJob {
                             col(id).equalTo(col("_bid")).and(col(VersionMerge.CONTENT_HASH).equalTo(col("_bhash"))),
                             "left_anti");
             before = before.join(after.select(col(id).as("_changed")), col(id).equalTo(col("_changed")), "left_semi");
-            this.delivered.put(log, new Dataset[] {before, after});
+            changed.put(log, new Changed(before, after));
         }
         TreeMap<LocalDate, String> logIndex = index.computeIfAbsent(log, k -> new TreeMap<>());
         for (LocalDate night : options.nights()) {

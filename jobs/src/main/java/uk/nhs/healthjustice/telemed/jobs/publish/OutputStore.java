@@ -112,11 +112,24 @@ public final class OutputStore {
 
     /** What the marts of a generation were computed from; null for none or for a generation without it. */
     public MartState martState(String generation) {
-        return generation == null ? null : MartState.read(generationDir(generation));
+        if (generation == null) {
+            return null;
+        }
+        Path f = generationDir(generation).resolve("marts.json");
+        try {
+            return Files.exists(f) ? JSON.readValue(f.toFile(), MartState.class) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + f, e);
+        }
     }
 
     public void writeMartState(String generation, MartState state) {
-        state.write(generationDir(generation));
+        try {
+            Files.createDirectories(generationDir(generation));
+            JSON.writeValue(generationDir(generation).resolve("marts.json").toFile(), state);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Path of a history partition relative to the output root, as stored in the index. */

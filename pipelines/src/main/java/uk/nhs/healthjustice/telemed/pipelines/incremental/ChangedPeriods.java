@@ -36,14 +36,14 @@ public final class ChangedPeriods {
     private ChangedPeriods() {
     }
 
-    /** The earliest London date of the old or new version of any delivered consult. */
+    /** The earliest London date of the old or new version of any changed consult. */
     public static Dataset<Row> consults(Dataset<Row> before, Dataset<Row> after) {
         return before.select(col("scheduled_start")).unionByName(after.select(col("scheduled_start")))
                 .agg(min(LondonTime.londonDate(col("scheduled_start"))).as(EARLIEST));
     }
 
     /**
-     * @param before   old curated versions of the delivered referrals (none for new ones)
+     * @param before   old curated versions of the changed referrals (none for new ones)
      * @param after    their new curated versions
      * @param consults the new curated consults (for the first attendance of referrals whose pathway moved)
      */
