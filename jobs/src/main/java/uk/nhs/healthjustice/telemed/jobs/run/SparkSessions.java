@@ -6,6 +6,8 @@ import org.apache.spark.sql.SparkSession;
 /** The one place a SparkSession is made, with the settings every job relies on. */
 public final class SparkSessions {
 
+    static final String LOCAL_FILE_SYSTEM = "spark.hadoop.fs.file.impl";
+
     private SparkSessions() {
     }
 
@@ -23,6 +25,11 @@ public final class SparkSessions {
         }
         if (!conf.contains("spark.ui.enabled")) {
             b.config("spark.ui.enabled", "false");
+        }
+        String effectiveMaster = master != null ? master : conf.get("spark.master", "local[2]");
+        if (effectiveMaster.startsWith("local") && !conf.contains(LOCAL_FILE_SYSTEM)) {
+            // no chmod process per file written (see ForkFreeLocalFileSystem); cluster executors keep Hadoop's own
+            b.config(LOCAL_FILE_SYSTEM, ForkFreeLocalFileSystem.class.getName());
         }
         SparkSession spark = b
                 // London dates are derived from instants read as UTC wall time (LondonTime)
