@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.healthjustice.telemed.jobs.landing.ReferenceData;
 import uk.nhs.healthjustice.telemed.jobs.publish.OutputStore;
+import uk.nhs.healthjustice.telemed.jobs.publish.SlicedTable;
 import uk.nhs.healthjustice.telemed.jobs.run.Progress;
 import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
 import uk.nhs.healthjustice.telemed.pipelines.access.Access;
@@ -24,6 +25,7 @@ import uk.nhs.healthjustice.telemed.pipelines.costs.CostEffectiveness;
 import uk.nhs.healthjustice.telemed.pipelines.costs.Costs;
 import uk.nhs.healthjustice.telemed.pipelines.evaluation.DigitalEquivalence;
 import uk.nhs.healthjustice.telemed.pipelines.evaluation.RolloutImpact;
+import uk.nhs.healthjustice.telemed.pipelines.incremental.Slices;
 import uk.nhs.healthjustice.telemed.pipelines.mha.MhaTransfers;
 import uk.nhs.healthjustice.telemed.pipelines.publication.Disclosure;
 import uk.nhs.healthjustice.telemed.pipelines.publication.DisclosureControl;
@@ -57,23 +59,30 @@ final class MartBuilder {
         Dataset<Row> referrals = spark.read().parquet(curated.resolve("referrals").toString());
         Dataset<Row> consults = spark.read().parquet(curated.resolve("consults").toString());
 
-        Dataset<Row> pathways = Pathways.build(referrals, consults, sites);
+        // the pathways that can reach the recomputed periods (all of them on a full rebuild)
+        Dataset<Row> pathways = Pathways.build(referrals, consults, sites, periodsFrom);
         Map<String, Dataset<Row>> marts = new LinkedHashMap<>();
-        marts.put("waiting_times", WaitingTimes.compute(periodsFrom == null ? pathways
-                : Pathways.build(referrals, consults, sites, periodsFrom), periodsFrom, runDate));
+        marts.put("waiting_times", WaitingTimes.compute(pathways, periodsFrom, runDate));
         marts.put("access", Access.compute(consults, sites, Population.byPeriod(ref.population(), sites), periodsFrom));
         Dataset<Row> cases = spark.read().parquet(curated.resolve("mha_assessments").toString());
         marts.put("mha_transfers", MhaTransfers.compute(cases, sites));
         marts.put("costs", Costs.compute(consults, sites, ref.unitCosts(), runDate, periodsFrom));
-        if (periodsFrom != null) {
+        marts.put("cost_effectiveness", CostEffectiveness.compute(pathways, ConsultCosts.costed(consults,
+                ref.unitCosts()), CostEffectiveness.DEFAULT_SEED, CostEffectiveness.DEFAULT_RESAMPLES, periodsFrom));
+        // Earlier periods: hard-linked quarter slices of the previous generation, or (written before slicing)
+        // read back and rewritten.
+        String linkFrom = periodsFrom != null && previousIsSliced(previous) ? previous : null;
+        if (periodsFrom != null && linkFrom == null) {
             for (String name : PERIOD_MARTS) {
                 marts.put(name, withEarlierPeriods(marts.get(name), previous, name, periodsFrom));
             }
         }
-        marts.put("cost_effectiveness", CostEffectiveness.compute(pathways, ConsultCosts.costed(consults, ref.unitCosts()),
-                CostEffectiveness.DEFAULT_SEED, CostEffectiveness.DEFAULT_RESAMPLES));
         for (Map.Entry<String, Dataset<Row>> m : marts.entrySet()) {
-            write("marts", m.getKey(), m.getValue(), genDir);
+            if (PERIOD_MARTS.contains(m.getKey())) {
+                writeSliced("marts", m.getKey(), m.getValue(), genDir, linkFrom, periodsFrom);
+            } else {
+                write("marts", m.getKey(), m.getValue(), genDir);
+            }
         }
         // The evaluation reads the marts just written: a small site x quarter panel, not the consults again.
         Dataset<Row> writtenWaits = mart(genDir, "waiting_times");
@@ -101,9 +110,19 @@ final class MartBuilder {
             write("marts", m.getKey(), m.getValue(), genDir);
         }
         // published/: the same tables after disclosure control, computed from the marts just written
+        // (disclosure control is row by row, so the recomputed quarters are controlled alone)
         for (Map.Entry<String, Disclosure> d : Disclosures.BY_MART.entrySet()) {
-            Dataset<Row> mart = spark.read().parquet(genDir.resolve("marts").resolve(d.getKey()).toString());
-            write("published", d.getKey(), DisclosureControl.apply(mart, d.getValue()), genDir);
+            Path mart = genDir.resolve("marts").resolve(d.getKey());
+            if (PERIOD_MARTS.contains(d.getKey())) {
+                String first = linkFrom == null ? "" : Slices.name(periodsFrom);
+                Dataset<Row> recomputed = NightlyJob.unchecked(() -> SlicedTable.read(spark, spark.read().parquet(mart.toString())
+                        .schema(), mart, q -> q.compareTo(first) >= 0));
+                writeSliced("published", d.getKey(), DisclosureControl.apply(recomputed, d.getValue()), genDir,
+                        linkFrom, periodsFrom);
+            } else {
+                write("published", d.getKey(), DisclosureControl.apply(spark.read().parquet(mart.toString()),
+                        d.getValue()), genDir);
+            }
         }
         // The site register is public, not about people: dashboards need names and regions beside the marts.
         write("published", "sites", sites, genDir);
@@ -114,7 +133,7 @@ final class MartBuilder {
     }
 
     /** The marts a nightly run recomputes from a quarter on; the others are small or read all of history. */
-    static final List<String> PERIOD_MARTS = List.of("waiting_times", "access", "costs");
+    static final List<String> PERIOD_MARTS = List.of("waiting_times", "access", "costs", "cost_effectiveness");
 
     /** The recomputed periods plus the previous generation's rows of every earlier period. */
     private Dataset<Row> withEarlierPeriods(Dataset<Row> recomputed, String previous, String name, LocalDate from) {
@@ -124,6 +143,40 @@ final class MartBuilder {
                 .filter(col("period_start").lt(lit(java.sql.Date.valueOf(from))))
                 .select(columns);
         return earlier.unionByName(recomputed.select(columns));
+    }
+
+    /** True when the previous generation's period marts and their published tables are all sliced by quarter. */
+    private boolean previousIsSliced(String previous) {
+        Path gen = store.generationDir(previous);
+        return NightlyJob.unchecked(() -> {
+            for (String name : PERIOD_MARTS) {
+                if (!SlicedTable.isSliced(gen.resolve("marts").resolve(name))
+                        || !SlicedTable.isSliced(gen.resolve("published").resolve(name))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Writes a period table one file per quarter; with {@code linkFrom}, {@code rows} are the quarters from
+     * {@code from} on and every earlier quarter is hard-linked from that generation.
+     */
+    private void writeSliced(String area, String table, Dataset<Row> rows, Path genDir, String linkFrom,
+                             LocalDate from) {
+        Path path = genDir.resolve(area).resolve(table);
+        long n = progress.stage(area + " " + table, () -> NightlyJob.unchecked(() -> {
+            SlicedTable.write(rows, Slices.periodQuarter(), sortKeys(rows), path);
+            if (linkFrom != null) {
+                String first = Slices.name(from);
+                SlicedTable.link(store.generationDir(linkFrom).resolve(area).resolve(table), path,
+                        q -> q.compareTo(first) < 0);
+            }
+            SlicedTable.ensureReadable(spark, rows.schema(), path);
+            return spark.read().parquet(path.toString()).count();
+        }), c -> c + " rows");
+        outputs.add(new RunManifest.Output(area + "/" + table, store.root().resolve(area).resolve(table).toString(), n));
     }
 
     private Dataset<Row> mart(Path genDir, String name) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
@@ -31,11 +32,13 @@ import uk.nhs.healthjustice.telemed.jobs.landing.LogReader;
 import uk.nhs.healthjustice.telemed.jobs.landing.ReferenceData;
 import uk.nhs.healthjustice.telemed.jobs.publish.MartState;
 import uk.nhs.healthjustice.telemed.jobs.publish.OutputStore;
+import uk.nhs.healthjustice.telemed.jobs.publish.SlicedTable;
 import uk.nhs.healthjustice.telemed.jobs.run.Progress;
 import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
 import uk.nhs.healthjustice.telemed.pipelines.common.Periods;
 import uk.nhs.healthjustice.telemed.pipelines.curation.VersionMerge;
 import uk.nhs.healthjustice.telemed.pipelines.incremental.ChangedPeriods;
+import uk.nhs.healthjustice.telemed.pipelines.incremental.Slices;
 import uk.nhs.healthjustice.telemed.pipelines.privacy.Pseudonymiser;
 import uk.nhs.healthjustice.telemed.pipelines.quality.DataQuality;
 import uk.nhs.healthjustice.telemed.pipelines.validation.RecordValidator;
@@ -295,19 +298,30 @@ public final class NightlyJob {
                 ? spark.read().schema(schema).parquet(historyDir.toString()) : spark.createDataFrame(List.of(), schema))
                 .select(inOrder);
 
-        Dataset<Row> earlier = earlierVersions(log, schema, previous, index);
+        // The usual night rewrites only the month slices its records were or now are in (SlicedTable).
+        Path sliceSource = slicedPrevious(log, previous, index);
+        Set<String> touched = sliceSource == null ? null : progress.stage("slices " + log,
+                () -> touchedSlices(log, id, written, sliceSource, schema),
+                t -> t.size() + " month slice(s) touched: " + String.join(", ", t));
+        Dataset<Row> earlier = touched == null ? earlierVersions(log, schema, previous, index)
+                : unchecked(() -> SlicedTable.read(spark, schema, sliceSource, touched::contains)).select(inOrder);
         VersionMerge.Result merged = VersionMerge.merge(earlier, written, contract);
         Path curatedPath = store.generationDir(generation).resolve("curated").resolve(log);
-        progress.stage("curate " + log, () -> {
-            write(merged.curated().repartitionByRange(col(id)).sortWithinPartitions(col(id)), curatedPath);
-            return null;
-        }, x -> "");
+        progress.stage("curate " + log, () -> unchecked(() -> {
+            int rewritten = SlicedTable.write(merged.curated(), Slices.curatedMonth(log), new Column[] {col(id)},
+                    curatedPath).size();
+            int kept = touched == null ? 0 : SlicedTable.link(sliceSource, curatedPath, m -> !touched.contains(m)).size();
+            SlicedTable.ensureReadable(spark, schema, curatedPath);
+            return new int[] {rewritten, kept};
+        }), n -> n[0] + " month slice(s) written, " + n[1] + " kept");
         if (incremental) {
             Dataset<Row> ids = written.select(col(id).as("_delivered"));
             Column delivered = col(id).equalTo(col("_delivered"));
             Dataset<Row> before = earlier.join(ids, delivered, "left_semi");
             // a delivered version that did not become the newest (older, or a re-delivery) changes nothing
-            Dataset<Row> after = spark.read().parquet(curatedPath.toString()).join(ids, delivered, "left_semi")
+            Dataset<Row> now = touched == null ? spark.read().parquet(curatedPath.toString())
+                    : unchecked(() -> SlicedTable.read(spark, schema, curatedPath, touched::contains)).select(inOrder);
+            Dataset<Row> after = now.join(ids, delivered, "left_semi")
                     .join(before.select(col(id).as("_bid"), col(VersionMerge.CONTENT_HASH).as("_bhash")),
                             col(id).equalTo(col("_bid")).and(col(VersionMerge.CONTENT_HASH).equalTo(col("_bhash"))),
                             "left_anti");
@@ -369,6 +383,51 @@ public final class NightlyJob {
         merged.incoming().select(col(RecordValidator.LOAD_DATE), col(VersionMerge.VERSION_OUTCOME))
                 .write().mode(SaveMode.Overwrite).parquet(p.toString());
         return p;
+    }
+
+    /**
+     * The previous generation's curated table when this run may rewrite only the slices it touches: every
+     * earlier night is before this range (the usual nightly) and that table is sliced. Null otherwise: the
+     * first run, a rerun or a backfill inside history, or a table written before slicing rewrite every slice.
+     */
+    private Path slicedPrevious(String log, String previous, Map<String, TreeMap<LocalDate, String>> index)
+            throws IOException {
+        TreeMap<LocalDate, String> logIndex = index.getOrDefault(log, new TreeMap<>());
+        if (previous == null || logIndex.isEmpty() || !logIndex.lastKey().isBefore(options.from())) {
+            return null;
+        }
+        Path curated = store.generationDir(previous).resolve("curated").resolve(log);
+        return SlicedTable.isSliced(curated) ? curated : null;
+    }
+
+    /**
+     * The month slices a run's versions touch: where the delivered records' current versions are (a narrow
+     * read of the key and the slice date) and where the delivered versions go. Bounded: one row per month.
+     */
+    private Set<String> touchedSlices(String log, String id, Dataset<Row> delivered, Path previousCurated,
+                                      StructType schema) {
+        Column slice = Slices.curatedMonth(log).as("_slice");
+        Dataset<Row> ids = delivered.select(col(id)).distinct();
+        Dataset<Row> was = spark.read().schema(schema).parquet(previousCurated.toString())
+                .join(ids, new String[] {id}, "left_semi").select(slice);
+        Set<String> out = new java.util.TreeSet<>();
+        for (Row r : was.union(delivered.select(slice)).distinct().collectAsList()) {
+            out.add(r.getString(0));
+        }
+        return out;
+    }
+
+    /** File work inside a stage, whose supplier cannot throw checked exceptions. */
+    interface IoWork<T> {
+        T get() throws IOException;
+    }
+
+    static <T> T unchecked(IoWork<T> work) {
+        try {
+            return work.get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -19,6 +19,7 @@ import org.hipparchus.random.Well19937c;
 import org.hipparchus.stat.descriptive.rank.Percentile;
 import uk.nhs.healthjustice.telemed.pipelines.common.Modality;
 import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
+import uk.nhs.healthjustice.telemed.pipelines.common.Periods;
 import uk.nhs.healthjustice.telemed.pipelines.waiting.Pathways;
 
 /**
@@ -65,9 +66,22 @@ public final class CostEffectiveness {
      * @param costed   from {@link ConsultCosts#costed}
      */
     public static Dataset<Row> compute(Dataset<Row> pathways, Dataset<Row> costed, long seed, int resamples) {
+        return compute(pathways, costed, seed, resamples, null);
+    }
+
+    /**
+     * The quarters from {@code fromQuarter} on (all when null): the pathways first attended in them, whose
+     * costs and waits depend on nothing later. Each group's seed comes from its labels, so a quarter's
+     * intervals are the same whichever quarters are computed with it.
+     *
+     * @param pathways from {@link Pathways#build}, or the candidates of {@code Pathways.build(..., fromQuarter)}
+     */
+    public static Dataset<Row> compute(Dataset<Row> pathways, Dataset<Row> costed, long seed, int resamples,
+                                       java.time.LocalDate fromQuarter) {
         Dataset<Row> consultCost = costed.select(col("referral_id").as("_rid"), col("scheduled_start").as("_at"),
                 col("consult_cost_gbp"));
-        Dataset<Row> seen = pathways.filter(col(Pathways.FIRST_ATTENDANCE_DATE).isNotNull());
+        Dataset<Row> seen = pathways.filter(col(Pathways.FIRST_ATTENDANCE_DATE).isNotNull()
+                .and(Periods.onOrAfter(col(Pathways.FIRST_ATTENDANCE_DATE), fromQuarter)));
         Dataset<Row> cost = seen.join(consultCost, seen.col("referral_id").equalTo(consultCost.col("_rid"))
                         .and(consultCost.col("_at").leq(seen.col(Pathways.FIRST_ATTENDED_AT))))
                 .groupBy(col("referral_id").as("_pid"))

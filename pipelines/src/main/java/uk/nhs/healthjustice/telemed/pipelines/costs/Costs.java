@@ -105,10 +105,11 @@ public final class Costs {
     static Dataset<Row> siteFixedCosts(Dataset<Row> sites, Dataset<Row> unitCosts, Dataset<Row> firstMonth,
                                        LocalDate runDate, LocalDate fromQuarter) {
         Column lastMonth = trunc(lit(java.sql.Date.valueOf(runDate)), "month");
+        Column firstLiveMonth = greatest(trunc(col("telemedicine_go_live"), "month"), col("_first_month"));
         Dataset<Row> live = sites.filter(col("telemedicine_go_live").isNotNull()).crossJoin(firstMonth)
-                .withColumn("_month", explode(sequence(
-                        greatest(trunc(col("telemedicine_go_live"), "month"), col("_first_month")),
-                        lastMonth, expr("make_interval(0, 1)"))))
+                // a site whose go-live is still ahead of the run date has no live month yet
+                .filter(firstLiveMonth.leq(lastMonth))
+                .withColumn("_month", explode(sequence(firstLiveMonth, lastMonth, expr("make_interval(0, 1)"))))
                 .filter(col("_month").isNotNull().and(onOrAfter(col("_month"), fromQuarter)))
                 .withColumn("cost_day", greatest(col("_month"), col("telemedicine_go_live")));
         live = ConsultCosts.withRate(live, unitCosts, lit(UnitCost.TELEMEDICINE_SITE_MONTH), "_site_month");

@@ -158,4 +158,50 @@ class CostsTest extends SparkTestBase {
         Assertions.assertEquals(3, window.filter(col("site_id").equalTo("S1")
                 .and(col("modality_group").equalTo("telemedicine"))).count(), "January, February and 2025-26 Q4");
     }
+
+    /**
+     * A night before a site's planned go-live (run date 31 October 2025; S1 goes live on 15 November): S1 has
+     * no live month yet, so no site fixed cost; the October row of S2 is k1 alone (400).
+     */
+    @Test
+    void aSiteGoingLiveAfterTheRunDateHasNoFixedCostYet() {
+        Dataset<Row> october = Costs.compute(consults.filter(col("consult_id").equalTo("k1")), sites, costs,
+                LocalDate.parse("2025-10-31"));
+        Row all = october.filter(col("period_label").equalTo("2025-10").and(col("site_id").equalTo("ALL"))
+                .and(col("modality_group").equalTo("ALL"))).first();
+        Assertions.assertEquals(400.0, all.<Double>getAs("total_cost_gbp"), 1e-9);
+        Assertions.assertEquals(0.0, all.<Double>getAs("telemedicine_cost_gbp"), 1e-9);
+        Assertions.assertEquals(0L, october.filter(col("site_id").equalTo("S1")).count());
+    }
+
+    /**
+     * Windowed from 2025-26 Q4: R4 (S1, referred 1 December 2025, seen by video on 10 January 2026, cost
+     * 30 + 5 = 35, wait 40 days) is that quarter's only pathway, so its rows have one telemedicine pathway and
+     * none in person; they equal the full mart's Q4 rows (same group seeds), and Q3 is left out.
+     */
+    @Test
+    void costEffectivenessWindowGivesTheFullMartsLaterQuarters() {
+        StructType refs = new StructType().add("referral_id", DataTypes.StringType).add("site_id", DataTypes.StringType)
+                .add("referral_date", DataTypes.DateType).add("clock_stop_date", DataTypes.DateType)
+                .add("status", DataTypes.StringType);
+        Dataset<Row> referrals = frame(refs,
+                new Object[] {"R1", "S2", date("2025-09-20"), null, "closed"},
+                new Object[] {"R2", "S2", date("2025-10-01"), null, "closed"},
+                new Object[] {"R3", "S1", date("2025-10-01"), null, "closed"},
+                new Object[] {"R4", "S1", date("2025-12-01"), null, "closed"});
+        Dataset<Row> more = consults.unionByName(frame(CONSULTS,
+                new Object[] {"k6", "R4", "S1", utc("2026-01-10T10:00:00Z"), "video", "attended", 30, "consultant", null, null}));
+        Dataset<Row> costed = ConsultCosts.costed(more, costs);
+        LocalDate from = LocalDate.parse("2026-01-01");
+        Dataset<Row> full = CostEffectiveness.compute(Pathways.build(referrals, more, sites), costed, 7, 200);
+        Dataset<Row> window = CostEffectiveness.compute(Pathways.build(referrals, more, sites, from), costed, 7, 200, from);
+        Assertions.assertTrue(full.filter(col("period_start").lt(date("2026-01-01"))).count() > 0);
+        assertSameRows(full.filter(col("period_start").geq(date("2026-01-01"))), window);
+        Row q4 = window.filter(col("region").equalTo("ALL")).first();
+        Assertions.assertEquals("2025-26 Q4", q4.getAs("period_label"));
+        Assertions.assertEquals(1L, q4.<Long>getAs("telemedicine_pathways"));
+        Assertions.assertEquals(0L, q4.<Long>getAs("in_person_pathways"));
+        Assertions.assertEquals(35.0, q4.<Double>getAs("mean_cost_telemedicine_gbp"), 1e-9);
+        Assertions.assertEquals(40.0, q4.<Double>getAs("mean_wait_telemedicine_days"), 1e-9);
+    }
 }
