@@ -392,12 +392,17 @@ public final class NightlyJob {
      */
     private Path slicedPrevious(String log, String previous, Map<String, TreeMap<LocalDate, String>> index)
             throws IOException {
-        TreeMap<LocalDate, String> logIndex = index.getOrDefault(log, new TreeMap<>());
-        if (previous == null || logIndex.isEmpty() || !logIndex.lastKey().isBefore(options.from())) {
+        if (previous == null || !everyEarlierNightBefore(log, index)) {
             return null;
         }
         Path curated = store.generationDir(previous).resolve("curated").resolve(log);
         return SlicedTable.isSliced(curated) ? curated : null;
+    }
+
+    /** True when every night already delivered for the log is before this run's nights (the usual nightly). */
+    private boolean everyEarlierNightBefore(String log, Map<String, TreeMap<LocalDate, String>> index) {
+        TreeMap<LocalDate, String> logIndex = index.getOrDefault(log, new TreeMap<>());
+        return logIndex.isEmpty() || logIndex.lastKey().isBefore(options.from());
     }
 
     /**
@@ -440,8 +445,7 @@ public final class NightlyJob {
                                          Map<String, TreeMap<LocalDate, String>> index) {
         TreeMap<LocalDate, String> logIndex = index.getOrDefault(log, new TreeMap<>());
         Path previousCurated = previous == null ? null : store.generationDir(previous).resolve("curated").resolve(log);
-        boolean allBefore = logIndex.isEmpty() || logIndex.lastKey().isBefore(options.from());
-        if (allBefore && previousCurated != null && Files.exists(previousCurated)) {
+        if (everyEarlierNightBefore(log, index) && previousCurated != null && Files.exists(previousCurated)) {
             return spark.read().schema(schema).parquet(previousCurated.toString())
                     .select(java.util.Arrays.stream(schema.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
         }
