@@ -18,9 +18,15 @@ import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
  * {@code marts/waiting_times}: completed waits to first attendance and to clock stop (RTT), and the RTT
  * waiting list at each period end, by period x region x site x specialty x priority x modality group.
  *
+ * <p>RTT clock rules (METRICS.md version 2): only {@link #COMPLETING_REASONS} complete a pathway;
+ * {@link #REMOVAL_REASONS} ({@code released}, {@code transferred_out}, {@code died}) are removals, which are
+ * no completed pathway and have no completed wait, but take the pathway off the waiting list from the day of
+ * the removal, as a completion does.
+ *
  * <p>All rows, every rollup level and both measures come from one aggregation over one exploded frame:
- * each pathway contributes a "completed" fact per measure and an "incomplete" fact per period end it was
- * still waiting at.
+ * each pathway contributes a "completed" fact per measure, an "incomplete" fact per period end it was
+ * still waiting at, a "start" fact in the period of its referral date and a removal fact in the period of
+ * its removal; every fact takes the modality group of the first attendance on or before its own day.
  */
 public final class WaitingTimes {
 
@@ -29,6 +35,22 @@ public final class WaitingTimes {
     public static final String RTT = "rtt";
     public static final int WEEKS_18_DAYS = 126;
     public static final int WEEKS_52_DAYS = 364;
+    public static final int WEEKS_65_DAYS = 455;
+    public static final int WEEKS_78_DAYS = 546;
+    public static final int WEEKS_104_DAYS = 728;
+    /** Clock stop reasons that complete a pathway (a treatment or a non-treatment decision). */
+    public static final List<String> COMPLETING_REASONS = List.of("first_treatment", "decision_not_to_treat",
+            "patient_declined");
+    /** Clock stop reasons that remove a pathway from this provider's list without completing it. */
+    public static final String RELEASED = "released";
+    public static final String TRANSFERRED_OUT = "transferred_out";
+    public static final String DIED = "died";
+    public static final List<String> REMOVAL_REASONS = List.of(RELEASED, TRANSFERRED_OUT, DIED);
+
+    /** Kinds of fact in the exploded frame. */
+    private static final String COMPLETED = "completed";
+    private static final String WAITING = "waiting";
+    private static final String START = "start";
 
     private WaitingTimes() {
     }
@@ -51,11 +73,12 @@ public final class WaitingTimes {
         Column lastDate = lit(java.sql.Date.valueOf(lastPeriodDate));
         Column referralDate = col("referral_date");
         Column stop = col("clock_stop_date");
+        Column reason = col("clock_stop_reason");
         Column firstDate = col(Pathways.FIRST_ATTENDANCE_DATE);
         Column seenGroup = col(Modality.MODALITY_GROUP);
 
         Dataset<Row> base = pathways.select(col("region"), col("site_id"), col("specialty_code"), col("priority"),
-                referralDate, stop, firstDate, seenGroup);
+                referralDate, stop, reason, firstDate, seenGroup);
         Column from = fromQuarter == null ? null : lit(java.sql.Date.valueOf(Periods.requireQuarterStart(fromQuarter)));
         if (from != null) {
             // a pathway reaches the window if it completes in it or is still waiting when it starts
@@ -68,17 +91,29 @@ public final class WaitingTimes {
                 .withColumn("_event", firstDate)
                 .withColumn("_wait", datediff(firstDate, referralDate))
                 .withColumn("_group", seenGroup)
-                .withColumn("_complete", lit(true));
-        Dataset<Row> rttCompleted = base.filter(stop.isNotNull().and(Periods.onOrAfter(stop, fromQuarter)))
+                .withColumn("_kind", lit(COMPLETED));
+        // RTT events in the period of their day: a completing clock stop (with its wait), a removal (no wait:
+        // it is in no completed-wait statistic) and the clock start (referral date).
+        Column completing = reason.isin(COMPLETING_REASONS.toArray());
+        Dataset<Row> rttStops = base.filter(stop.isNotNull().and(Periods.onOrAfter(stop, fromQuarter))
+                        .and(completing.or(reason.isin(REMOVAL_REASONS.toArray()))))
                 .withColumn(MEASURE, lit(RTT))
                 .withColumn("_event", stop)
-                .withColumn("_wait", datediff(stop, referralDate))
+                .withColumn("_wait", when(completing, datediff(stop, referralDate)))
                 .withColumn("_group", seenOnOrBefore(stop))
-                .withColumn("_complete", lit(true));
-        Dataset<Row> completed = Rollups.periodsOf(firstAttendance.unionByName(rttCompleted), col("_event"));
+                .withColumn("_kind", when(completing, lit(COMPLETED)).otherwise(reason));
+        Dataset<Row> clockStarts = base.filter(Periods.onOrAfter(referralDate, fromQuarter))
+                .withColumn(MEASURE, lit(RTT))
+                .withColumn("_event", referralDate)
+                .withColumn("_wait", lit(null).cast("int"))
+                .withColumn("_group", seenOnOrBefore(referralDate))
+                .withColumn("_kind", lit(START));
+        Dataset<Row> completed = Rollups.periodsOf(firstAttendance.unionByName(rttStops).unionByName(clockStarts),
+                col("_event"));
 
         // Incomplete: at each month end and quarter end from the referral's period to the last period,
-        // a pathway waits if it was referred by then and had no clock stop on or before that day. Periods
+        // a pathway waits if it was referred by then and had no clock stop (completing or removal) on or
+        // before that day. Periods
         // after the one containing the clock stop end after it, so they are not generated at all: the rows
         // follow the time pathways spent waiting, not the length of history.
         Column openUntil = least(lastDate, coalesce(stop, lastDate));
@@ -95,20 +130,22 @@ public final class WaitingTimes {
                 .withColumn(MEASURE, lit(RTT))
                 .withColumn("_wait", datediff(col("_end"), referralDate))
                 .withColumn("_group", seenOnOrBefore(col("_end")))
-                .withColumn("_complete", lit(false))
+                .withColumn("_kind", lit(WAITING))
                 .drop("_p", "_start", "_end");
 
         List<String> columns = List.of("region", "site_id", "specialty_code", "priority", MEASURE,
-                PERIOD_TYPE, PERIOD_START, "_wait", "_group", "_complete");
+                PERIOD_TYPE, PERIOD_START, "_wait", "_group", "_kind");
         Dataset<Row> facts = select(completed, columns).unionByName(select(incomplete, columns))
                 .withColumnRenamed("_group", Modality.MODALITY_GROUP);
         facts = Rollups.geography(facts);
         facts = Rollups.withAll(facts, "specialty_code", "priority", Modality.MODALITY_GROUP);
 
-        Column complete = col("_complete");
+        Column kind = col("_kind");
+        Column complete = kind.equalTo(COMPLETED);
+        Column waiting = kind.equalTo(WAITING);
         Column wait = col("_wait");
         Column completedWait = when(complete, wait);
-        Column incompleteWait = when(not(complete), wait);
+        Column incompleteWait = when(waiting, wait);
         List<Column> keys = Rollups.keyColumns("specialty_code", "priority", Modality.MODALITY_GROUP, MEASURE);
         Dataset<Row> agg = facts.groupBy(keys.toArray(Column[]::new)).agg(
                 count(completedWait).as("completed_pathways"),
@@ -116,11 +153,21 @@ public final class WaitingTimes {
                 avg(completedWait).as("mean_wait_days"),
                 count(when(complete.and(wait.leq(WEEKS_18_DAYS)), 1)).as("completed_within_18_weeks"),
                 count(incompleteWait).as("incomplete_pathways"),
-                count(when(not(complete).and(wait.gt(WEEKS_18_DAYS)), 1)).as("incomplete_over_18_weeks"),
-                count(when(not(complete).and(wait.gt(WEEKS_52_DAYS)), 1)).as("incomplete_over_52_weeks"),
-                Percentiles.sortedValues(incompleteWait).as("_waiting"));
+                count(when(waiting.and(wait.leq(WEEKS_18_DAYS)), 1)).as("incomplete_within_18_weeks"),
+                count(when(waiting.and(wait.gt(WEEKS_18_DAYS)), 1)).as("incomplete_over_18_weeks"),
+                count(when(waiting.and(wait.gt(WEEKS_52_DAYS)), 1)).as("incomplete_over_52_weeks"),
+                count(when(waiting.and(wait.gt(WEEKS_65_DAYS)), 1)).as("incomplete_over_65_weeks"),
+                count(when(waiting.and(wait.gt(WEEKS_78_DAYS)), 1)).as("incomplete_over_78_weeks"),
+                count(when(waiting.and(wait.gt(WEEKS_104_DAYS)), 1)).as("incomplete_over_104_weeks"),
+                Percentiles.sortedValues(incompleteWait).as("_waiting"),
+                count(when(kind.equalTo(START), 1)).as("new_clock_starts"),
+                count(when(kind.equalTo(RELEASED), 1)).as("removed_released"),
+                count(when(kind.equalTo(TRANSFERRED_OUT), 1)).as("removed_transferred_out"),
+                count(when(kind.equalTo(DIED), 1)).as("removed_died"));
 
         Column isRtt = col(MEASURE).equalTo(RTT);
+        Column removalsAndCompleted = col("completed_pathways").plus(col("removed_released"))
+                .plus(col("removed_transferred_out")).plus(col("removed_died"));
         return agg.select(
                 col(PERIOD_TYPE), col(PERIOD_START), labelColumn(),
                 col("region"), col("site_id"), col("specialty_code"), col("priority"),
@@ -136,7 +183,22 @@ public final class WaitingTimes {
                 when(isRtt, col("incomplete_pathways")).as("incomplete_pathways"),
                 when(isRtt, col("incomplete_over_18_weeks")).as("incomplete_over_18_weeks"),
                 when(isRtt, col("incomplete_over_52_weeks")).as("incomplete_over_52_weeks"),
-                when(isRtt, Percentiles.nearestRank(col("_waiting"), 92)).as("incomplete_p92_wait_days"));
+                when(isRtt, Percentiles.nearestRank(col("_waiting"), 92)).as("incomplete_p92_wait_days"),
+                when(isRtt, Percentiles.nearestRank(col("_waiting"), 50)).as("incomplete_median_wait_days"),
+                when(isRtt, col("incomplete_within_18_weeks")).as("incomplete_within_18_weeks"),
+                when(isRtt.and(col("incomplete_pathways").gt(0)),
+                        col("incomplete_within_18_weeks").multiply(100.0).divide(col("incomplete_pathways")))
+                        .as("pct_incomplete_within_18_weeks"),
+                when(isRtt, col("incomplete_over_65_weeks")).as("incomplete_over_65_weeks"),
+                when(isRtt, col("incomplete_over_78_weeks")).as("incomplete_over_78_weeks"),
+                when(isRtt, col("incomplete_over_104_weeks")).as("incomplete_over_104_weeks"),
+                when(isRtt, col("new_clock_starts")).as("new_clock_starts"),
+                when(isRtt, col("removed_released")).as("removed_released"),
+                when(isRtt, col("removed_transferred_out")).as("removed_transferred_out"),
+                when(isRtt, col("removed_died")).as("removed_died"),
+                when(isRtt.and(removalsAndCompleted.gt(0)),
+                        col("removed_released").cast("double").divide(removalsAndCompleted))
+                        .as("released_before_treatment_rate"));
     }
 
     /** The modality group of the first attendance if it was on or before {@code day}, else not_seen. */

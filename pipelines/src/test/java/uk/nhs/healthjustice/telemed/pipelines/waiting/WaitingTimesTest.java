@@ -25,6 +25,8 @@ import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
  * P5 ref 2025-12-01, never seen, open
  * P6 ref 2026-02-01, never seen, clock stop 2026-03-10 (rtt 37, not_seen)
  * </pre>
+ * The clock stops of P1 and P3 are {@code first_treatment}, P6's {@code decision_not_to_treat}: all three
+ * complete their pathway (removals are in {@link RttClockRulesTest}).
  */
 class WaitingTimesTest extends SparkTestBase {
 
@@ -35,6 +37,7 @@ class WaitingTimesTest extends SparkTestBase {
             .add("priority", DataTypes.StringType)
             .add("referral_date", DataTypes.DateType)
             .add("clock_stop_date", DataTypes.DateType)
+            .add("clock_stop_reason", DataTypes.StringType)
             .add("status", DataTypes.StringType);
     static final StructType CONSULTS = new StructType()
             .add("consult_id", DataTypes.StringType)
@@ -56,12 +59,12 @@ class WaitingTimesTest extends SparkTestBase {
     @BeforeEach
     void build() {
         referrals = frame(REFERRALS,
-                new Object[] {"P1", "S1", "330", "routine", date("2026-01-01"), date("2026-03-01"), "closed"},
-                new Object[] {"P2", "S1", "330", "routine", date("2026-01-10"), null, "open"},
-                new Object[] {"P3", "S1", "330", "routine", date("2026-01-10"), date("2026-05-17"), "closed"},
-                new Object[] {"P4", "S1", "330", "routine", date("2026-01-01"), null, "cancelled"},
-                new Object[] {"P5", "S1", "330", "routine", date("2025-12-01"), null, "open"},
-                new Object[] {"P6", "S1", "330", "routine", date("2026-02-01"), date("2026-03-10"), "closed"});
+                new Object[] {"P1", "S1", "330", "routine", date("2026-01-01"), date("2026-03-01"), "first_treatment", "closed"},
+                new Object[] {"P2", "S1", "330", "routine", date("2026-01-10"), null, null, "open"},
+                new Object[] {"P3", "S1", "330", "routine", date("2026-01-10"), date("2026-05-17"), "first_treatment", "closed"},
+                new Object[] {"P4", "S1", "330", "routine", date("2026-01-01"), null, null, "cancelled"},
+                new Object[] {"P5", "S1", "330", "routine", date("2025-12-01"), null, null, "open"},
+                new Object[] {"P6", "S1", "330", "routine", date("2026-02-01"), date("2026-03-10"), "decision_not_to_treat", "closed"});
         consults = frame(CONSULTS,
                 new Object[] {"C1", "P1", utc("2026-02-15T10:00:00Z"), "video", "attended", true},
                 new Object[] {"C1b", "P1", utc("2026-02-20T10:00:00Z"), "face_to_face_onsite", "attended", true},
