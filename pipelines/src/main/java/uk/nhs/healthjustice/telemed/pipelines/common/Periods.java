@@ -86,6 +86,23 @@ public final class Periods {
         return fromQuarter == null ? lit(true) : day.geq(lit(java.sql.Date.valueOf(requireQuarterStart(fromQuarter))));
     }
 
+    /**
+     * The months and the quarters from the one containing {@code from} to the one containing {@code to}, as an
+     * array of struct(period_type, period_start) to explode; empty when {@code from} is after {@code to}'s
+     * period or either is null.
+     */
+    public static Column periodsBetween(Column from, Column to) {
+        return concat(startsBetween(from, to, MONTH, "month", 1), startsBetween(from, to, QUARTER, "quarter", 3));
+    }
+
+    private static Column startsBetween(Column from, Column to, String type, String unit, int months) {
+        Column first = trunc(from, unit);
+        Column last = trunc(to, unit);
+        Column starts = when(first.leq(last), sequence(first, last, expr("make_interval(0, " + months + ")")))
+                .otherwise(array().cast("array<date>"));
+        return transform(starts, s -> struct(lit(type).as(PERIOD_TYPE), s.as(PERIOD_START)));
+    }
+
     /** A window of periods starts on a quarter's first day, so it holds whole months and whole quarters. */
     public static java.time.LocalDate requireQuarterStart(java.time.LocalDate d) {
         if (!quarterStartOf(d).equals(d)) {

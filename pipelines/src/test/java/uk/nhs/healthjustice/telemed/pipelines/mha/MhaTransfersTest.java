@@ -20,6 +20,8 @@ import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
  * M3 ref 03-02, first 03-20 in person (18 days), still open: 29 days at 31 March -> open over 28 days
  * M4 ref 03-10, not assessed, open: 21 days at 31 March -> not over 28
  * </pre>
+ * Run date 2026-06-30: every status below is as at 31 March (version 2); the as-at rules have their own
+ * worked example in {@link MhaAsAtPeriodEndTest}.
  */
 class MhaTransfersTest extends SparkTestBase {
 
@@ -30,20 +32,21 @@ class MhaTransfersTest extends SparkTestBase {
             .add("first_assessment_date", DataTypes.DateType)
             .add("first_assessment_modality", DataTypes.StringType)
             .add("transfer_date", DataTypes.DateType)
-            .add("outcome", DataTypes.StringType);
+            .add("outcome", DataTypes.StringType)
+            .add("record_updated_at", DataTypes.TimestampType);
 
     private Dataset<Row> mart;
 
     @BeforeEach
     void build() {
         Dataset<Row> cases = frame(CASES,
-                new Object[] {"M1", "S1", date("2026-03-01"), date("2026-03-05"), "video", date("2026-03-29"), "transferred"},
-                new Object[] {"M2", "S1", date("2026-03-01"), date("2026-03-15"), "in_person", date("2026-03-30"), "transferred"},
-                new Object[] {"M3", "S1", date("2026-03-02"), date("2026-03-20"), "in_person", null, "open"},
-                new Object[] {"M4", "S1", date("2026-03-10"), null, null, null, "open"});
+                new Object[] {"M1", "S1", date("2026-03-01"), date("2026-03-05"), "video", date("2026-03-29"), "transferred", utc("2026-03-29T18:00:00Z")},
+                new Object[] {"M2", "S1", date("2026-03-01"), date("2026-03-15"), "in_person", date("2026-03-30"), "transferred", utc("2026-03-30T18:00:00Z")},
+                new Object[] {"M3", "S1", date("2026-03-02"), date("2026-03-20"), "in_person", null, "open", utc("2026-03-20T18:00:00Z")},
+                new Object[] {"M4", "S1", date("2026-03-10"), null, null, null, "open", utc("2026-03-10T18:00:00Z")});
         Dataset<Row> sites = frame(new StructType().add("site_id", DataTypes.StringType).add("region", DataTypes.StringType),
                 new Object[] {"S1", "North"});
-        mart = MhaTransfers.compute(cases, sites).cache();
+        mart = MhaTransfers.compute(cases, sites, java.time.LocalDate.parse("2026-06-30")).cache();
     }
 
     private Row row(String label, String site, String modality) {
