@@ -60,9 +60,15 @@ public final class Dashboard {
                     "suppressed"));
         }
         if (t.has("published", "costs")) {
-            data.put("costs", t.rows(t.table("published", "costs").filter(geoSummary.and(col("modality_group").equalTo("ALL"))),
-                    "period_type", "period_label", "period_start", "region", "attended", "total_cost_gbp", "escorts",
-                    "escorts_avoided", "escort_cost_avoided_gbp", "suppressed"));
+            // money is DECIMAL(18,2), written as JSON numbers; below national level the totals are null (not
+            // published) and the page shows the mean per attendance instead
+            Dataset<Row> costs = t.table("published", "costs").filter(col("modality_group").equalTo("ALL"));
+            data.put("costs", t.rows(costs.filter(geoSummary), "period_type", "period_label", "period_start", "region",
+                    "attended", "total_cost_gbp", "cost_per_attendance_gbp", "escorts", "escorts_avoided",
+                    "escort_cost_avoided_gbp", "suppressed"));
+            data.put("costs_sites", t.rows(costs.filter(col("site_id").notEqual("ALL")
+                            .and(col("period_type").equalTo("quarter"))),
+                    "period_label", "site_id", "cost_per_attendance_gbp", "suppressed"));
         }
         if (t.has("published", "mha_transfers")) {
             data.put("mha", t.rows(t.table("published", "mha_transfers").filter(geoSummary
@@ -78,9 +84,9 @@ public final class Dashboard {
                         "estimate", "ci_low", "ci_high", "method"));
             }
         }
-        String html = Assets.template("dashboard.html")
-                .replace("/*ECHARTS*/", Assets.echarts())
-                .replace("/*DATA*/", SafeJson.of(data));
+        // one pass: the data holds untrusted site names, which must never be taken for a marker
+        String html = Template.fill(Assets.template("dashboard.html"),
+                Map.of("/*ECHARTS*/", Assets.echarts(), "/*DATA*/", SafeJson.of(data)));
         Files.createDirectories(htmlFile.toAbsolutePath().getParent());
         Files.writeString(htmlFile, html, StandardCharsets.UTF_8);
         return htmlFile;

@@ -123,12 +123,22 @@ public final class QuarterlyReport {
                     "transferred_within_28_days", "pct_transferred_within_28_days", "open_over_28_days", "suppressed"));
         }
         if (t.has("published", "costs")) {
+            Dataset<Row> costs = t.table("published", "costs").filter(quarterRows);
             tables.add(table("costs", "Costs of attended consults and escorts avoided (national, by modality)",
-                    "Unit costs from reference/costs.json as valid on each consult's date.",
-                    t.table("published", "costs").filter(quarterRows.and(national)).orderBy("modality_group"),
+                    "Unit costs from reference/costs.json as valid on each consult's date; pounds rounded to whole "
+                            + "pounds here, exact to the penny in the CSV.",
+                    costs.filter(national).orderBy("modality_group"),
                     "modality_group", "attended", "clinician_cost_gbp", "escort_cost_gbp", "telemedicine_cost_gbp",
                     "total_cost_gbp", "cost_per_attendance_gbp", "escorts", "escort_officer_hours", "escorts_avoided",
                     "escort_cost_avoided_gbp"));
+            tables.add(table("costs_by_region", "Cost per attendance, by region",
+                    "Below national level totals are not published (a total divided by a unit cost would give back "
+                            + "a count): the mean cost per attendance is shown instead, where it rests on 8 or more "
+                            + "attendances; a dash is a value suppressed or not published.",
+                    costs.filter(regions.and(col("modality_group").equalTo("ALL")))
+                            .orderBy(col("region").equalTo("ALL"), col("region")),
+                    "region", "attended", "cost_per_attendance_gbp", "site_fixed_cost_gbp", "escorts",
+                    "escorts_avoided", "escort_cost_avoided_gbp", "suppressed"));
         }
         if (t.has("published", "cost_effectiveness")) {
             Dataset<Row> ce = t.table("published", "cost_effectiveness").filter(quarterRows.and(regions))
@@ -139,7 +149,8 @@ public final class QuarterlyReport {
                             "mean_cost_in_person_gbp", "mean_wait_telemedicine_days", "mean_wait_in_person_days",
                             "cost_difference_gbp", "cost_difference_ci_low", "cost_difference_ci_high",
                             "wait_difference_days", "wait_difference_ci_low", "wait_difference_ci_high",
-                            "incremental_cost_per_wait_day_avoided_gbp", "dominant", "suppressed")));
+                            "incremental_cost_per_wait_day_avoided_gbp", "incremental_cost_per_wait_day_avoided_ci_low",
+                            "incremental_cost_per_wait_day_avoided_ci_high", "dominant", "suppressed")));
         }
         boolean impact = t.has("published", "rollout_impact");
         if (impact) {
@@ -180,14 +191,15 @@ public final class QuarterlyReport {
         }
         Map<String, Object> run = t.latestRun();
         LocalDate end = start.plusMonths(3).minusDays(1);
-        String html = Assets.template("report.html")
-                .replace("{{QUARTER}}", ReportTable.escape(quarter))
-                .replace("{{RANGE}}", ReportTable.escape(start + " to " + end))
-                .replace("{{RUN}}", ReportTable.escape(run.isEmpty() ? "no run manifest found"
-                        : "data to " + run.get("run_date") + ", generation " + run.get("generation")))
-                .replace("{{TABLES}}", body.toString())
-                .replace("/*ECHARTS*/", Assets.echarts())
-                .replace("/*DATA*/", SafeJson.of(charts));
+        // one pass: the tables hold untrusted site names, which must never be taken for a marker
+        String html = Template.fill(Assets.template("report.html"), Map.of(
+                "{{QUARTER}}", ReportTable.escape(quarter),
+                "{{RANGE}}", ReportTable.escape(start + " to " + end),
+                "{{RUN}}", ReportTable.escape(run.isEmpty() ? "no run manifest found"
+                        : "data to " + run.get("run_date") + ", generation " + run.get("generation")),
+                "{{TABLES}}", body.toString(),
+                "/*ECHARTS*/", Assets.echarts(),
+                "/*DATA*/", SafeJson.of(charts)));
         Path file = dir.resolve("report.html");
         Files.writeString(file, html, StandardCharsets.UTF_8);
         return file;
@@ -230,6 +242,8 @@ public final class QuarterlyReport {
             Object v = r.get(1);
             if (v instanceof Double d) {
                 v = ReportTable.format(column, d);
+            } else if (v instanceof java.math.BigDecimal d) {
+                v = new ReportTable.Shown(d, ReportTable.format(column, d)); // exact in the CSV, pounds on the page
             }
             if (quarter.equals(r.getString(0))) {
                 now = v;
@@ -249,17 +263,35 @@ public final class QuarterlyReport {
                         .and(col("modality_group").equalTo("ALL")))
                 .select(col("site_id"), col("completed_pathways"), col("median_wait_days"), col("suppressed").as("_s2"));
         Dataset<Row> joined = siteAccess.join(siteWaits, new String[] {"site_id"}, "left");
+        List<String> costColumns = new ArrayList<>();
+        if (t.has("published", "costs")) {
+            // a site's mean cost per attendance: its cost totals are not published below national level
+            Dataset<Row> siteCosts = t.table("published", "costs").filter(col("period_type").equalTo("quarter")
+                            .and(col("period_label").equalTo(quarter)).and(col("site_id").notEqual("ALL"))
+                            .and(col("modality_group").equalTo("ALL")))
+                    .select(col("site_id"), col("cost_per_attendance_gbp"), col("suppressed").as("_s3"));
+            joined = joined.join(siteCosts, new String[] {"site_id"}, "left");
+            costColumns.add("cost_per_attendance_gbp");
+        } else {
+            joined = joined.withColumn("_s3", lit(false));
+        }
         if (t.has("published", "sites")) {
             joined = joined.join(t.table("published", "sites").select("site_id", "site_name"), new String[] {"site_id"},
                     "left");
         } else {
             joined = joined.withColumn("site_name", lit(null).cast("string"));
         }
-        joined = joined.withColumn("suppressed", coalesce(col("_s1"), lit(false)).or(coalesce(col("_s2"), lit(false))))
+        joined = joined.withColumn("suppressed", coalesce(col("_s1"), lit(false)).or(coalesce(col("_s2"), lit(false)))
+                        .or(coalesce(col("_s3"), lit(false))))
                 .orderBy("region", "site_id");
-        return table("sites", "Sites", "Site figures after disclosure control: counts of 1 to 7 are suppressed, others rounded to 5.",
-                joined, "region", "site_id", "site_name", "attended", "attended_per_1000", "dna_rate",
-                "telemedicine_share", "completed_pathways", "median_wait_days", "suppressed");
+        List<String> columns = new ArrayList<>(List.of("region", "site_id", "site_name", "attended", "attended_per_1000",
+                "dna_rate", "telemedicine_share", "completed_pathways", "median_wait_days"));
+        columns.addAll(costColumns);
+        columns.add("suppressed");
+        return table("sites", "Sites", "Site figures after disclosure control: counts of 1 to 7 are suppressed, others "
+                        + "rounded to 5; cost is the mean per attendance (site totals are not published); a dash is "
+                        + "a value suppressed or not published.",
+                joined, columns.toArray(String[]::new));
     }
 
     /** Rows read, curated, quarantined and superseded for the quarter's load dates, and the rules most broken. */

@@ -1,5 +1,7 @@
 package uk.nhs.healthjustice.telemed.dashboards;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Locale;
 
@@ -11,16 +13,34 @@ import java.util.Locale;
  * @param title   heading in the report
  * @param note    one sentence under the heading saying what the rows are; may be empty
  * @param columns column names, as in the marts
- * @param rows    values in column order; null is an empty cell (suppressed or not applicable)
+ * @param rows    values in column order; null is a dash on the page and an empty CSV cell (suppressed, not
+ *                published at this level, or not applicable); a {@link Shown} is a value already formatted
  */
 record ReportTable(String id, String title, String note, List<String> columns, List<List<Object>> rows) {
+
+    /** Shown on the page for a null value. */
+    static final String DASH = "\u2013";
+
+    /** A value with its text for the page already chosen; the CSV has the value itself. */
+    record Shown(Object value, String text) {
+    }
+
+    /** A CSV cell's text: decimals written out in full (never {@code 1E+3}), null as nothing. */
+    static String raw(Object v) {
+        if (v instanceof Shown s) {
+            return raw(s.value());
+        }
+        if (v == null) {
+            return "";
+        }
+        return v instanceof BigDecimal d ? d.toPlainString() : String.valueOf(v);
+    }
 
     String csv() {
         StringBuilder b = new StringBuilder();
         b.append(String.join(",", columns.stream().map(ReportTable::csvCell).toList())).append("\r\n");
         for (List<Object> r : rows) {
-            b.append(String.join(",", r.stream().map(v -> csvCell(v == null ? "" : String.valueOf(v))).toList()))
-                    .append("\r\n");
+            b.append(String.join(",", r.stream().map(v -> csvCell(raw(v))).toList())).append("\r\n");
         }
         return b.toString();
     }
@@ -44,8 +64,15 @@ record ReportTable(String id, String title, String note, List<String> columns, L
             b.append("<tr>");
             for (int i = 0; i < r.size(); i++) {
                 Object v = r.get(i);
-                boolean number = v instanceof Number || v instanceof String str && str.matches("-?[0-9][0-9,]*(\\.[0-9]+)?");
-                b.append(number ? "<td class=\"n\">" : "<td>").append(escape(format(columns.get(i), v))).append("</td>");
+                Object value = v instanceof Shown shown ? shown.value() : v;
+                if (value == null) {
+                    b.append("<td class=\"na\">").append(DASH).append("</td>");
+                    continue;
+                }
+                boolean number = value instanceof Number
+                        || value instanceof String str && str.matches("-?[0-9][0-9,]*(\\.[0-9]+)?");
+                b.append(number ? "<td class=\"n\">" : "<td>").append(escape(format(columns.get(i), v)))
+                        .append("</td>");
             }
             b.append("</tr>\n");
         }
@@ -53,29 +80,46 @@ record ReportTable(String id, String title, String note, List<String> columns, L
                 .append(".csv\">").append(escape(id)).append(".csv</a>.</p>\n</section>\n").toString();
     }
 
-    /** Readable numbers: shares and rates as fractions to 3 places, percentages and days to 1, money to pounds. */
+    /**
+     * Readable numbers: money in whole pounds with thousands separators (decimals rounded half up, exactly),
+     * shares and rates as fractions to 3 places, percentages, days and hours to 1, counts with separators.
+     */
     static String format(String column, Object v) {
         if (v == null) {
             return "";
         }
-        if (v instanceof Double || v instanceof Float) {
-            double d = ((Number) v).doubleValue();
-            if (Double.isNaN(d)) {
+        if (v instanceof Shown s) {
+            return s.text();
+        }
+        BigDecimal d;
+        if (v instanceof BigDecimal b) {
+            d = b;
+        } else if (v instanceof Double || v instanceof Float) {
+            double x = ((Number) v).doubleValue();
+            if (Double.isNaN(x) || Double.isInfinite(x)) {
                 return "";
             }
-            if (column.endsWith("_gbp") || column.contains("_gbp_") || column.startsWith("incremental_cost")) {
-                return String.format(Locale.UK, "%,.0f", d);
-            }
-            if (column.endsWith("_share") || column.endsWith("_rate") || column.endsWith("_ratio")
-                    || column.equals("estimate") || column.startsWith("ci_")) {
-                return String.format(Locale.UK, "%.3f", d);
-            }
-            return String.format(Locale.UK, "%,.1f", d);
-        }
-        if (v instanceof Long || v instanceof Integer) {
+            d = BigDecimal.valueOf(x);
+        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
             return String.format(Locale.UK, "%,d", ((Number) v).longValue());
+        } else {
+            return String.valueOf(v);
         }
-        return String.valueOf(v);
+        // rounded as a BigDecimal first: it has no negative zero, so -0.10 pounds shows as 0, not -0
+        if (isMoney(column)) {
+            return String.format(Locale.UK, "%,.0f", d.setScale(0, RoundingMode.HALF_UP));
+        }
+        if (column.endsWith("_share") || column.endsWith("_rate") || column.endsWith("_ratio")
+                || column.equals("estimate") || column.startsWith("ci_")) {
+            return String.format(Locale.UK, "%.3f", d.setScale(3, RoundingMode.HALF_UP));
+        }
+        return String.format(Locale.UK, "%,.1f", d.setScale(1, RoundingMode.HALF_UP));
+    }
+
+    /** Columns in pounds: {@code *_gbp}, and the cost intervals and net benefits named without the suffix. */
+    static boolean isMoney(String column) {
+        return column.endsWith("_gbp") || column.contains("_gbp_") || column.startsWith("incremental_cost")
+                || column.startsWith("cost_difference") || column.startsWith("nmb_");
     }
 
     static String escape(String s) {

@@ -67,7 +67,7 @@ class DashboardBrowserTest {
         String dom = dom("");
         Assertions.assertTrue(dom.contains("data-rendered=\"true\""), "page script ran");
         Assertions.assertTrue(dom.contains("<div id=\"errors\"></div>"), "script errors: " + dom.replaceAll("(?s).*<div id=\"errors\">(.*?)</div>.*", "$1"));
-        for (String id : List.of("chart-waits", "chart-access", "chart-modality", "chart-specialty")) {
+        for (String id : List.of("chart-waits", "chart-access", "chart-modality", "chart-specialty", "chart-impact")) {
             Matcher m = Pattern.compile("id=\"" + id + "\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(dom);
             Assertions.assertTrue(m.find() && m.group(1).contains("<svg") && m.group(1).contains("<path"), id + " rendered");
         }
@@ -78,6 +78,69 @@ class DashboardBrowserTest {
         Assertions.assertTrue(league(dom).contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"), "malicious name shown as text");
         Assertions.assertFalse(dom.contains("<script>alert(1)</script>"));
         Assertions.assertEquals(3, leagueRows(dom));
+    }
+
+    static String tile(String dom, String label) {
+        Matcher m = Pattern.compile("<div class=\"value\">([^<]*)</div><div class=\"label\">" + Pattern.quote(label)
+                + "</div>").matcher(dom);
+        Assertions.assertTrue(m.find(), "tile " + label);
+        return m.group(1);
+    }
+
+    static String leagueRow(String dom, String text) {
+        for (String row : league(dom).split("<tr>", -1)) {
+            if (row.contains(text)) {
+                return row;
+            }
+        }
+        return Assertions.fail("no league row with " + text);
+    }
+
+    @Test
+    void moneyInWholePoundsTotalsNationallyAndMeansBelow() throws Exception {
+        String england = dom("");
+        Assertions.assertEquals("\u00a31,234,568", tile(england, "Total cost of attended consults"));
+        Assertions.assertEquals("\u00a3154", tile(england, "Cost per attendance"));
+        Assertions.assertEquals("\u00a398,765", tile(england, "Escort cost avoided"));
+        Assertions.assertTrue(leagueRow(england, "HMP Ashfield").endsWith("<td class=\"num\">\u00a3171</td></tr>"),
+                leagueRow(england, "HMP Ashfield"));
+        Assertions.assertTrue(leagueRow(england, "HMP Castleton").endsWith("<td class=\"num\">\u00a3140</td></tr>"));
+        Assertions.assertTrue(leagueRow(england, "alert(1)").endsWith("<td class=\"num\">*</td></tr>"),
+                "suppressed cost: " + leagueRow(england, "alert(1)"));
+        String north = dom("#region=North");
+        Assertions.assertEquals("\u2013", tile(north, "Total cost of attended consults (published nationally only)"));
+        Assertions.assertEquals("\u00a3160", tile(north, "Cost per attendance"));
+        Assertions.assertEquals("\u00a324,691", tile(north, "Escort cost avoided"));
+    }
+
+    /** Sites named after each template marker: both pages still render and show the names as text. */
+    @Test
+    void pagesRenderWithSiteNamesMadeOfTemplateMarkers() throws Exception {
+        Path root = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("hostile"), PublishedFixture.hostileSites());
+        Path page = Dashboard.write(PublishedFixture.spark(), root, tmp.resolve("hostile.html"));
+        String dom = chromium("--dump-dom", page.toUri().toString());
+        Assertions.assertTrue(dom.contains("data-rendered=\"true\""), "page script ran");
+        Assertions.assertTrue(dom.contains("<div id=\"errors\"></div>"), "script errors: " + dom);
+        Assertions.assertEquals(PublishedFixture.hostileSites().size(), leagueRows(dom));
+        for (String marker : PublishedFixture.MARKERS) {
+            Assertions.assertTrue(league(dom).contains("<td>" + marker + "</td>"), marker + " shown as text");
+        }
+        Assertions.assertTrue(league(dom).contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+        Matcher waits = Pattern.compile("id=\"chart-waits\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(dom);
+        Assertions.assertTrue(waits.find() && waits.group(1).contains("<path"), "chart drawn");
+
+        Path report = QuarterlyReport.write(PublishedFixture.spark(), root, "2026-27 Q2", tmp.resolve("hostile-report"));
+        String rdom = chromium("--dump-dom", report.toUri().toString());
+        Assertions.assertTrue(rdom.contains("data-rendered=\"true\""), "report script ran");
+        Matcher errors = Pattern.compile("<div id=\"errors\" class=\"errors\">(.*?)</div>", Pattern.DOTALL).matcher(rdom);
+        Assertions.assertTrue(errors.find() && errors.group(1).isEmpty(), "script errors: " + rdom);
+        for (String marker : PublishedFixture.MARKERS) {
+            Assertions.assertTrue(rdom.contains("<td>" + marker + "</td>"), marker + " shown as text in the report");
+        }
+        Matcher trend = Pattern.compile("id=\"chart-trend\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(rdom);
+        Assertions.assertTrue(trend.find() && trend.group(1).contains("<path"), "trend chart drawn");
+        Matcher impact = Pattern.compile("id=\"chart-impact\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(rdom);
+        Assertions.assertTrue(impact.find() && impact.group(1).contains("<path"), "impact chart drawn");
     }
 
     @Test

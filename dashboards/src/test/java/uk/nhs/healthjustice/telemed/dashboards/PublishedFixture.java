@@ -3,18 +3,53 @@ package uk.nhs.healthjustice.telemed.dashboards;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** A tiny published/ tree: two regions, three sites (one named like an attack), two quarters. */
+/**
+ * A tiny published/ tree: two regions, three sites (one named like an attack), two quarters. Money is
+ * {@code DECIMAL(18,2)} and hours {@code DECIMAL(12,2)} as the pipeline publishes them; below national level
+ * the cost and hours totals are null (only means and the fixed cost stay), and on a suppressed row every money
+ * and hours value is null.
+ */
 final class PublishedFixture {
 
     static final String EVIL = "<script>alert(1)</script>";
+    static final DataType MONEY = DataTypes.createDecimalType(18, 2);
+    static final DataType HOURS = DataTypes.createDecimalType(12, 2);
+
+    /** Every marker the page templates have: untrusted site names made of them must stay plain text. */
+    static final List<String> MARKERS = List.of("/*DATA*/", "/*ECHARTS*/", "{{TABLES}}", "{{QUARTER}}", "{{RANGE}}",
+            "{{RUN}}");
+
+    /** The usual sites: id, name, region, type, go-live. */
+    static final List<Object[]> SITES = List.of(
+            new Object[] {"AAA", "HMP Ashfield", "North", "prison", Date.valueOf("2026-01-01")},
+            new Object[] {"BBB", EVIL, "North", "prison", null},
+            new Object[] {"CCC", "HMP Castleton", "South", "yoi", Date.valueOf("2026-04-01")});
+
+    /** One site named by each template marker (and one by a script element), over both regions. */
+    static List<Object[]> hostileSites() {
+        List<Object[]> sites = new ArrayList<>();
+        List<String> names = new ArrayList<>(MARKERS);
+        names.add(EVIL);
+        for (int i = 0; i < names.size(); i++) {
+            sites.add(new Object[] {String.format("S%02d", i + 1), names.get(i), i % 2 == 0 ? "North" : "South", "prison",
+                    Date.valueOf("2026-01-01")});
+        }
+        return sites;
+    }
+
+    static BigDecimal gbp(String pounds) {
+        return new BigDecimal(pounds);
+    }
 
     private PublishedFixture() {
     }
@@ -26,13 +61,14 @@ final class PublishedFixture {
     }
 
     static Path write(SparkSession spark, Path root) throws Exception {
+        return write(spark, root, SITES);
+    }
+
+    static Path write(SparkSession spark, Path root, List<Object[]> siteList) throws Exception {
         StructType sites = new StructType().add("site_id", DataTypes.StringType).add("site_name", DataTypes.StringType)
                 .add("region", DataTypes.StringType).add("site_type", DataTypes.StringType)
                 .add("telemedicine_go_live", DataTypes.DateType);
-        spark.createDataFrame(List.of(
-                RowFactory.create("AAA", "HMP Ashfield", "North", "prison", Date.valueOf("2026-01-01")),
-                RowFactory.create("BBB", EVIL, "North", "prison", null),
-                RowFactory.create("CCC", "HMP Castleton", "South", "yoi", Date.valueOf("2026-04-01"))), sites)
+        spark.createDataFrame(siteList.stream().map(RowFactory::create).toList(), sites)
                 .write().parquet(root.resolve("published/sites").toString());
 
         StructType access = new StructType().add("period_type", DataTypes.StringType).add("period_start", DataTypes.DateType)
@@ -54,7 +90,10 @@ final class PublishedFixture {
         List<Row> w = new ArrayList<>();
         String[][] periods = {{"quarter", "2026-04-01", "2026-27 Q1"}, {"quarter", "2026-07-01", "2026-27 Q2"},
                 {"month", "2026-04-01", "2026-04"}, {"month", "2026-05-01", "2026-05"}, {"month", "2026-07-01", "2026-07"}};
-        String[][] geos = {{"ALL", "ALL"}, {"North", "ALL"}, {"South", "ALL"}, {"North", "AAA"}, {"North", "BBB"}, {"South", "CCC"}};
+        List<String[]> geoList = new ArrayList<>(List.of(new String[] {"ALL", "ALL"}, new String[] {"North", "ALL"},
+                new String[] {"South", "ALL"}));
+        siteList.forEach(site -> geoList.add(new String[] {(String) site[2], (String) site[0]}));
+        String[][] geos = geoList.toArray(String[][]::new);
         int k = 0;
         for (String[] p : periods) {
             for (String[] g : geos) {
@@ -71,10 +110,125 @@ final class PublishedFixture {
         }
         spark.createDataFrame(a, access).write().parquet(root.resolve("published/access").toString());
         spark.createDataFrame(w, waits).write().parquet(root.resolve("published/waiting_times").toString());
+        writeCosts(spark, root, periods, geos);
+        writeCostEffectiveness(spark, root);
+        writeRolloutImpact(spark, root, siteList);
         Files.createDirectories(root.resolve("runs"));
         Files.writeString(root.resolve("runs/nightly-2026-09-30.json"),
                 "{\"run_id\":\"nightly-2026-09-30\",\"run_date\":\"2026-09-30\",\"status\":\"succeeded\","
                         + "\"generation\":\"g1\",\"finished_at\":\"2026-10-01T02:40:00Z\"}");
         return root;
+    }
+
+    /**
+     * published/costs. National rows (all values): Q2 ALL total 1,234,567.89 over 8,000 attended (154.32 each),
+     * escort cost avoided 98,765.43 in Q2 and 50,000.50 in Q1. Region and site rows carry only the mean per
+     * attendance (Q2 ALL: North 160.25, South 149.75, site AAA 171.05, CCC 140.40), the site fixed cost and the
+     * escort cost avoided; site BBB's Q2 ALL row is suppressed, so all its money is null.
+     */
+    private static void writeCosts(SparkSession spark, Path root, String[][] periods, String[][] geos) {
+        StructType costs = new StructType().add("period_type", DataTypes.StringType).add("period_start", DataTypes.DateType)
+                .add("period_label", DataTypes.StringType).add("region", DataTypes.StringType)
+                .add("site_id", DataTypes.StringType).add("modality_group", DataTypes.StringType)
+                .add("attended", DataTypes.LongType).add("clinician_cost_gbp", MONEY).add("escort_cost_gbp", MONEY)
+                .add("telemedicine_cost_gbp", MONEY).add("site_fixed_cost_gbp", MONEY).add("total_cost_gbp", MONEY)
+                .add("cost_per_attendance_gbp", MONEY).add("escorts", DataTypes.LongType)
+                .add("escort_officer_hours", HOURS).add("escorts_avoided", DataTypes.LongType)
+                .add("escort_cost_avoided_gbp", MONEY).add("suppressed", DataTypes.BooleanType);
+        List<Row> c = new ArrayList<>();
+        for (String[] p : periods) {
+            boolean q2 = p[2].equals("2026-27 Q2");
+            for (String[] g : geos) {
+                boolean national = g[0].equals("ALL") && g[1].equals("ALL");
+                for (String m : new String[] {"ALL", "telemedicine", "in_person"}) {
+                    boolean all = m.equals("ALL");
+                    if (national) {
+                        BigDecimal avoided = all ? gbp(q2 ? "98765.43" : "50000.50") : m.equals("telemedicine")
+                                ? gbp(q2 ? "98765.43" : "50000.50") : gbp("0.00");
+                        c.add(RowFactory.create(p[0], Date.valueOf(p[1]), p[2], g[0], g[1], m, all ? 8000L : 4000L,
+                                gbp("900000.00"), gbp("300000.00"), gbp("24567.89"), gbp("10000.00"),
+                                all ? gbp("1234567.89") : gbp("617283.95"), gbp("154.32"), 600L, gbp("2400.50"),
+                                all || m.equals("telemedicine") ? 640L : 0L, avoided, false));
+                    } else if (g[1].equals("BBB") && all && q2) {
+                        c.add(RowFactory.create(p[0], Date.valueOf(p[1]), p[2], g[0], g[1], m, null, null, null, null,
+                                null, null, null, null, null, null, null, true));
+                    } else {
+                        BigDecimal mean = switch (g[1]) {
+                            case "ALL" -> gbp(g[0].equals("North") ? "160.25" : "149.75");
+                            case "AAA" -> gbp("171.05");
+                            case "CCC" -> gbp("140.40");
+                            default -> gbp("155.55");
+                        };
+                        c.add(RowFactory.create(p[0], Date.valueOf(p[1]), p[2], g[0], g[1], m, 2000L, null, null, null,
+                                m.equals("in_person") ? gbp("0.00") : gbp("1500.00"), null, mean, 150L, null,
+                                all || m.equals("telemedicine") ? 160L : 0L, all || m.equals("telemedicine")
+                                        ? gbp("24691.36") : gbp("0.00"), false));
+                    }
+                }
+            }
+        }
+        spark.createDataFrame(c, costs).write().parquet(root.resolve("published/costs").toString());
+    }
+
+    /** published/cost_effectiveness for Q2: national and North with decimal money and intervals, South suppressed. */
+    private static void writeCostEffectiveness(SparkSession spark, Path root) {
+        StructType ce = new StructType().add("period_type", DataTypes.StringType).add("period_start", DataTypes.DateType)
+                .add("period_label", DataTypes.StringType).add("region", DataTypes.StringType)
+                .add("site_id", DataTypes.StringType).add("telemedicine_pathways", DataTypes.LongType)
+                .add("in_person_pathways", DataTypes.LongType).add("mean_cost_telemedicine_gbp", MONEY)
+                .add("mean_cost_in_person_gbp", MONEY).add("cost_difference_gbp", MONEY)
+                .add("cost_difference_ci_low", MONEY).add("cost_difference_ci_high", MONEY)
+                .add("mean_wait_telemedicine_days", DataTypes.DoubleType).add("mean_wait_in_person_days", DataTypes.DoubleType)
+                .add("wait_difference_days", DataTypes.DoubleType).add("wait_difference_ci_low", DataTypes.DoubleType)
+                .add("wait_difference_ci_high", DataTypes.DoubleType)
+                .add("incremental_cost_per_wait_day_avoided_gbp", MONEY)
+                .add("incremental_cost_per_wait_day_avoided_ci_low", MONEY)
+                .add("incremental_cost_per_wait_day_avoided_ci_high", MONEY)
+                .add("dominant", DataTypes.BooleanType).add("suppressed", DataTypes.BooleanType);
+        Date q2 = Date.valueOf("2026-07-01");
+        List<Row> rows = List.of(
+                RowFactory.create("quarter", q2, "2026-27 Q2", "ALL", "ALL", 1200L, 800L, gbp("210.40"), gbp("455.90"),
+                        gbp("-245.50"), gbp("-1301.25"), gbp("-190.75"), 30.5, 42.0, -11.5, -13.0, -10.0,
+                        gbp("-21.35"), gbp("-1234.56"), gbp("-14.10"), true, false),
+                RowFactory.create("quarter", q2, "2026-27 Q2", "North", "ALL", 600L, 400L, gbp("205.00"), gbp("460.00"),
+                        gbp("-255.00"), gbp("-300.00"), gbp("-200.00"), 31.0, 43.0, -12.0, -15.0, -9.0,
+                        gbp("-21.25"), gbp("-30.00"), gbp("-15.00"), true, false),
+                RowFactory.create("quarter", q2, "2026-27 Q2", "South", "ALL", null, null, null, null, null, null, null,
+                        null, null, null, null, null, null, null, null, null, true));
+        spark.createDataFrame(rows, ce).write().parquet(root.resolve("published/cost_effectiveness").toString());
+    }
+
+    /**
+     * published/rollout_impact: national event study (-4..4, -1 the base) and overall row for the mean wait;
+     * site rows with numerator and denominator, the first site's value suppressed (null).
+     */
+    private static void writeRolloutImpact(SparkSession spark, Path root, List<Object[]> siteList) {
+        StructType ri = new StructType().add("level", DataTypes.StringType).add("region", DataTypes.StringType)
+                .add("site_id", DataTypes.StringType).add("outcome", DataTypes.StringType)
+                .add("event_time", DataTypes.IntegerType).add("value", DataTypes.DoubleType)
+                .add("numerator", DataTypes.LongType).add("denominator", DataTypes.DoubleType)
+                .add("estimate", DataTypes.DoubleType).add("ci_low", DataTypes.DoubleType)
+                .add("ci_high", DataTypes.DoubleType).add("sites_treated", DataTypes.IntegerType)
+                .add("sites_never_live", DataTypes.IntegerType).add("n_bootstrap", DataTypes.IntegerType)
+                .add("method", DataTypes.StringType);
+        String outcome = "mean_first_attendance_wait_days";
+        String method = "callaway_santanna_not_yet_treated";
+        List<Row> rows = new ArrayList<>();
+        for (int e = -4; e <= 4; e++) {
+            double est = e < 0 ? (e == -1 ? 0.0 : 0.3 * (e + 2)) : -3.0 * e;
+            rows.add(RowFactory.create("national", "ALL", "ALL", outcome, e, null, null, null, est, est - 2.5, est + 2.5,
+                    2, 1, 999, method));
+        }
+        rows.add(RowFactory.create("national", "ALL", "ALL", outcome, null, null, null, null, -7.5, -11.0, -4.0, 2, 1, 999,
+                method));
+        for (int i = 0; i < siteList.size(); i++) {
+            Object[] site = siteList.get(i);
+            for (int e = -1; e <= 1; e += 2) {
+                boolean suppressed = i == 0;
+                rows.add(RowFactory.create("site", site[2], site[0], outcome, e, suppressed ? null : 40.0 - 5 * e,
+                        suppressed ? null : 400L, suppressed ? null : 10.0, null, null, null, null, null, null, method));
+            }
+        }
+        spark.createDataFrame(rows, ri).write().parquet(root.resolve("published/rollout_impact").toString());
     }
 }

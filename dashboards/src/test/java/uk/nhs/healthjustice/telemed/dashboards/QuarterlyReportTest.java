@@ -66,6 +66,92 @@ class QuarterlyReportTest {
         }
     }
 
+    static int count(String haystack, String needle) {
+        int n = 0;
+        for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + needle.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Site names are untrusted: a site named after a template marker is a table cell like any other, and the
+     * charting library and the chart data are each inlined once, where their markers are.
+     */
+    @Test
+    void siteNamesMadeOfTemplateMarkersStayText() throws Exception {
+        Path hostile = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("hostile"),
+                PublishedFixture.hostileSites());
+        Path dir = tmp.resolve("hostile-report");
+        String page = Files.readString(QuarterlyReport.write(PublishedFixture.spark(), hostile, "2026-27 Q2", dir));
+        for (String marker : PublishedFixture.MARKERS) {
+            Assertions.assertEquals(1, count(page, "<td>" + marker + "</td>"), marker + " shown once in the site table");
+            Assertions.assertEquals(1, count(page, marker), marker + " appears only as the site name");
+        }
+        Assertions.assertEquals(1, count(page, "Licensed to the Apache Software Foundation"), "ECharts inlined once");
+        Assertions.assertEquals(1, count(page, "var DATA = {\""), "chart data inlined once, where its marker is");
+        Assertions.assertEquals(1, count(page, "\"trend\":"), "chart data nowhere else");
+        Assertions.assertEquals(2, count(page, "quarterly report 2026-27 Q2") + count(page, "<strong>2026-27 Q2</strong>"));
+        Assertions.assertFalse(page.contains(PublishedFixture.EVIL));
+        List<String> sites = Files.readAllLines(dir.resolve("sites.csv"), StandardCharsets.UTF_8);
+        for (String marker : PublishedFixture.MARKERS) {
+            Assertions.assertTrue(sites.stream().anyMatch(l -> l.contains("," + marker + ",")), marker + " in " + sites);
+        }
+    }
+
+    /** Money is decimal: whole pounds with separators in the page, plain decimals in the CSV, dashes for null. */
+    @Test
+    void moneyIsRoundedForReadingExactInCsvAndTotalsOnlyNationally() throws Exception {
+        Path dir = tmp.resolve("money");
+        String page = Files.readString(QuarterlyReport.write(PublishedFixture.spark(), root, "2026-27 Q2", dir));
+
+        List<String> headline = Files.readAllLines(dir.resolve("headline.csv"), StandardCharsets.UTF_8);
+        Assertions.assertTrue(headline.contains("Escort cost avoided (GBP),98765.43,50000.50"), headline.toString());
+        Assertions.assertTrue(page.contains("<td>Escort cost avoided (GBP)</td><td class=\"n\">98,765</td>"
+                + "<td class=\"n\">50,001</td>"), "headline money in whole pounds");
+
+        // national costs by modality keep every total
+        List<String> costs = Files.readAllLines(dir.resolve("costs.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals("modality_group,attended,clinician_cost_gbp,escort_cost_gbp,telemedicine_cost_gbp,"
+                + "total_cost_gbp,cost_per_attendance_gbp,escorts,escort_officer_hours,escorts_avoided,"
+                + "escort_cost_avoided_gbp", costs.get(0));
+        Assertions.assertTrue(costs.contains("ALL,8000,900000.00,300000.00,24567.89,1234567.89,154.32,600,2400.50,640,"
+                + "98765.43"), costs.toString());
+        Assertions.assertTrue(page.contains("<td class=\"n\">1,234,568</td><td class=\"n\">154</td>"), "totals rounded");
+        Assertions.assertTrue(page.contains("<td class=\"n\">2,400.5</td>"), "hours to one place");
+
+        // regions: means per attendance, never totals
+        List<String> regions = Files.readAllLines(dir.resolve("costs_by_region.csv"), StandardCharsets.UTF_8);
+        Assertions.assertFalse(regions.get(0).contains("total_cost_gbp"), regions.get(0));
+        Assertions.assertTrue(regions.get(0).startsWith("region,attended,cost_per_attendance_gbp,"), regions.get(0));
+        Assertions.assertTrue(regions.stream().anyMatch(l -> l.startsWith("North,2000,160.25,")), regions.toString());
+        Assertions.assertTrue(regions.stream().anyMatch(l -> l.startsWith("South,2000,149.75,")), regions.toString());
+        Assertions.assertTrue(regions.stream().anyMatch(l -> l.startsWith("ALL,8000,154.32,")), regions.toString());
+
+        // sites: the mean per attendance beside access and waits; the suppressed row has a dash, not a number
+        List<String> sites = Files.readAllLines(dir.resolve("sites.csv"), StandardCharsets.UTF_8);
+        Assertions.assertTrue(sites.get(0).contains(",cost_per_attendance_gbp,"), sites.get(0));
+        int col = List.of(sites.get(0).split(",")).indexOf("cost_per_attendance_gbp");
+        Assertions.assertEquals("171.05", sites.stream().filter(l -> l.startsWith("North,AAA,")).findFirst()
+                .orElseThrow().split(",", -1)[col]);
+        String bbb = sites.stream().filter(l -> l.startsWith("North,BBB,")).findFirst().orElseThrow();
+        Assertions.assertEquals("", bbb.split(",", -1)[col], bbb);
+        Assertions.assertTrue(bbb.endsWith(",true"), "BBB's row is marked suppressed: " + bbb);
+        java.util.regex.Matcher row = java.util.regex.Pattern.compile("<tr><td>North</td><td>BBB</td>(.*?)</tr>")
+                .matcher(page);
+        Assertions.assertTrue(row.find() && row.group(1).contains("<td class=\"na\">\u2013</td>"), "dash for null");
+
+        // cost-effectiveness: decimal intervals, plain in CSV, whole pounds in the page; South suppressed
+        List<String> ce = Files.readAllLines(dir.resolve("cost_effectiveness.csv"), StandardCharsets.UTF_8);
+        Assertions.assertTrue(ce.stream().anyMatch(l -> l.startsWith("ALL,1200,800,210.40,455.90,30.5,42.0,-245.50,"
+                + "-1301.25,-190.75,")), ce.toString());
+        Assertions.assertTrue(ce.stream().anyMatch(l -> l.contains(",-21.35,") && l.contains(",-1234.56,-14.10,")),
+                ce.toString());
+        Assertions.assertTrue(page.contains("<td class=\"n\">-1,301</td>"), "interval in whole pounds");
+        Assertions.assertTrue(page.contains("<td class=\"n\">-1,235</td>"), "ICER interval in whole pounds");
+        Assertions.assertFalse(page.contains("1234567.89") || page.contains("-1301.25"), "no raw money in the page");
+    }
+
     @Test
     void aQuarterWithoutDataIsAClearError() {
         IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class,
@@ -83,5 +169,22 @@ class QuarterlyReportTest {
         ReportTable t = new ReportTable("x", "X", "", List.of("a", "b_gbp"), List.of(java.util.Arrays.asList(null, 1234.5)));
         Assertions.assertEquals("a,b_gbp\r\n,1234.5\r\n", t.csv());
         Assertions.assertTrue(t.html().contains("<td class=\"n\">1,234</td>") || t.html().contains("<td class=\"n\">1,235</td>"));
+    }
+
+    @Test
+    void decimalMoneyIsExactInCsvAndWholePoundsOnThePage() {
+        Assertions.assertEquals("1,234,568", ReportTable.format("total_cost_gbp", new java.math.BigDecimal("1234567.50")));
+        Assertions.assertEquals("-1,302", ReportTable.format("cost_difference_ci_low", new java.math.BigDecimal("-1301.50")));
+        Assertions.assertEquals("-14", ReportTable.format("incremental_cost_per_wait_day_avoided_ci_high",
+                new java.math.BigDecimal("-14.10")));
+        Assertions.assertEquals("2,400.5", ReportTable.format("escort_officer_hours", new java.math.BigDecimal("2400.50")));
+        ReportTable t = new ReportTable("x", "X", "", List.of("a", "b_gbp"), List.of(
+                java.util.Arrays.asList("n", new java.math.BigDecimal("1E+3")),
+                java.util.Arrays.asList("m", new java.math.BigDecimal("-0.10")),
+                java.util.Arrays.asList("s", null)));
+        Assertions.assertEquals("a,b_gbp\r\nn,1000\r\nm,-0.10\r\ns,\r\n", t.csv(), "plain decimals, never 1E+3");
+        Assertions.assertTrue(t.html().contains("<td>n</td><td class=\"n\">1,000</td>"), t.html());
+        Assertions.assertTrue(t.html().contains("<td>m</td><td class=\"n\">0</td>"), "no minus zero: " + t.html());
+        Assertions.assertTrue(t.html().contains("<td>s</td><td class=\"na\">\u2013</td>"), t.html());
     }
 }
