@@ -27,6 +27,7 @@ import uk.nhs.healthjustice.telemed.jobs.generate.GeneratorOptions;
 import uk.nhs.healthjustice.telemed.jobs.generate.LandingGenerator;
 import uk.nhs.healthjustice.telemed.jobs.generate.Scale;
 import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
+import uk.nhs.healthjustice.telemed.schemas.published.PublishedTables;
 import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
 
 /** The CLI on generated data: backfill equals the nights one by one, every row accounted for, no NHS number out. */
@@ -98,15 +99,22 @@ class GeneratedDataEndToEndTest extends SparkTestBase {
                 .filter(col("versions_superseded").gt(0)).count() > 0);
 
         // every published table passes the disclosure scan, and national rows equal the marts'
-        for (var d : uk.nhs.healthjustice.telemed.pipelines.publication.Disclosures.BY_MART.values()) {
-            Dataset<Row> published = spark().read().parquet(whole.resolve("published").resolve(d.mart()).toString());
+        for (var d : PublishedTables.CONTROLLED.values()) {
+            Dataset<Row> published = spark().read().parquet(whole.resolve("published").resolve(d.name()).toString());
             uk.nhs.healthjustice.telemed.testing.DisclosureChecks.assertNoDisclosiveCells(published, d);
-            Dataset<Row> mart = spark().read().parquet(whole.resolve("marts").resolve(d.mart()).toString());
-            Assertions.assertEquals(mart.count(), published.count(), d.mart());
+            Dataset<Row> mart = spark().read().parquet(whole.resolve("marts").resolve(d.name()).toString());
+            Assertions.assertEquals(mart.count(), published.count(), d.name());
+            // every published column is declared with its class, and nothing declared is missing
+            Set<String> expected = new java.util.TreeSet<>(d.names());
+            expected.add("suppressed");
+            Assertions.assertEquals(expected, new java.util.TreeSet<>(List.of(published.columns())),
+                    d.name() + " columns and their classes");
             Assertions.assertEquals(0, mart.filter(col("region").equalTo("ALL").and(col("site_id").equalTo("ALL")))
                     .except(published.filter(col("region").equalTo("ALL").and(col("site_id").equalTo("ALL")))
-                            .drop("suppressed")).count(), d.mart() + " national rows changed");
+                            .drop("suppressed")).count(), d.name() + " national rows changed");
         }
+        Assertions.assertEquals(new java.util.TreeSet<>(PublishedTables.SITES.names()), new java.util.TreeSet<>(
+                List.of(spark().read().parquet(whole.resolve("published/sites").toString()).columns())));
         Assertions.assertTrue(spark().read().parquet(whole.resolve("published/access").toString())
                 .filter(col("suppressed")).count() > 0, "small sites must have suppressed cells");
 

@@ -1,5 +1,6 @@
 package uk.nhs.healthjustice.telemed.schemas;
 
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,15 +10,20 @@ import java.util.TreeMap;
 
 /**
  * One entry of {@code reference/costs.json}: a unit cost in pounds, valid from a date (inclusive) until an
- * optional date (inclusive). A consult is costed with the entry valid on its London date.
+ * optional date (inclusive). A consult is costed with the entry valid on its London date. The value is an
+ * exact decimal (null when missing or not a number) with at most {@link #SCALE} decimal places: money is never
+ * floating point.
  */
-public record UnitCost(String name, double valueGbp, String unit, LocalDate validFrom, LocalDate validTo, String source) {
+public record UnitCost(String name, BigDecimal valueGbp, String unit, LocalDate validFrom, LocalDate validTo, String source) {
 
     public static final String ESCORT_OFFICER_HOUR = "escort_officer_hour";
     public static final String ESCORT_VEHICLE_TRIP = "escort_vehicle_trip";
     public static final String CLINICIAN_HOUR = "clinician_hour.";
     public static final String TELEMEDICINE_PER_CONSULT = "telemedicine_per_consult";
     public static final String TELEMEDICINE_SITE_MONTH = "telemedicine_site_month";
+
+    /** Decimal places a unit cost may have (the pipeline holds unit costs as {@code DECIMAL(18,4)}). */
+    public static final int SCALE = 4;
 
     /** Every name the pipeline needs; others are kept and ignored. */
     public static List<String> requiredNames() {
@@ -48,8 +54,14 @@ public record UnitCost(String name, double valueGbp, String unit, LocalDate vali
                 problems.add(where + ": valid_from is missing");
                 continue;
             }
-            if (!(c.valueGbp() >= 0) || Double.isInfinite(c.valueGbp())) {
-                problems.add(where + ": value_gbp " + c.valueGbp() + " is negative or not a number");
+            if (c.valueGbp() == null) {
+                problems.add(where + ": value_gbp is missing or not a number");
+            } else if (c.valueGbp().signum() < 0) {
+                problems.add(where + ": value_gbp " + c.valueGbp().toPlainString() + " is negative");
+            } else if (c.valueGbp().stripTrailingZeros().scale() > SCALE
+                    || c.valueGbp().precision() - c.valueGbp().scale() > 18 - SCALE) {
+                problems.add(where + ": value_gbp " + c.valueGbp().toPlainString() + " has more than " + SCALE
+                        + " decimal places or is too large");
             }
             if (c.validTo() != null && c.validTo().isBefore(c.validFrom())) {
                 problems.add(where + ": valid_to " + c.validTo() + " is before valid_from " + c.validFrom());

@@ -13,11 +13,23 @@ import uk.nhs.healthjustice.telemed.schemas.UnitCost;
  * The cost of each attended consult, with the unit costs valid on its London date (so a price that changes
  * mid-quarter splits the quarter correctly): clinician time ({@code duration_minutes}, 30 when unknown, at
  * the role's hourly rate), the escort of an offsite attendance (officers x hours x officer-hour rate, plus
- * one vehicle trip), and the per-consult platform charge of a remote one.
+ * one vehicle trip), and the per-consult platform charge of a remote one. Money is {@code DECIMAL(18,2)}: each
+ * part of a consult's cost is rounded half up to the penny (a 25-minute consultant hour at GBP 143 is
+ * GBP 59.58), and every total is an exact sum of those pence.
  */
 public final class ConsultCosts {
 
     public static final int DEFAULT_MINUTES = 30;
+    /** Money: exact pence, never floating point, so sums do not depend on the order Spark adds them in. */
+    public static final String MONEY = "decimal(18,2)";
+    /** Hours (escort officer-hours): exact hundredths. */
+    public static final String HOURS = "decimal(12,2)";
+    static final Column ZERO = lit(0).cast(MONEY);
+
+    /** An amount rounded half up to the penny. */
+    public static Column pounds(Column amount) {
+        return round(amount, 2).cast(MONEY);
+    }
 
     private ConsultCosts() {
     }
@@ -38,16 +50,19 @@ public final class ConsultCosts {
 
         Column offsite = col("modality").equalTo("face_to_face_offsite");
         Column tele = Modality.isTelemedicine(col("modality"));
-        Column minutes = coalesce(col("duration_minutes"), lit(DEFAULT_MINUTES));
-        Column officerHours = when(offsite, col("escort_officers").multiply(col("escort_hours"))).otherwise(lit(0.0));
-        Column clinician = minutes.divide(60.0).multiply(col("_clinician_rate"));
-        Column escort = when(offsite, officerHours.multiply(col("_officer_rate")).plus(col("_trip_rate"))).otherwise(lit(0.0));
-        Column platform = when(tele, col("_tele_rate")).otherwise(lit(0.0));
+        Column minutes = coalesce(col("duration_minutes"), lit(DEFAULT_MINUTES)).cast("decimal(10,0)");
+        Column officerHours = when(offsite, col("escort_officers").cast("decimal(10,0)")
+                .multiply(col("escort_hours").cast(HOURS))).otherwise(lit(0)).cast(HOURS);
+        // each part rounded to the penny once, per consult: every sum after that is exact and order-free
+        Column clinician = pounds(minutes.multiply(col("_clinician_rate")).divide(60));
+        Column escort = when(offsite, pounds(officerHours.multiply(col("_officer_rate")).plus(col("_trip_rate"))))
+                .otherwise(ZERO);
+        Column platform = when(tele, pounds(col("_tele_rate"))).otherwise(ZERO);
         return attended
                 .withColumn("clinician_cost_gbp", clinician)
                 .withColumn("escort_cost_gbp", escort)
                 .withColumn("telemedicine_cost_gbp", platform)
-                .withColumn("consult_cost_gbp", clinician.plus(escort).plus(platform))
+                .withColumn("consult_cost_gbp", clinician.plus(escort).plus(platform).cast(MONEY))
                 .withColumn("offsite", offsite)
                 .withColumn("escort_officer_hours", officerHours)
                 .withColumn("missing_unit_cost", col("consult_cost_gbp").isNull())

@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.*;
 import static uk.nhs.healthjustice.telemed.pipelines.common.Periods.*;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.function.MapFunction;
@@ -31,7 +33,9 @@ import uk.nhs.healthjustice.telemed.pipelines.waiting.Pathways;
  *
  * <p>Differences are telemedicine minus in person. Incremental cost per wait-day avoided = cost difference /
  * (in-person mean wait - telemedicine mean wait); null when the waits are equal. {@code dominant} when
- * telemedicine is both cheaper and faster. 95% intervals: percentile bootstrap, resampling pathways with
+ * telemedicine is both cheaper and faster. Money is exact: pathway costs in pence, means and differences rounded
+ * half up to the penny ({@code DECIMAL(18,2)}), and the intervals of money are nearest-rank percentiles of the
+ * replicates (one replicate's exact amount), so reruns give the same figures. 95% intervals: percentile bootstrap, resampling pathways with
  * replacement within each modality group, {@link #DEFAULT_RESAMPLES} resamples; the seed of each group is
  * derived from the run seed and the group's labels, so results do not depend on Spark's partitioning.
  * Percentiles of the bootstrap distribution come from Hipparchus.
@@ -41,20 +45,22 @@ public final class CostEffectiveness {
     public static final int DEFAULT_RESAMPLES = 1000;
     public static final long DEFAULT_SEED = 20_240_501L;
 
+    private static final org.apache.spark.sql.types.DecimalType MONEY = DataTypes.createDecimalType(18, 2);
+
     static final StructType OUTPUT = new StructType()
             .add(PERIOD_TYPE, DataTypes.StringType).add(PERIOD_START, DataTypes.DateType)
             .add(PERIOD_LABEL, DataTypes.StringType)
             .add("region", DataTypes.StringType).add("site_id", DataTypes.StringType)
             .add("telemedicine_pathways", DataTypes.LongType).add("in_person_pathways", DataTypes.LongType)
-            .add("mean_cost_telemedicine_gbp", DataTypes.DoubleType).add("mean_cost_in_person_gbp", DataTypes.DoubleType)
-            .add("cost_difference_gbp", DataTypes.DoubleType)
-            .add("cost_difference_ci_low", DataTypes.DoubleType).add("cost_difference_ci_high", DataTypes.DoubleType)
+            .add("mean_cost_telemedicine_gbp", MONEY).add("mean_cost_in_person_gbp", MONEY)
+            .add("cost_difference_gbp", MONEY)
+            .add("cost_difference_ci_low", MONEY).add("cost_difference_ci_high", MONEY)
             .add("mean_wait_telemedicine_days", DataTypes.DoubleType).add("mean_wait_in_person_days", DataTypes.DoubleType)
             .add("wait_difference_days", DataTypes.DoubleType)
             .add("wait_difference_ci_low", DataTypes.DoubleType).add("wait_difference_ci_high", DataTypes.DoubleType)
-            .add("incremental_cost_per_wait_day_avoided_gbp", DataTypes.DoubleType)
-            .add("incremental_cost_per_wait_day_avoided_ci_low", DataTypes.DoubleType)
-            .add("incremental_cost_per_wait_day_avoided_ci_high", DataTypes.DoubleType)
+            .add("incremental_cost_per_wait_day_avoided_gbp", MONEY)
+            .add("incremental_cost_per_wait_day_avoided_ci_low", MONEY)
+            .add("incremental_cost_per_wait_day_avoided_ci_high", MONEY)
             .add("dominant", DataTypes.BooleanType).add("verdict", DataTypes.StringType)
             .add("bootstrap_resamples", DataTypes.IntegerType).add("bootstrap_seed", DataTypes.LongType);
 
@@ -115,77 +121,100 @@ public final class CostEffectiveness {
         @Override
         public Row call(Row g) {
             List<Row> list = g.getList(g.fieldIndex("pathways"));
-            List<double[]> tele = new ArrayList<>();
-            List<double[]> inPerson = new ArrayList<>();
-            // a stable order, whatever order collect_list delivered
-            list.stream().sorted(java.util.Comparator.comparingDouble((Row r) -> r.getDouble(1))
-                            .thenComparingDouble(r -> r.getDouble(2)).thenComparing(r -> r.getBoolean(0)))
-                    .forEach(r -> (r.getBoolean(0) ? tele : inPerson).add(new double[] {r.getDouble(1), r.getDouble(2)}));
+            List<long[]> tele = new ArrayList<>();
+            List<long[]> inPerson = new ArrayList<>();
+            // a stable order, whatever order collect_list delivered; cost in pence (exact), wait in days
+            list.stream().map(r -> new Object[] {r.getBoolean(0), new long[] {
+                            r.getDecimal(1).movePointRight(2).longValueExact(), (long) r.getDouble(2)}})
+                    .sorted(java.util.Comparator.comparingLong((Object[] x) -> ((long[]) x[1])[0])
+                            .thenComparingLong(x -> ((long[]) x[1])[1]).thenComparing(x -> (Boolean) x[0]))
+                    .forEach(x -> ((Boolean) x[0] ? tele : inPerson).add((long[]) x[1]));
             String label = g.getAs(PERIOD_LABEL);
             String region = g.getAs("region");
             String site = g.getAs("site_id");
             long groupSeed = seed * 31 + (label + "|" + region + "|" + site).hashCode();
 
-            Double costT = mean(tele, 0);
-            Double costI = mean(inPerson, 0);
-            Double waitT = mean(tele, 1);
-            Double waitI = mean(inPerson, 1);
-            Double costDiff = costT == null || costI == null ? null : costT - costI;
+            BigDecimal costT = meanPounds(tele);
+            BigDecimal costI = meanPounds(inPerson);
+            Double waitT = meanDays(tele);
+            Double waitI = meanDays(inPerson);
+            BigDecimal costDiff = costT == null || costI == null ? null : costT.subtract(costI);
             Double waitDiff = waitT == null || waitI == null ? null : waitT - waitI;
-            Double icer = costDiff == null || waitDiff == 0 ? null : costDiff / -waitDiff;
-            Double[] costCi = {null, null};
+            BigDecimal icer = costDiff == null || waitDiff == 0 ? null : perWaitDayAvoided(costDiff, waitDiff);
+            BigDecimal[] costCi = {null, null};
             Double[] waitCi = {null, null};
-            Double[] icerCi = {null, null};
+            BigDecimal[] icerCi = {null, null};
             if (costDiff != null) {
                 RandomGenerator random = new Well19937c(groupSeed);
-                double[] costs = new double[resamples];
+                BigDecimal[] costs = new BigDecimal[resamples];
                 double[] waits = new double[resamples];
-                double[] icers = new double[resamples];
+                BigDecimal[] icers = new BigDecimal[resamples];
                 int finite = 0;
                 for (int b = 0; b < resamples; b++) {
-                    double[] t = resampleMeans(tele, random);
-                    double[] i = resampleMeans(inPerson, random);
-                    costs[b] = t[0] - i[0];
-                    waits[b] = t[1] - i[1];
+                    long[] t = resampleSums(tele, random);
+                    long[] i = resampleSums(inPerson, random);
+                    costs[b] = pounds(t[0], tele.size()).subtract(pounds(i[0], inPerson.size()));
+                    waits[b] = (double) t[1] / tele.size() - (double) i[1] / inPerson.size();
                     if (waits[b] != 0) {
-                        icers[finite++] = costs[b] / -waits[b];
+                        icers[finite++] = perWaitDayAvoided(costs[b], waits[b]);
                     }
                 }
-                costCi = interval(costs, resamples);
+                costCi = nearestRankInterval(costs, resamples);
                 waitCi = interval(waits, resamples);
-                icerCi = icer == null ? icerCi : interval(icers, finite);
+                icerCi = icer == null ? icerCi : nearestRankInterval(icers, finite);
             }
-            Boolean dominant = costDiff == null ? null : costDiff < 0 && waitDiff < 0;
+            Boolean dominant = costDiff == null ? null : costDiff.signum() < 0 && waitDiff < 0;
             String verdict = costDiff == null ? null
                     : dominant ? "dominant"
-                    : costDiff > 0 && waitDiff > 0 ? "dominated"
-                    : costDiff >= 0 ? "costs more, shorter or equal wait" : "costs less, longer or equal wait";
+                    : costDiff.signum() > 0 && waitDiff > 0 ? "dominated"
+                    : costDiff.signum() >= 0 ? "costs more, shorter or equal wait" : "costs less, longer or equal wait";
             return RowFactory.create(g.getAs(PERIOD_TYPE), g.getAs(PERIOD_START), label, region, site,
                     (long) tele.size(), (long) inPerson.size(), costT, costI, costDiff, costCi[0], costCi[1],
                     waitT, waitI, waitDiff, waitCi[0], waitCi[1], icer, icerCi[0], icerCi[1], dominant, verdict,
                     resamples, groupSeed);
         }
 
-        private static Double mean(List<double[]> xs, int k) {
+        /** Sum of pence / n, in pounds rounded half up to the penny; null when there is nobody. */
+        private static BigDecimal meanPounds(List<long[]> xs) {
             if (xs.isEmpty()) {
                 return null;
             }
-            double s = 0;
-            for (double[] x : xs) {
-                s += x[k];
+            long pence = 0;
+            for (long[] x : xs) {
+                pence += x[0];
             }
-            return s / xs.size();
+            return pounds(pence, xs.size());
         }
 
-        private static double[] resampleMeans(List<double[]> xs, RandomGenerator random) {
-            double cost = 0;
-            double wait = 0;
+        private static BigDecimal pounds(long pence, int n) {
+            return BigDecimal.valueOf(pence, 2).divide(BigDecimal.valueOf(n), 2, RoundingMode.HALF_UP);
+        }
+
+        private static Double meanDays(List<long[]> xs) {
+            if (xs.isEmpty()) {
+                return null;
+            }
+            long days = 0;
+            for (long[] x : xs) {
+                days += x[1];
+            }
+            return (double) days / xs.size();
+        }
+
+        /** Cost difference per wait-day avoided (wait difference negative = days avoided), to the penny. */
+        private static BigDecimal perWaitDayAvoided(BigDecimal costDiff, double waitDiff) {
+            return costDiff.divide(BigDecimal.valueOf(-waitDiff), 2, RoundingMode.HALF_UP);
+        }
+
+        private static long[] resampleSums(List<long[]> xs, RandomGenerator random) {
+            long cost = 0;
+            long wait = 0;
             for (int n = 0; n < xs.size(); n++) {
-                double[] x = xs.get(random.nextInt(xs.size()));
+                long[] x = xs.get(random.nextInt(xs.size()));
                 cost += x[0];
                 wait += x[1];
             }
-            return new double[] {cost / xs.size(), wait / xs.size()};
+            return new long[] {cost, wait};
         }
 
         private static Double[] interval(double[] values, int n) {
@@ -195,6 +224,16 @@ public final class CostEffectiveness {
             double[] v = java.util.Arrays.copyOf(values, n);
             Percentile p = new Percentile();
             return new Double[] {p.evaluate(v, 2.5), p.evaluate(v, 97.5)};
+        }
+
+        /** The 2.5th and 97.5th nearest-rank percentiles of exact amounts: replicates themselves, never blends. */
+        private static BigDecimal[] nearestRankInterval(BigDecimal[] values, int n) {
+            if (n == 0) {
+                return new BigDecimal[] {null, null};
+            }
+            BigDecimal[] v = java.util.Arrays.copyOf(values, n);
+            java.util.Arrays.sort(v);
+            return new BigDecimal[] {v[(int) Math.ceil(0.025 * n) - 1], v[(int) Math.ceil(0.975 * n) - 1]};
         }
     }
 }

@@ -23,7 +23,9 @@ import uk.nhs.healthjustice.telemed.schemas.UnitCost;
  * to the month of the run date.
  *
  * <p>{@code escort_cost_avoided_gbp} = escorts avoided (attended telemedicine consults on a referral
- * pathway) x the mean escort cost per offsite attendance of the same period nationally.
+ * pathway) x {@code national_mean_escort_cost_gbp}, the mean escort cost per offsite attendance of the same
+ * period nationally rounded to the penny. Money is {@code DECIMAL(18,2)}, hours {@code DECIMAL(12,2)}: sums
+ * of exact pence, so reruns give the same figures whatever order Spark adds them in.
  */
 public final class Costs {
 
@@ -70,15 +72,17 @@ public final class Costs {
         Dataset<Row> national = joined.filter(col("region").equalTo(Rollups.ALL).and(col("site_id").equalTo(Rollups.ALL))
                         .and(col(Modality.MODALITY_GROUP).equalTo(Rollups.ALL)))
                 .select(col(PERIOD_TYPE).as("_pt"), col(PERIOD_START).as("_ps"),
-                        when(col("escorts").gt(0), col("escort_cost_gbp").divide(col("escorts"))).as("_mean_escort_cost"));
+                        when(col("escorts").gt(0), ConsultCosts.pounds(col("escort_cost_gbp").divide(col("escorts"))))
+                                .as("_mean_escort_cost"));
         Dataset<Row> withMean = joined.join(national, col(PERIOD_TYPE).equalTo(col("_pt"))
                 .and(col(PERIOD_START).equalTo(col("_ps"))), "left");
 
         Column attended = coalesce(col("attended"), lit(0L));
-        Column clinician = coalesce(col("clinician_cost_gbp"), lit(0.0));
-        Column escort = coalesce(col("escort_cost_gbp"), lit(0.0));
-        Column telemedicine = coalesce(col("_per_consult_gbp"), lit(0.0)).plus(coalesce(col("site_fixed_cost_gbp"), lit(0.0)));
-        Column total = clinician.plus(escort).plus(telemedicine);
+        Column clinician = money(col("clinician_cost_gbp"));
+        Column escort = money(col("escort_cost_gbp"));
+        Column siteFixed = money(col("site_fixed_cost_gbp"));
+        Column telemedicine = money(col("_per_consult_gbp")).plus(siteFixed).cast(ConsultCosts.MONEY);
+        Column total = clinician.plus(escort).plus(telemedicine).cast(ConsultCosts.MONEY);
         Column avoided = coalesce(col("escorts_avoided"), lit(0L));
         return withMean.select(col(PERIOD_TYPE), col(PERIOD_START), labelColumn(), col("region"), col("site_id"),
                 col(Modality.MODALITY_GROUP),
@@ -86,13 +90,14 @@ public final class Costs {
                 clinician.as("clinician_cost_gbp"),
                 escort.as("escort_cost_gbp"),
                 telemedicine.as("telemedicine_cost_gbp"),
-                coalesce(col("site_fixed_cost_gbp"), lit(0.0)).as("site_fixed_cost_gbp"),
+                siteFixed.as("site_fixed_cost_gbp"),
                 total.as("total_cost_gbp"),
-                when(attended.gt(0), total.divide(attended)).as("cost_per_attendance_gbp"),
+                when(attended.gt(0), ConsultCosts.pounds(total.divide(attended))).as("cost_per_attendance_gbp"),
                 coalesce(col("escorts"), lit(0L)).as("escorts"),
-                coalesce(col("escort_officer_hours"), lit(0.0)).as("escort_officer_hours"),
+                coalesce(col("escort_officer_hours"), lit(0)).cast(ConsultCosts.HOURS).as("escort_officer_hours"),
                 avoided.as("escorts_avoided"),
-                avoided.multiply(col("_mean_escort_cost")).as("escort_cost_avoided_gbp"),
+                avoided.cast("decimal(18,0)").multiply(col("_mean_escort_cost")).cast(ConsultCosts.MONEY)
+                        .as("escort_cost_avoided_gbp"),
                 col("_mean_escort_cost").as("national_mean_escort_cost_gbp"),
                 coalesce(col("attendances_without_unit_cost"), lit(0L)).as("attendances_without_unit_cost"));
     }
@@ -118,7 +123,12 @@ public final class Costs {
         facts = Rollups.geography(facts)
                 .withColumn(Modality.MODALITY_GROUP, explode(array(lit(Modality.TELEMEDICINE), lit(Rollups.ALL))));
         return facts.groupBy(Rollups.keyColumns(Modality.MODALITY_GROUP).toArray(Column[]::new))
-                .agg(sum("_site_month").as("site_fixed_cost_gbp"));
+                .agg(ConsultCosts.pounds(sum("_site_month")).as("site_fixed_cost_gbp"));
+    }
+
+    /** A money total, zero where there is none, exact to the penny. */
+    private static Column money(Column sum) {
+        return coalesce(sum, lit(0)).cast(ConsultCosts.MONEY);
     }
 
     static scala.collection.immutable.Seq<String> toSeq(List<String> columns) {

@@ -58,6 +58,12 @@ public final class RolloutImpact {
             "mean_first_attendance_wait_days", "dna_rate", "attended_per_1000", "cancelled_no_escort_per_1000_due",
             "median_days_to_first_assessment");
 
+    /** The outcomes that are rates of counts: numerator / n x scale (n is their denominator). */
+    public static final Map<String, Double> RATE_OUTCOMES = Map.of("dna_rate", 1.0,
+            "cancelled_no_escort_per_1000_due", 1000.0);
+    /** Attendances (n, also the numerator) per 1,000 of the public population. */
+    public static final String PER_POPULATION_OUTCOME = "attended_per_1000";
+
     public static final StructType SCHEMA = new StructType()
             .add("level", DataTypes.StringType, false)
             .add(Rollups.REGION, DataTypes.StringType, false)
@@ -70,6 +76,7 @@ public final class RolloutImpact {
             .add("period_label", DataTypes.StringType, true)
             .add("value", DataTypes.DoubleType, true)
             .add("n", DataTypes.LongType, true)
+            .add("numerator", DataTypes.LongType, true)
             .add("quarters_before", DataTypes.IntegerType, true)
             .add("quarters_after", DataTypes.IntegerType, true)
             .add("value_before", DataTypes.DoubleType, true)
@@ -109,7 +116,8 @@ public final class RolloutImpact {
         for (Row r : panel.collectAsList()) {
             cells.computeIfAbsent(r.getString(0), k -> new HashMap<>())
                     .computeIfAbsent(r.getString(1), k -> new TreeMap<>())
-                    .put(r.getDate(2).toLocalDate(), new double[] {r.getDouble(3), r.getLong(4)});
+                    .put(r.getDate(2).toLocalDate(), new double[] {r.getDouble(3), r.getLong(4),
+                            r.isNullAt(5) ? Double.NaN : r.getLong(5)});
         }
         Map<String, LocalDate> goLive = new HashMap<>();
         Map<String, String> region = new HashMap<>();
@@ -128,7 +136,10 @@ public final class RolloutImpact {
         return spark.createDataFrame(rows, SCHEMA);
     }
 
-    /** (outcome, site_id, quarter start, value, n) for every site quarter with a value. */
+    /**
+     * (outcome, site_id, quarter start, value, n, numerator) for every site quarter with a value; numerator is
+     * the count on top of a rate (null for waits), so that publication can recompute the rate from rounded counts.
+     */
     static Dataset<Row> siteQuarterOutcomes(Dataset<Row> waitingTimes, Dataset<Row> access, Dataset<Row> mha) {
         Column quarterlySite = col(Periods.PERIOD_TYPE).equalTo(Periods.QUARTER)
                 .and(col(Rollups.SITE_ID).notEqual(Rollups.ALL));
@@ -137,21 +148,25 @@ public final class RolloutImpact {
                 .and(col("modality_group").equalTo(Rollups.ALL)));
         Dataset<Row> acc = access.filter(quarterlySite.and(col("modality_group").equalTo(Rollups.ALL)));
         Dataset<Row> cases = mha.filter(quarterlySite.and(col("first_assessment_modality").equalTo(Rollups.ALL)));
-        return outcome(waits, "median_first_attendance_wait_days", col("median_wait_days"), col("completed_pathways"))
+        Column none = lit(null);
+        return outcome(waits, "median_first_attendance_wait_days", col("median_wait_days"), col("completed_pathways"),
+                        none)
                 .unionByName(outcome(waits, "mean_first_attendance_wait_days", col("mean_wait_days"),
-                        col("completed_pathways")))
-                .unionByName(outcome(acc, "dna_rate", col("dna_rate"), col("attended").plus(col("did_not_attend"))))
-                .unionByName(outcome(acc, "attended_per_1000", col("attended_per_1000"), col("attended")))
+                        col("completed_pathways"), none))
+                .unionByName(outcome(acc, "dna_rate", col("dna_rate"), col("attended").plus(col("did_not_attend")),
+                        col("did_not_attend")))
+                .unionByName(outcome(acc, PER_POPULATION_OUTCOME, col("attended_per_1000"), col("attended"),
+                        col("attended")))
                 .unionByName(outcome(acc, "cancelled_no_escort_per_1000_due",
                         when(col("consults_due").gt(0), col("cancelled_no_escort").multiply(1000.0)
-                                .divide(col("consults_due"))), col("consults_due")))
+                                .divide(col("consults_due"))), col("consults_due"), col("cancelled_no_escort")))
                 .unionByName(outcome(cases, "median_days_to_first_assessment", col("median_days_to_first_assessment"),
-                        col("cases_assessed")));
+                        col("cases_assessed"), none));
     }
 
-    private static Dataset<Row> outcome(Dataset<Row> mart, String name, Column value, Column n) {
+    private static Dataset<Row> outcome(Dataset<Row> mart, String name, Column value, Column n, Column numerator) {
         return mart.select(lit(name).as("outcome"), col(Rollups.SITE_ID), col(Periods.PERIOD_START),
-                        value.cast("double").as("value"), n.cast("long").as("n"))
+                        value.cast("double").as("value"), n.cast("long").as("n"), numerator.cast("long").as("numerator"))
                 .filter(col("value").isNotNull());
     }
 
@@ -180,12 +195,13 @@ public final class RolloutImpact {
                 side[0] += cell[0] * cell[1];
                 side[1] += cell[1];
                 side[2] += 1;
-                rows.add(row("site", region.get(site), site, outcome, live, e, q, cell[0], (long) cell[1], null, null,
+                rows.add(row("site", region.get(site), site, outcome, live, e, q, cell[0], (long) cell[1],
+                        Double.isNaN(cell[2]) ? null : (long) cell[2], null, null,
                         null, null, null, null, null, null, null, null, null, null, null, null));
             }
             Double vb = before[1] > 0 ? before[0] / before[1] : null;
             Double va = after[1] > 0 ? after[0] / after[1] : null;
-            rows.add(row("site", region.get(site), site, outcome, live, null, null, null, null, (int) before[2],
+            rows.add(row("site", region.get(site), site, outcome, live, null, null, null, null, null, (int) before[2],
                     (int) after[2], vb, va, (long) before[1], (long) after[1],
                     vb == null || va == null ? null : va - vb, null, null, null, null, null, null, null));
         }
@@ -199,7 +215,7 @@ public final class RolloutImpact {
         for (Map.Entry<Integer, StaggeredDid.Estimate> e : estimates.entrySet()) {
             StaggeredDid.Estimate est = e.getValue();
             Integer eventTime = e.getKey() == Integer.MIN_VALUE ? null : e.getKey();
-            rows.add(row("national", Rollups.ALL, Rollups.ALL, outcome, null, eventTime, null, null, null, null, null,
+            rows.add(row("national", Rollups.ALL, Rollups.ALL, outcome, null, eventTime, null, null, null, null, null, null,
                     null, null, null, null, null, est.estimate(), finite(est.low()), finite(est.high()),
                     est.treatedSites(), est.comparisonSites(), resamples, METHOD));
         }
@@ -211,14 +227,15 @@ public final class RolloutImpact {
     }
 
     private static Row row(String level, String region, String site, String outcome, LocalDate live, Integer eventTime,
-                           LocalDate quarter, Double value, Long n, Integer quartersBefore, Integer quartersAfter,
+                           LocalDate quarter, Double value, Long n, Long numerator, Integer quartersBefore,
+                           Integer quartersAfter,
                            Double valueBefore, Double valueAfter, Long nBefore, Long nAfter, Double change,
                            Double estimate, Double low, Double high, Integer treated, Integer never, Integer resamples,
                            String method) {
         return RowFactory.create(level, region, site, outcome, live == null ? null : java.sql.Date.valueOf(live),
                 live == null ? null : Periods.quarterLabelOf(live), eventTime,
                 quarter == null ? null : java.sql.Date.valueOf(quarter), quarter == null ? null : Periods.quarterLabelOf(quarter),
-                value, n, quartersBefore, quartersAfter, valueBefore, valueAfter, nBefore, nAfter, change, estimate, low,
+                value, n, numerator, quartersBefore, quartersAfter, valueBefore, valueAfter, nBefore, nAfter, change, estimate, low,
                 high, treated, never, resamples, method);
     }
 }

@@ -9,19 +9,33 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
+import uk.nhs.healthjustice.telemed.schemas.published.DisclosureClass;
+import uk.nhs.healthjustice.telemed.schemas.published.PublishedColumn;
+import uk.nhs.healthjustice.telemed.schemas.published.PublishedTable;
+import uk.nhs.healthjustice.telemed.schemas.published.PublishedTables;
 
 /**
- * NHS Digital's disclosure control method for hospital statistics (2018), applied to a mart for dashboards:
- * national rows (region and site_id {@code ALL}) are not changed; below national every count from 1 to 7 is
- * suppressed (null, and the row's {@code suppressed} flag set) and every other count rounded to the nearest 5
- * (zero stays zero); a statistic resting on 1 to 7 individuals is suppressed; rates are recomputed from the
- * rounded numerator and denominator. Rollup rows are rounded from their own unrounded values, so rows need
- * not add up. Model outputs are not controlled.
+ * NHS Digital's disclosure control method for hospital statistics (2018), version 2 of METRICS.md: each column
+ * is treated by the class {@link PublishedTables} declares for it. National rows (region and site_id
+ * {@code ALL}) are not changed. Below national:
+ * <ul>
+ *   <li>counts from 1 to 7 are suppressed (null, and the row's {@code suppressed} flag set), others rounded to
+ *   the nearest 5, zero stays zero; rollup rows are rounded from their own unrounded values;</li>
+ *   <li>a statistic is null where a count it rests on is 1 to 7;</li>
+ *   <li>a rate is recomputed from the rounded numerator and denominator (null where either is suppressed);</li>
+ *   <li>money and hours are null on any suppressed row, and otherwise take their declared form: national-only
+ *   totals are null, means need 8 or more behind them, a count times a factor uses the rounded count;</li>
+ *   <li>a model output needs every count it rests on to be at least 8.</li>
+ * </ul>
+ * Disclosure control is row by row, so a table's recomputed periods can be controlled alone.
  */
 public final class DisclosureControl {
 
     public static final String SUPPRESSED = "suppressed";
+    /** Below national, a mean or model output needs at least this many people or events behind it. */
+    public static final int MINIMUM_BASE = 8;
 
     private DisclosureControl() {
     }
@@ -36,40 +50,116 @@ public final class DisclosureControl {
                 .otherwise(round(count.cast("double").divide(5)).multiply(5).cast("long"));
     }
 
-    public static Dataset<Row> apply(Dataset<Row> mart, Disclosure d) {
+    /** The published form of a controlled mart, by its name in {@link PublishedTables#CONTROLLED}. */
+    public static Dataset<Row> publish(String mart, Dataset<Row> rows) {
+        PublishedTable table = PublishedTables.CONTROLLED.get(mart);
+        if (table == null) {
+            throw new IllegalArgumentException("Cannot publish " + mart + ": no disclosure declaration in PublishedTables");
+        }
+        if (mart.equals(PublishedTables.ROLLOUT_IMPACT.name())) {
+            return SiteEffects.summariesFromPublishedQuarters(apply(SiteEffects.quartersFromRoundedCounts(rows), table));
+        }
+        return apply(rows, table);
+    }
+
+    /**
+     * Controls {@code mart} column by column as {@code table} declares.
+     *
+     * @throws IllegalStateException when a column of the mart has no declared class
+     */
+    public static Dataset<Row> apply(Dataset<Row> mart, PublishedTable table) {
+        List<String> undeclared = new ArrayList<>();
+        for (String c : mart.columns()) {
+            if (table.column(c) == null) {
+                undeclared.add(c);
+            }
+        }
+        if (!undeclared.isEmpty()) {
+            throw new IllegalStateException("Cannot publish " + table.name() + ": no disclosure class for "
+                    + undeclared + "; declare each in PublishedTables");
+        }
+        List<String> present = List.of(mart.columns());
         Column national = isNational();
-        Map<String, Column> replaced = new LinkedHashMap<>();
-        Column anySuppressed = lit(false);
-        for (String c : d.counts()) {
-            replaced.put(c, when(national, col(c)).otherwise(controlledCount(col(c))));
-            anySuppressed = anySuppressed.or(coalesce(col(c).between(1, 7), lit(false)));
+        Map<String, Column> published = new LinkedHashMap<>();
+        Column rowSuppressed = lit(false);
+        for (String c : table.named(DisclosureClass.COUNT)) {
+            if (present.contains(c)) {
+                published.put(c, when(national, col(c)).otherwise(controlledCount(col(c))));
+                rowSuppressed = rowSuppressed.or(coalesce(col(c).between(1, 7), lit(false)));
+            }
         }
-        for (Map.Entry<String, List<String>> s : d.statistics().entrySet()) {
-            Column restsOnFew = lit(false);
-            for (String n : s.getValue()) {
-                restsOnFew = restsOnFew.or(coalesce(col(n).between(1, 7), lit(false)));
+        for (PublishedColumn c : table.columns()) {
+            if (!present.contains(c.name())) {
+                continue;
             }
-            replaced.put(s.getKey(), when(national.or(not(restsOnFew)), col(s.getKey())));
-            anySuppressed = anySuppressed.or(restsOnFew.and(col(s.getKey()).isNotNull()));
-        }
-        for (Disclosure.Rate r : d.rates()) {
-            Column numerator = replaced.getOrDefault(r.numerator(), col(r.numerator()));
-            Column denominator = lit(0L);
-            for (String part : r.denominators()) {
-                denominator = denominator.plus(replaced.getOrDefault(part, col(part)));
+            Column value = switch (c.disclosure()) {
+                case DIMENSION, REFERENCE, COUNT -> null;
+                case STATISTIC -> when(not(anyIn1to7(c.restsOn(), present)), col(c.name()));
+                case RATE -> recomputedRate(c, published, present);
+                case MONEY -> when(not(rowSuppressed), money(c, published, mart.schema().apply(c.name()).dataType()));
+                case MODEL_OUTPUT -> when(allAtLeastMinimum(c.restsOn(), present), col(c.name()));
+            };
+            if (value != null) {
+                published.put(c.name(), when(national, col(c.name())).otherwise(value));
             }
-            Column recomputed = when(numerator.isNotNull().and(denominator.isNotNull()).and(denominator.notEqual(0)),
-                    numerator.cast("double").multiply(r.scale()).divide(denominator));
-            if (r.onlyWhereSet()) {
-                recomputed = when(col(r.column()).isNotNull(), recomputed);
-            }
-            replaced.put(r.column(), when(national, col(r.column())).otherwise(recomputed));
         }
         List<Column> out = new ArrayList<>();
         for (String c : mart.columns()) {
-            out.add(replaced.containsKey(c) ? replaced.get(c).as(c) : col(c));
+            out.add(published.containsKey(c) ? published.get(c).as(c) : col(c));
         }
-        out.add(when(national, lit(false)).otherwise(anySuppressed).as(SUPPRESSED));
+        out.add(when(national, lit(false)).otherwise(rowSuppressed).as(SUPPRESSED));
         return mart.select(out.toArray(Column[]::new));
+    }
+
+    private static Column money(PublishedColumn c, Map<String, Column> published, DataType type) {
+        return switch (c.money()) {
+            case NATIONAL_ONLY -> lit(null).cast(type);
+            case NOT_FROM_PEOPLE -> col(c.name());
+            case MEAN -> when(allAtLeast(c.restsOn()), col(c.name()));
+            case ROUNDED_COUNT_TIMES_FACTOR -> published.get(c.restsOn().get(0)).cast("decimal(18,0)")
+                    .multiply(col(c.factor())).cast(type);
+        };
+    }
+
+    private static Column recomputedRate(PublishedColumn r, Map<String, Column> published, List<String> present) {
+        Column numerator = published.getOrDefault(r.restsOn().get(0), col(r.restsOn().get(0)));
+        Column denominator = lit(0L);
+        for (String part : r.denominators()) {
+            if (present.contains(part)) {
+                denominator = denominator.plus(published.getOrDefault(part, col(part)));
+            }
+        }
+        Column recomputed = when(numerator.isNotNull().and(denominator.isNotNull()).and(denominator.notEqual(0)),
+                numerator.cast("double").multiply(r.scale()).divide(denominator));
+        return r.whereSet() ? when(col(r.name()).isNotNull(), recomputed) : recomputed;
+    }
+
+    private static Column anyIn1to7(List<String> counts, List<String> present) {
+        Column any = lit(false);
+        for (String n : counts) {
+            if (present.contains(n)) {
+                any = any.or(coalesce(col(n).between(1, 7), lit(false)));
+            }
+        }
+        return any;
+    }
+
+    /** Every count at least {@link #MINIMUM_BASE}; counts the row leaves null (not applicable) do not count. */
+    private static Column allAtLeastMinimum(List<String> counts, List<String> present) {
+        Column all = lit(true);
+        for (String n : counts) {
+            if (present.contains(n)) {
+                all = all.and(coalesce(col(n).geq(MINIMUM_BASE), lit(true)));
+            }
+        }
+        return all;
+    }
+
+    private static Column allAtLeast(List<String> counts) {
+        Column all = lit(true);
+        for (String n : counts) {
+            all = all.and(col(n).geq(MINIMUM_BASE));
+        }
+        return all;
     }
 }

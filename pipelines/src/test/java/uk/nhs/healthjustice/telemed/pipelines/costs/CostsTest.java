@@ -2,6 +2,7 @@ package uk.nhs.healthjustice.telemed.pipelines.costs;
 
 import static org.apache.spark.sql.functions.col;
 
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -36,7 +37,7 @@ class CostsTest extends SparkTestBase {
             .add("duration_minutes", DataTypes.IntegerType).add("clinician_role", DataTypes.StringType)
             .add("escort_officers", DataTypes.IntegerType).add("escort_hours", DataTypes.DoubleType);
     static final StructType COSTS = new StructType()
-            .add("name", DataTypes.StringType).add("value_gbp", DataTypes.DoubleType)
+            .add("name", DataTypes.StringType).add("value_gbp", DataTypes.createDecimalType(18, 4))
             .add("valid_from", DataTypes.DateType).add("valid_to", DataTypes.DateType);
 
     Dataset<Row> consults;
@@ -53,17 +54,22 @@ class CostsTest extends SparkTestBase {
                 new Object[] {"k4", null, "S1", utc("2025-12-01T11:00:00Z"), "telephone", "attended", 15, "gp", null, null},
                 new Object[] {"k5", "R3", "S1", utc("2025-11-01T11:00:00Z"), "face_to_face_onsite", "did_not_attend", null, "consultant", null, null});
         costs = frame(COSTS,
-                new Object[] {"clinician_hour.consultant", 60.0, date("2024-01-01"), null},
-                new Object[] {"clinician_hour.gp", 120.0, date("2024-01-01"), null},
-                new Object[] {"escort_officer_hour", 30.0, date("2024-01-01"), date("2025-10-31")},
-                new Object[] {"escort_officer_hour", 36.0, date("2025-11-01"), null},
-                new Object[] {"escort_vehicle_trip", 100.0, date("2024-01-01"), null},
-                new Object[] {"telemedicine_per_consult", 5.0, date("2024-01-01"), null},
-                new Object[] {"telemedicine_site_month", 1000.0, date("2024-01-01"), null});
+                new Object[] {"clinician_hour.consultant", new BigDecimal("60.0"), date("2024-01-01"), null},
+                new Object[] {"clinician_hour.gp", new BigDecimal("120.0"), date("2024-01-01"), null},
+                new Object[] {"escort_officer_hour", new BigDecimal("30.0"), date("2024-01-01"), date("2025-10-31")},
+                new Object[] {"escort_officer_hour", new BigDecimal("36.0"), date("2025-11-01"), null},
+                new Object[] {"escort_vehicle_trip", new BigDecimal("100.0"), date("2024-01-01"), null},
+                new Object[] {"telemedicine_per_consult", new BigDecimal("5.0"), date("2024-01-01"), null},
+                new Object[] {"telemedicine_site_month", new BigDecimal("1000.0"), date("2024-01-01"), null});
         sites = frame(new StructType().add("site_id", DataTypes.StringType).add("region", DataTypes.StringType)
                         .add("telemedicine_go_live", DataTypes.DateType),
                 new Object[] {"S1", "North", date("2025-11-15")}, new Object[] {"S2", "North", null});
         mart = Costs.compute(consults, sites, costs, LocalDate.parse("2025-12-31")).cache();
+    }
+
+    /** Money is exact: DECIMAL(18,2), compared to the penny with no tolerance. */
+    static void assertMoney(String expected, Row row, String column) {
+        Assertions.assertEquals(new BigDecimal(expected), row.<BigDecimal>getAs(column), column);
     }
 
     private Row row(String label, String site, String modality) {
@@ -78,38 +84,38 @@ class CostsTest extends SparkTestBase {
     void aQuarterWithACostChangeInsideIt() {
         Row q = row("2025-26 Q3", "ALL", "ALL");
         Assertions.assertEquals(4L, q.<Long>getAs("attended"));
-        Assertions.assertEquals(150.0, q.<Double>getAs("clinician_cost_gbp"), 1e-9);
-        Assertions.assertEquals(980.0, q.<Double>getAs("escort_cost_gbp"), 1e-9);
-        Assertions.assertEquals(2010.0, q.<Double>getAs("telemedicine_cost_gbp"), 1e-9);
-        Assertions.assertEquals(3140.0, q.<Double>getAs("total_cost_gbp"), 1e-9);
-        Assertions.assertEquals(785.0, q.<Double>getAs("cost_per_attendance_gbp"), 1e-9);
+        assertMoney("150.00", q, "clinician_cost_gbp");
+        assertMoney("980.00", q, "escort_cost_gbp");
+        assertMoney("2010.00", q, "telemedicine_cost_gbp");
+        assertMoney("3140.00", q, "total_cost_gbp");
+        assertMoney("785.00", q, "cost_per_attendance_gbp");
         Assertions.assertEquals(2L, q.<Long>getAs("escorts"));
-        Assertions.assertEquals(23.0, q.<Double>getAs("escort_officer_hours"), 1e-9);
+        assertMoney("23.00", q, "escort_officer_hours");
         Assertions.assertEquals(1L, q.<Long>getAs("escorts_avoided"));
         // one escort avoided x the national mean escort cost per offsite attendance (980 / 2)
-        Assertions.assertEquals(490.0, q.<Double>getAs("escort_cost_avoided_gbp"), 1e-9);
+        assertMoney("490.00", q, "escort_cost_avoided_gbp");
     }
 
     @Test
     void siteRowsAndFixedCosts() {
         Row tele = row("2025-26 Q3", "S1", "telemedicine");
         Assertions.assertEquals(2L, tele.<Long>getAs("attended"));
-        Assertions.assertEquals(2010.0, tele.<Double>getAs("telemedicine_cost_gbp"), 1e-9);
-        Assertions.assertEquals(2070.0, tele.<Double>getAs("total_cost_gbp"), 1e-9);
-        Assertions.assertEquals(490.0, tele.<Double>getAs("escort_cost_avoided_gbp"), 1e-9);
+        assertMoney("2010.00", tele, "telemedicine_cost_gbp");
+        assertMoney("2070.00", tele, "total_cost_gbp");
+        assertMoney("490.00", tele, "escort_cost_avoided_gbp");
         Row s2 = row("2025-26 Q3", "S2", "in_person");
-        Assertions.assertEquals(1070.0, s2.<Double>getAs("total_cost_gbp"), 1e-9);
-        Assertions.assertEquals(0.0, s2.<Double>getAs("telemedicine_cost_gbp"), 1e-9);
+        assertMoney("1070.00", s2, "total_cost_gbp");
+        assertMoney("0.00", s2, "telemedicine_cost_gbp");
         // October: S1 not yet live, no fixed cost anywhere
-        Assertions.assertEquals(0.0, row("2025-10", "ALL", "ALL").<Double>getAs("telemedicine_cost_gbp"), 1e-9);
+        assertMoney("0.00", row("2025-10", "ALL", "ALL"), "telemedicine_cost_gbp");
         // November: the month of go-live is charged in full
         Row nov = row("2025-11", "ALL", "ALL");
-        Assertions.assertEquals(1005.0, nov.<Double>getAs("telemedicine_cost_gbp"), 1e-9);
-        Assertions.assertEquals(640.0, nov.<Double>getAs("escort_cost_avoided_gbp"), 1e-9);
+        assertMoney("1005.00", nov, "telemedicine_cost_gbp");
+        assertMoney("640.00", nov, "escort_cost_avoided_gbp");
         // December: a month with only a fixed cost on the telemedicine row of S1 still has a row
         Row dec = row("2025-12", "S1", "telemedicine");
-        Assertions.assertEquals(1005.0, dec.<Double>getAs("telemedicine_cost_gbp"), 1e-9);
-        Assertions.assertEquals(1035.0, dec.<Double>getAs("total_cost_gbp"), 1e-9);
+        assertMoney("1005.00", dec, "telemedicine_cost_gbp");
+        assertMoney("1035.00", dec, "total_cost_gbp");
     }
 
     @Test
@@ -127,14 +133,14 @@ class CostsTest extends SparkTestBase {
                 .filter(col("region").equalTo("ALL")).first();
         Assertions.assertEquals(1L, r.<Long>getAs("telemedicine_pathways"));
         Assertions.assertEquals(2L, r.<Long>getAs("in_person_pathways"));
-        Assertions.assertEquals(-500.0, r.<Double>getAs("cost_difference_gbp"), 1e-9);
+        assertMoney("-500.00", r, "cost_difference_gbp");
         Assertions.assertEquals(10.0, r.<Double>getAs("wait_difference_days"), 1e-9);
         // -500 / (40 - 50): cheaper but slower, 50 pounds saved per extra day waited
-        Assertions.assertEquals(50.0, r.<Double>getAs("incremental_cost_per_wait_day_avoided_gbp"), 1e-9);
+        assertMoney("50.00", r, "incremental_cost_per_wait_day_avoided_gbp");
         Assertions.assertEquals(false, r.<Boolean>getAs("dominant"));
         // resampled in-person means can only be 400, 535 or 670: the interval lies within [-635, -365]
-        double low = r.getAs("cost_difference_ci_low");
-        double high = r.getAs("cost_difference_ci_high");
+        double low = r.<java.math.BigDecimal>getAs("cost_difference_ci_low").doubleValue();
+        double high = r.<java.math.BigDecimal>getAs("cost_difference_ci_high").doubleValue();
         Assertions.assertTrue(low <= -500 && -500 <= high && low >= -635 && high <= -365, low + ".." + high);
         Row again = CostEffectiveness.compute(pathways, costed, 7, 500).filter(col("region").equalTo("ALL")).first();
         Assertions.assertEquals(r, again);
@@ -153,7 +159,7 @@ class CostsTest extends SparkTestBase {
         assertSameRows(full.filter(col("period_start").geq(date("2026-01-01"))), window);
         Row january = window.filter(col("period_label").equalTo("2026-01").and(col("site_id").equalTo("S1"))
                 .and(col("modality_group").equalTo("telemedicine"))).first();
-        Assertions.assertEquals(1000.0, january.<Double>getAs("site_fixed_cost_gbp"), 1e-9);
+        assertMoney("1000.00", january, "site_fixed_cost_gbp");
         Assertions.assertEquals(0L, january.<Long>getAs("attended"));
         Assertions.assertEquals(3, window.filter(col("site_id").equalTo("S1")
                 .and(col("modality_group").equalTo("telemedicine"))).count(), "January, February and 2025-26 Q4");
@@ -169,8 +175,8 @@ class CostsTest extends SparkTestBase {
                 LocalDate.parse("2025-10-31"));
         Row all = october.filter(col("period_label").equalTo("2025-10").and(col("site_id").equalTo("ALL"))
                 .and(col("modality_group").equalTo("ALL"))).first();
-        Assertions.assertEquals(400.0, all.<Double>getAs("total_cost_gbp"), 1e-9);
-        Assertions.assertEquals(0.0, all.<Double>getAs("telemedicine_cost_gbp"), 1e-9);
+        assertMoney("400.00", all, "total_cost_gbp");
+        assertMoney("0.00", all, "telemedicine_cost_gbp");
         Assertions.assertEquals(0L, october.filter(col("site_id").equalTo("S1")).count());
     }
 
@@ -201,7 +207,7 @@ class CostsTest extends SparkTestBase {
         Assertions.assertEquals("2025-26 Q4", q4.getAs("period_label"));
         Assertions.assertEquals(1L, q4.<Long>getAs("telemedicine_pathways"));
         Assertions.assertEquals(0L, q4.<Long>getAs("in_person_pathways"));
-        Assertions.assertEquals(35.0, q4.<Double>getAs("mean_cost_telemedicine_gbp"), 1e-9);
+        assertMoney("35.00", q4, "mean_cost_telemedicine_gbp");
         Assertions.assertEquals(40.0, q4.<Double>getAs("mean_wait_telemedicine_days"), 1e-9);
     }
 }

@@ -1,6 +1,7 @@
 package uk.nhs.healthjustice.telemed.pipelines.publication;
 
 import static org.apache.spark.sql.functions.col;
+import static uk.nhs.healthjustice.telemed.schemas.published.PublishedColumn.*;
 
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import uk.nhs.healthjustice.telemed.schemas.published.PublishedTable;
 import uk.nhs.healthjustice.telemed.testing.DisclosureChecks;
 import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
 
@@ -19,9 +21,9 @@ class DisclosureControlTest extends SparkTestBase {
             .add("region", DataTypes.StringType).add("site_id", DataTypes.StringType)
             .add("people", DataTypes.LongType).add("within", DataTypes.LongType)
             .add("median_days", DataTypes.IntegerType).add("pct_within", DataTypes.DoubleType);
-    static final Disclosure DECLARATION = new Disclosure("test", List.of("people", "within"),
-            Map.of("median_days", List.of("people")),
-            List.of(Disclosure.Rate.of("pct_within", "within", "people", 100)));
+    static final PublishedTable DECLARATION = new PublishedTable("test", List.of(dimension("region"),
+            dimension("site_id"), count("people"), count("within"), statistic("median_days", "people"),
+            rate("pct_within", "within", 100, "people")));
 
     private Map<String, Row> published(Object[]... rows) {
         Dataset<Row> out = DisclosureControl.apply(frame(MART, rows), DECLARATION);
@@ -95,5 +97,74 @@ class DisclosureControlTest extends SparkTestBase {
         Assertions.assertNotEquals(3L, region - a);
         // and every published value is a multiple of 5, so no subtraction yields a value from 1 to 4 exactly
         Assertions.assertEquals(0, (region - a) % 5);
+    }
+
+    static final StructType COSTS = new StructType()
+            .add("region", DataTypes.StringType).add("site_id", DataTypes.StringType)
+            .add("attended", DataTypes.LongType).add("escorts", DataTypes.LongType)
+            .add("total_cost_gbp", DataTypes.createDecimalType(18, 2))
+            .add("cost_per_attendance_gbp", DataTypes.createDecimalType(18, 2))
+            .add("site_fixed_cost_gbp", DataTypes.createDecimalType(18, 2))
+            .add("mean_escort_gbp", DataTypes.createDecimalType(18, 2))
+            .add("escort_cost_gbp", DataTypes.createDecimalType(18, 2))
+            .add("difference", DataTypes.DoubleType);
+    static final PublishedTable COSTS_DECLARATION = new PublishedTable("costs_test", List.of(dimension("region"),
+            dimension("site_id"), count("attended"), count("escorts"),
+            moneyNationalOnly("total_cost_gbp", "test"), moneyMean("cost_per_attendance_gbp", "test", "attended"),
+            moneyNotFromPeople("site_fixed_cost_gbp", "test"),
+            moneyNotFromPeople("mean_escort_gbp", "test"),
+            moneyRoundedCountTimes("escort_cost_gbp", "escorts", "mean_escort_gbp", "test"),
+            modelOutput("difference", "attended", "escorts")));
+
+    private static java.math.BigDecimal gbp(String v) {
+        return new java.math.BigDecimal(v);
+    }
+
+    /**
+     * Site A: 12 attendances, 9 escorts at a mean of 361.67: escort cost 3255.03 would give 9 back when divided
+     * by 361.67; published it is 10 x 361.67 = 3616.70, which gives back only the published 10. The total is
+     * null below national, the mean per attendance stays (12 behind it), and so does the difference (12 and 9
+     * are both at least 8). Site B: 3 escorts, so the row is suppressed and every money column is null,
+     * the fixed cost too. Site C: 20 attendances and no escorts: the model output rests on a count of 0, under 8.
+     * National: untouched.
+     */
+    @Test
+    void moneyTakesItsDeclaredFormAndModelOutputsNeedEightBehindThem() {
+        Dataset<Row> out = DisclosureControl.apply(frame(COSTS,
+                new Object[] {"N", "A", 12L, 9L, gbp("4000.00"), gbp("333.33"), gbp("1500.00"), gbp("361.67"),
+                    gbp("3255.03"), -1.5},
+                new Object[] {"N", "B", 20L, 3L, gbp("4000.00"), gbp("200.00"), gbp("1500.00"), gbp("361.67"),
+                    gbp("1085.01"), -1.5},
+                new Object[] {"N", "C", 20L, 0L, gbp("4000.00"), gbp("200.00"), gbp("0.00"), gbp("361.67"),
+                    gbp("0.00"), -1.5},
+                new Object[] {"ALL", "ALL", 52L, 12L, gbp("12000.00"), gbp("230.77"), gbp("3000.00"), gbp("361.67"),
+                    gbp("4340.04"), -1.5}), COSTS_DECLARATION);
+        Map<String, Row> p = new java.util.TreeMap<>();
+        out.collectAsList().forEach(r -> p.put(r.getString(1), r));
+        Row a = p.get("A");
+        Assertions.assertNull(a.getAs("total_cost_gbp"));
+        Assertions.assertEquals(gbp("333.33"), a.getAs("cost_per_attendance_gbp"));
+        Assertions.assertEquals(gbp("1500.00"), a.getAs("site_fixed_cost_gbp"));
+        Assertions.assertEquals(gbp("3616.70"), a.getAs("escort_cost_gbp"));
+        Assertions.assertEquals(-1.5, a.<Double>getAs("difference"), 0);
+        Row b = p.get("B");
+        Assertions.assertEquals(true, b.getAs("suppressed"));
+        for (String money : List.of("total_cost_gbp", "cost_per_attendance_gbp", "site_fixed_cost_gbp", "escort_cost_gbp")) {
+            Assertions.assertNull(b.getAs(money), money);
+        }
+        Assertions.assertNull(b.getAs("difference"));
+        Assertions.assertNull(p.get("C").getAs("difference"));
+        Assertions.assertEquals(gbp("0.00"), p.get("C").getAs("escort_cost_gbp"));
+        Row national = p.get("ALL");
+        Assertions.assertEquals(gbp("12000.00"), national.getAs("total_cost_gbp"));
+        Assertions.assertEquals(gbp("4340.04"), national.getAs("escort_cost_gbp"));
+    }
+
+    @Test
+    void aColumnWithNoDeclaredClassCannotBePublished() {
+        StructType extra = MART.add("secret_count", DataTypes.LongType);
+        IllegalStateException e = Assertions.assertThrows(IllegalStateException.class, () -> DisclosureControl.apply(
+                frame(extra, new Object[] {"N", "A", 1L, 1L, 1, 100.0, 3L}), DECLARATION));
+        Assertions.assertTrue(e.getMessage().contains("secret_count"), e.getMessage());
     }
 }

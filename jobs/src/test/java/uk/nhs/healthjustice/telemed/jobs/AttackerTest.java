@@ -1,0 +1,477 @@
+package uk.nhs.healthjustice.telemed.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.healthjustice.telemed.jobs.generate.GenerationSummary;
+import uk.nhs.healthjustice.telemed.jobs.generate.GeneratorOptions;
+import uk.nhs.healthjustice.telemed.jobs.generate.LandingGenerator;
+import uk.nhs.healthjustice.telemed.jobs.generate.Scale;
+import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
+
+/**
+ * The published layer attacked as a reader would attack it. On generated data with many small cells (small
+ * sites, monthly rows), each attack reads only {@code published/} and the public reference file
+ * {@code costs.json}, and tries to get back a count that disclosure control hid: a true count from 1 to 7
+ * whose published value is suppressed or rounded. The true marts are read only to score the attempts.
+ *
+ * <p>A recovery counts only when it is certain: a published rounded count stands for every integer that
+ * rounds to it (a suppressed one for 1..7), so an attack whose possible results hold more than one small
+ * integer has recovered nothing. An attack that gives exactly one integer from 1 to 7, equal to the hidden
+ * truth, is a disclosure and fails the test.
+ *
+ * <p>The attacks, each named in the failure message:
+ * <ul>
+ *   <li>{@code money_divided_by_unit_cost}: every money or hours figure of a row (and telemedicine cost less
+ *   the site fixed cost) divided by every unit cost in costs.json, half an hourly rate (a 30-minute consult)
+ *   and the national mean escort cost;</li>
+ *   <li>{@code rate_times_base}: a rate or share times every denominator consistent with the published,
+ *   rounded base (the denominator search that turns 0.0714 into 1/14);</li>
+ *   <li>{@code rate_times_published_population}: attendances per 1,000 times the published population;</li>
+ *   <li>{@code all_minus_other_modalities}: a row's {@code ALL} figure minus its other modality rows, for
+ *   counts and for money (then divided by unit costs);</li>
+ *   <li>{@code months_against_their_quarter}: a quarter minus two of its months gives the third;</li>
+ *   <li>{@code before_after_times_counts}: roll-out site values, before and after means, times the counts
+ *   beside them (denominator search again).</li>
+ * </ul>
+ */
+class AttackerTest extends SparkTestBase {
+
+    private static final double EPS = 1e-6;
+
+    @TempDir
+    Path tmp;
+
+    private Map<String, Map<String, Map<String, Object>>> published;
+    private Map<String, Map<String, Map<String, Object>>> marts;
+    private List<Double> unitCosts;
+
+    /** Count columns of each table: the values disclosure control suppresses or rounds below national. */
+    static final Map<String, List<String>> COUNTS = Map.of(
+            "waiting_times", List.of("completed_pathways", "completed_within_18_weeks", "incomplete_pathways",
+                    "incomplete_over_18_weeks", "incomplete_over_52_weeks"),
+            "access", List.of("consults_due", "attended", "did_not_attend", "cancelled_no_escort", "cancelled_other",
+                    "attended_telemedicine", "patients_seen", "gic_attended", "technical_failures", "telemedicine_due"),
+            "mha_transfers", List.of("cases_referred", "cases_assessed", "first_assessment_within_14_days",
+                    "cases_transferred", "transferred_within_28_days", "open_over_28_days"),
+            "costs", List.of("attended", "escorts", "escorts_avoided"),
+            "cost_effectiveness", List.of("telemedicine_pathways", "in_person_pathways"),
+            "rollout_impact", List.of("n", "n_before", "n_after"));
+
+    /** The count each money or hours column of {@code costs} is a sum over. */
+    static final Map<String, String> MONEY_OF = Map.of("clinician_cost_gbp", "attended", "escort_cost_gbp", "escorts",
+            "telemedicine_cost_gbp", "attended", "total_cost_gbp", "attended", "escort_officer_hours", "escorts",
+            "escort_cost_avoided_gbp", "escorts_avoided");
+
+    /** A rate = numerator / sum of denominators x scale, as METRICS.md defines it. */
+    record RateDef(String table, String rate, String numerator, List<String> denominators, double scale) {
+    }
+
+    static final List<RateDef> RATES = List.of(
+            new RateDef("access", "dna_rate", "did_not_attend", List.of("attended", "did_not_attend"), 1),
+            new RateDef("access", "telemedicine_share", "attended_telemedicine", List.of("attended"), 1),
+            new RateDef("access", "technical_failure_rate", "technical_failures", List.of("telemedicine_due"), 1),
+            new RateDef("waiting_times", "pct_within_18_weeks", "completed_within_18_weeks",
+                    List.of("completed_pathways"), 100),
+            new RateDef("mha_transfers", "pct_transferred_within_28_days", "transferred_within_28_days",
+                    List.of("cases_transferred"), 100));
+
+    private void generateAndPublish() throws Exception {
+        Path landing = tmp.resolve("landing");
+        // six small sites over eighteen months: monthly site cells of a handful of consults
+        GenerationSummary g = new LandingGenerator().generate(landing, GeneratorOptions.defaults(Scale.SMALL)
+                .withYears(1.5).withEndDate(LocalDate.parse("2026-09-30")).withBadRowRate(0).withCorrectionRate(0.05));
+        Path key = tmp.resolve("key");
+        Files.writeString(key, "attacker-test-key-0123456789abcdef");
+        Path out = tmp.resolve("out");
+        List<LocalDate> nights = g.loadDates();
+        Assertions.assertEquals(0, TelemedCli.execute("backfill", "--input", landing.toString(), "--output",
+                out.toString(), "--from", nights.get(0).toString(), "--to", nights.get(nights.size() - 1).toString(),
+                "--key-file", key.toString()));
+        published = new HashMap<>();
+        marts = new HashMap<>();
+        for (String t : COUNTS.keySet()) {
+            published.put(t, rows(out.resolve("published").resolve(t)));
+            marts.put(t, rows(out.resolve("marts").resolve(t)));
+        }
+        unitCosts = new ArrayList<>();
+        for (JsonNode c : new ObjectMapper().readTree(landing.resolve("reference/costs.json").toFile())) {
+            double v = c.get("value_gbp").asDouble();
+            unitCosts.add(v);
+            if (c.get("name").asText().startsWith("clinician_hour.")) {
+                unitCosts.add(v / 2); // a 30-minute consult
+            }
+        }
+    }
+
+    @Test
+    void noPublishedFigureGivesBackASmallCount() throws Exception {
+        generateAndPublish();
+        Map<String, List<String>> leaks = new TreeMap<>();
+        moneyDividedByUnitCost(leaks);
+        ratesTimesBases(leaks);
+        allMinusOtherModalities(leaks);
+        monthsAgainstTheirQuarter(leaks);
+        beforeAfterTimesCounts(leaks);
+        StringBuilder report = new StringBuilder();
+        leaks.forEach((attack, found) -> report.append(attack).append(": ").append(found.size())
+                .append(" small counts recovered, e.g. ").append(found.subList(0, Math.min(3, found.size())))
+                .append('\n'));
+        System.out.print(report.length() == 0 ? "attacker test: nothing recovered\n" : report);
+        Assertions.assertTrue(leaks.isEmpty(), "published figures give back hidden counts:\n" + report);
+        Assertions.assertTrue(hiddenCells() > 50, "the data must have many small cells to attack: " + hiddenCells());
+    }
+
+    /** How many small counts disclosure control hid: the test is only as good as its targets. */
+    private long hiddenCells() {
+        long n = 0;
+        for (String t : COUNTS.keySet()) {
+            for (String k : published.get(t).keySet()) {
+                n += hidden(t, k).size();
+            }
+        }
+        return n;
+    }
+
+    // ---- the attacks ----
+
+    private void moneyDividedByUnitCost(Map<String, List<String>> leaks) {
+        for (var e : published.get("costs").entrySet()) {
+            Map<String, Object> row = e.getValue();
+            if (national(row)) {
+                continue;
+            }
+            for (var m : MONEY_OF.entrySet()) {
+                Double money = number(row, m.getKey());
+                if (money == null) {
+                    continue;
+                }
+                List<Double> amounts = new ArrayList<>(List.of(money));
+                Double fixed = number(row, "site_fixed_cost_gbp");
+                if (m.getKey().equals("telemedicine_cost_gbp") && fixed != null) {
+                    amounts.add(money - fixed);
+                }
+                for (double amount : amounts) {
+                    for (double divisor : divisors(row)) {
+                        check(leaks, "money_divided_by_unit_cost", "costs", e.getKey(), m.getValue(),
+                                Set.of(amount / divisor));
+                    }
+                }
+            }
+        }
+    }
+
+    private void ratesTimesBases(Map<String, List<String>> leaks) {
+        for (RateDef r : RATES) {
+            for (var e : published.get(r.table()).entrySet()) {
+                Map<String, Object> row = e.getValue();
+                Double rate = number(row, r.rate());
+                if (national(row) || rate == null) {
+                    continue;
+                }
+                Set<Double> recovered = new TreeSet<>();
+                for (long d : sumOf(r.table(), row, r.denominators())) {
+                    recovered.add(rate * d / r.scale());
+                }
+                check(leaks, "rate_times_base", r.table(), e.getKey(), r.numerator(), recovered);
+            }
+        }
+        for (var e : published.get("access").entrySet()) {
+            Map<String, Object> row = e.getValue();
+            Double rate = number(row, "attended_per_1000");
+            Double population = number(row, "average_population");
+            if (!national(row) && rate != null && population != null) {
+                check(leaks, "rate_times_published_population", "access", e.getKey(), "attended",
+                        Set.of(rate * population / 1000));
+            }
+        }
+    }
+
+    private void allMinusOtherModalities(Map<String, List<String>> leaks) {
+        for (String t : List.of("access", "costs", "waiting_times", "mha_transfers")) {
+            String modality = t.equals("mha_transfers") ? "first_assessment_modality" : "modality_group";
+            Map<String, List<String>> groups = groupBy(t, modality);
+            for (List<String> keys : groups.values()) {
+                String all = keys.stream().filter(k -> "ALL".equals(published.get(t).get(k).get(modality))).findFirst()
+                        .orElse(null);
+                if (all == null || national(published.get(t).get(all))) {
+                    continue;
+                }
+                for (String target : keys) {
+                    if (target.equals(all)) {
+                        continue;
+                    }
+                    List<String> others = keys.stream().filter(k -> !k.equals(all) && !k.equals(target)).toList();
+                    differences(leaks, "all_minus_other_modalities", t, all, others, target);
+                }
+            }
+        }
+    }
+
+    private void monthsAgainstTheirQuarter(Map<String, List<String>> leaks) {
+        for (String t : List.of("access", "costs", "waiting_times", "mha_transfers")) {
+            Map<String, Map<String, Object>> rows = published.get(t);
+            Map<String, List<String>> months = new HashMap<>();
+            Map<String, String> quarters = new HashMap<>();
+            for (var e : rows.entrySet()) {
+                Map<String, Object> row = e.getValue();
+                if (national(row)) {
+                    continue;
+                }
+                LocalDate start = ((java.sql.Date) row.get("period_start")).toLocalDate();
+                LocalDate quarter = start.withMonth(((start.getMonthValue() - 1) / 3) * 3 + 1);
+                String group = quarter + "|" + dimensions(t, row, "period_type", "period_start", "period_label");
+                if ("month".equals(row.get("period_type"))) {
+                    months.computeIfAbsent(group, k -> new ArrayList<>()).add(e.getKey());
+                } else {
+                    quarters.put(group, e.getKey());
+                }
+            }
+            for (var q : quarters.entrySet()) {
+                List<String> ms = months.getOrDefault(q.getKey(), List.of());
+                for (String target : ms) {
+                    differences(leaks, "months_against_their_quarter", t, q.getValue(),
+                            ms.stream().filter(k -> !k.equals(target)).toList(), target);
+                }
+            }
+        }
+    }
+
+    private void beforeAfterTimesCounts(Map<String, List<String>> leaks) {
+        Map<String, Double> population = new HashMap<>();
+        for (Map<String, Object> a : published.get("access").values()) {
+            if ("quarter".equals(a.get("period_type")) && "ALL".equals(a.get("modality_group"))) {
+                population.put(a.get("site_id") + "|" + a.get("period_start"), number(a, "average_population"));
+            }
+        }
+        Map<String, Double> scale = Map.of("dna_rate", 1.0, "cancelled_no_escort_per_1000_due", 1000.0);
+        for (var e : published.get("rollout_impact").entrySet()) {
+            Map<String, Object> row = e.getValue();
+            String outcome = (String) row.get("outcome");
+            if (!"site".equals(row.get("level"))) {
+                continue;
+            }
+            if (scale.containsKey(outcome)) {
+                for (String[] vn : new String[][] {{"value", "n"}, {"value_before", "n_before"}, {"value_after", "n_after"}}) {
+                    Double v = number(row, vn[0]);
+                    if (v == null) {
+                        continue;
+                    }
+                    Set<Double> recovered = new TreeSet<>();
+                    for (long d : candidates("rollout_impact", row, vn[1])) {
+                        recovered.add(v * d / scale.get(outcome));
+                    }
+                    check(leaks, "before_after_times_counts", "rollout_impact", e.getKey(), "numerator:" + vn[0],
+                            recovered);
+                }
+            } else if (outcome.equals("attended_per_1000") && number(row, "value") != null) {
+                Double pop = population.get(row.get("site_id") + "|" + row.get("period_start"));
+                if (pop != null) {
+                    check(leaks, "before_after_times_counts", "rollout_impact", e.getKey(), "n",
+                            Set.of(number(row, "value") * pop / 1000));
+                }
+            }
+        }
+    }
+
+    /** {@code whole} minus {@code parts} gives {@code target}: counts directly, money divided by unit costs. */
+    private void differences(Map<String, List<String>> leaks, String attack, String t, String whole, List<String> parts,
+                             String target) {
+        Map<String, Object> w = published.get(t).get(whole);
+        for (String c : COUNTS.get(t)) {
+            if (!w.containsKey(c)) {
+                continue;
+            }
+            Set<Long> result = new TreeSet<>(candidates(t, w, c));
+            for (String p : parts) {
+                Set<Long> next = new TreeSet<>();
+                for (long a : result) {
+                    for (long b : candidates(t, published.get(t).get(p), c)) {
+                        next.add(a - b);
+                    }
+                }
+                result = next;
+            }
+            Set<Double> asDoubles = new TreeSet<>();
+            result.forEach(v -> asDoubles.add((double) v));
+            check(leaks, attack, t, target, c, asDoubles);
+        }
+        if (t.equals("costs")) {
+            for (var m : MONEY_OF.entrySet()) {
+                Double amount = number(w, m.getKey());
+                for (String p : parts) {
+                    Double part = number(published.get(t).get(p), m.getKey());
+                    amount = amount == null || part == null ? null : amount - part;
+                }
+                if (amount != null) {
+                    for (double divisor : divisors(w)) {
+                        check(leaks, attack, t, target, m.getValue(), Set.of(amount / divisor));
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- scoring ----
+
+    /**
+     * Records a disclosure when the attack's possible results hold exactly one integer from 1 to 7 and the
+     * target's true value is that integer, hidden by the published table.
+     */
+    private void check(Map<String, List<String>> leaks, String attack, String table, String key, String target,
+                       Set<Double> results) {
+        Set<Long> small = new TreeSet<>();
+        for (double r : results) {
+            long k = Math.round(r);
+            if (Math.abs(r - k) < EPS && k >= 1 && k <= 7) {
+                small.add(k);
+            }
+        }
+        if (small.size() != 1) {
+            return;
+        }
+        long k = small.iterator().next();
+        Long truth = hidden(table, key).get(target);
+        if (truth != null && truth == k) {
+            leaks.computeIfAbsent(attack, a -> new ArrayList<>()).add(table + " [" + key + "] " + target + " = " + k);
+        }
+    }
+
+    /** The row's true small counts that its published row does not show exactly. */
+    private Map<String, Long> hidden(String table, String key) {
+        Map<String, Object> truth = marts.get(table).get(key);
+        Map<String, Object> shown = published.get(table).get(key);
+        Map<String, Long> out = new HashMap<>();
+        if (truth == null || national(truth)) {
+            return out;
+        }
+        for (String c : COUNTS.get(table)) {
+            Double t = number(truth, c);
+            if (t != null && t >= 1 && t <= 7 && !t.equals(number(shown, c))) {
+                out.put(c, Math.round(t));
+            }
+        }
+        if (table.equals("rollout_impact")) {
+            double scale = "cancelled_no_escort_per_1000_due".equals(truth.get("outcome")) ? 1000 : 1;
+            if ("dna_rate".equals(truth.get("outcome")) || scale == 1000) {
+                for (String[] vn : new String[][] {{"value", "n"}, {"value_before", "n_before"}, {"value_after", "n_after"}}) {
+                    Double v = number(truth, vn[0]);
+                    Double n = number(truth, vn[1]);
+                    if (v != null && n != null) {
+                        long numerator = Math.round(v * n / scale);
+                        if (numerator >= 1 && numerator <= 7) {
+                            out.put("numerator:" + vn[0], numerator);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every integer a published count can stand for: itself nationally, else what rounds to it. */
+    private static List<Long> candidates(String table, Map<String, Object> row, String column) {
+        Double v = number(row, column);
+        if (national(row)) {
+            return v == null ? List.of() : List.of(Math.round(v));
+        }
+        List<Long> out = new ArrayList<>();
+        if (v == null) {
+            for (long k = 1; k <= 7; k++) {
+                out.add(k);
+            }
+        } else if (v == 0) {
+            out.add(0L);
+        } else if (Math.round(v) % 5 != 0) {
+            out.add(Math.round(v)); // not a multiple of 5: shown unrounded
+        } else {
+            for (long k = Math.round(v) - 2; k <= Math.round(v) + 2; k++) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    private static List<Long> sumOf(String table, Map<String, Object> row, List<String> columns) {
+        List<Long> sums = List.of(0L);
+        for (String c : columns) {
+            List<Long> next = new ArrayList<>();
+            for (long s : sums) {
+                for (long v : candidates(table, row, c)) {
+                    next.add(s + v);
+                }
+            }
+            sums = next;
+        }
+        return sums;
+    }
+
+    private List<Double> divisors(Map<String, Object> row) {
+        List<Double> out = new ArrayList<>(unitCosts);
+        Double mean = number(row, "national_mean_escort_cost_gbp");
+        if (mean != null && mean > 0) {
+            out.add(mean);
+        }
+        return out;
+    }
+
+    // ---- reading ----
+
+    private Map<String, List<String>> groupBy(String table, String without) {
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        for (var e : published.get(table).entrySet()) {
+            groups.computeIfAbsent(dimensions(table, e.getValue(), without), k -> new ArrayList<>()).add(e.getKey());
+        }
+        return groups;
+    }
+
+    static final List<String> DIMENSIONS = List.of("period_type", "period_start", "period_label", "region", "site_id",
+            "specialty_code", "priority", "modality_group", "measure", "first_assessment_modality", "level", "outcome",
+            "event_time");
+
+    private static String dimensions(String table, Map<String, Object> row, String... without) {
+        StringBuilder key = new StringBuilder();
+        for (String d : DIMENSIONS) {
+            if (row.containsKey(d) && !List.of(without).contains(d)) {
+                key.append(d).append('=').append(row.get(d)).append(' ');
+            }
+        }
+        return key.toString().trim();
+    }
+
+    private Map<String, Map<String, Object>> rows(Path table) {
+        Map<String, Map<String, Object>> out = new HashMap<>();
+        for (Row r : spark().read().parquet(table.toString()).collectAsList()) {
+            Map<String, Object> m = new HashMap<>();
+            for (String f : r.schema().fieldNames()) {
+                m.put(f, r.getAs(f));
+            }
+            String key = dimensions(table.getFileName().toString(), m);
+            Assertions.assertNull(out.put(key, m), "two rows with the dimensions " + key);
+        }
+        return out;
+    }
+
+    private static boolean national(Map<String, Object> row) {
+        return "ALL".equals(row.get("region")) && "ALL".equals(row.get("site_id"));
+    }
+
+    private static Double number(Map<String, Object> row, String column) {
+        Object v = row == null ? null : row.get(column);
+        return v instanceof Number n ? n.doubleValue() : null;
+    }
+}

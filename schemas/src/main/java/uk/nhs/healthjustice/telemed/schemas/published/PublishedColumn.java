@@ -1,0 +1,74 @@
+package uk.nhs.healthjustice.telemed.schemas.published;
+
+import java.util.List;
+import uk.nhs.healthjustice.telemed.schemas.published.DisclosureClass.MoneyForm;
+
+/**
+ * One published column and how disclosure control treats it below national level.
+ *
+ * @param name         the column
+ * @param disclosure   its class
+ * @param restsOn      the counts a statistic, mean or model output rests on; a rate's numerator
+ * @param denominators a rate's denominator (their sum)
+ * @param scale        a rate's scale (1, 100 for {@code pct_*}, 1000 for {@code *_per_1000})
+ * @param whereSet     a rate left null by the mart on some rows stays null there
+ * @param money        for money and hours, the form it may take below national
+ * @param factor       for {@link MoneyForm#ROUNDED_COUNT_TIMES_FACTOR}, the column the count is multiplied by
+ * @param why          the reason for the class, in words, where it is not obvious
+ */
+public record PublishedColumn(String name, DisclosureClass disclosure, List<String> restsOn, List<String> denominators,
+                              double scale, boolean whereSet, MoneyForm money, String factor, String why) {
+
+    public static PublishedColumn dimension(String name) {
+        return new PublishedColumn(name, DisclosureClass.DIMENSION, List.of(), List.of(), 1, false, null, null, null);
+    }
+
+    public static PublishedColumn count(String name) {
+        return new PublishedColumn(name, DisclosureClass.COUNT, List.of(), List.of(), 1, false, null, null, null);
+    }
+
+    public static PublishedColumn statistic(String name, String... base) {
+        return new PublishedColumn(name, DisclosureClass.STATISTIC, List.of(base), List.of(), 1, false, null, null, null);
+    }
+
+    /** numerator / (sum of denominators) x scale. */
+    public static PublishedColumn rate(String name, String numerator, double scale, String... denominators) {
+        return new PublishedColumn(name, DisclosureClass.RATE, List.of(numerator), List.of(denominators), scale, false,
+                null, null, null);
+    }
+
+    /** As {@link #rate}, left null where the mart left it null (a share defined on {@code ALL} rows only). */
+    public static PublishedColumn rateWhereSet(String name, String numerator, double scale, String... denominators) {
+        return new PublishedColumn(name, DisclosureClass.RATE, List.of(numerator), List.of(denominators), scale, true,
+                null, null, null);
+    }
+
+    public static PublishedColumn moneyNationalOnly(String name, String why) {
+        return new PublishedColumn(name, DisclosureClass.MONEY, List.of(), List.of(), 1, false, MoneyForm.NATIONAL_ONLY,
+                null, why);
+    }
+
+    public static PublishedColumn moneyMean(String name, String why, String... base) {
+        return new PublishedColumn(name, DisclosureClass.MONEY, List.of(base), List.of(), 1, false, MoneyForm.MEAN, null,
+                why);
+    }
+
+    public static PublishedColumn moneyRoundedCountTimes(String name, String count, String factor, String why) {
+        return new PublishedColumn(name, DisclosureClass.MONEY, List.of(count), List.of(), 1, false,
+                MoneyForm.ROUNDED_COUNT_TIMES_FACTOR, factor, why);
+    }
+
+    public static PublishedColumn moneyNotFromPeople(String name, String why) {
+        return new PublishedColumn(name, DisclosureClass.MONEY, List.of(), List.of(), 1, false,
+                MoneyForm.NOT_FROM_PEOPLE, null, why);
+    }
+
+    public static PublishedColumn modelOutput(String name, String... restsOn) {
+        return new PublishedColumn(name, DisclosureClass.MODEL_OUTPUT, List.of(restsOn), List.of(), 1, false, null, null,
+                null);
+    }
+
+    public static PublishedColumn reference(String name, String why) {
+        return new PublishedColumn(name, DisclosureClass.REFERENCE, List.of(), List.of(), 1, false, null, null, why);
+    }
+}

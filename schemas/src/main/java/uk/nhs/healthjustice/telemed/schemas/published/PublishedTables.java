@@ -1,0 +1,209 @@
+package uk.nhs.healthjustice.telemed.schemas.published;
+
+import static uk.nhs.healthjustice.telemed.schemas.published.PublishedColumn.*;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every published table and the disclosure class of each of its columns: the one place an information-governance
+ * reviewer reads to see what is shared and how it is protected. Publishing refuses a mart column declared
+ * nowhere here, and a test checks that every published table's columns are exactly these.
+ *
+ * <p>The money rules (METRICS.md, published/, version 2): a total of money or hours below national level would
+ * give back a count when divided by a unit cost (an escort costs hundreds of pounds, a platform charge GBP 5 a
+ * consult, so GBP 1,090 / 361.67 = 3), and a row's {@code ALL} total minus its other modalities gives a
+ * suppressed row's total. So below national, totals are published only where they rest on no count of people;
+ * costs of people's care appear as means per attendance or per pathway resting on 8 or more, or as a rounded
+ * count times a published factor (which can only give back the rounded count).
+ */
+public final class PublishedTables {
+
+    private PublishedTables() {
+    }
+
+    private static final String PER_ATTENDANCE = "a mean per attendance resting on 8 or more attendances: clinician"
+            + " time varies with duration and role and escorts with officers and hours, and no component mean is"
+            + " published below national, so it cannot be divided back into a count";
+    private static final String TOTAL = "a total that a unit cost divides into a count (platform charge per consult,"
+            + " escort officer-hour, clinician hour), and ALL minus the other modalities would give a suppressed"
+            + " row's total: national rows only";
+
+    public static final PublishedTable WAITING_TIMES = new PublishedTable("waiting_times", concat(
+            periodAndGeography(), List.of(dimension("specialty_code"), dimension("priority"), dimension("modality_group"),
+                    dimension("measure"),
+                    count("completed_pathways"),
+                    statistic("median_wait_days", "completed_pathways"),
+                    statistic("p92_wait_days", "completed_pathways"),
+                    statistic("mean_wait_days", "completed_pathways"),
+                    rate("pct_within_18_weeks", "completed_within_18_weeks", 100, "completed_pathways"),
+                    count("completed_within_18_weeks"),
+                    count("incomplete_pathways"),
+                    count("incomplete_over_18_weeks"),
+                    count("incomplete_over_52_weeks"),
+                    statistic("incomplete_p92_wait_days", "incomplete_pathways"),
+                    // the waiting-list standard and flows (RTT rules, version 2)
+                    statistic("incomplete_median_wait_days", "incomplete_pathways"),
+                    count("incomplete_within_18_weeks"),
+                    rate("pct_incomplete_within_18_weeks", "incomplete_within_18_weeks", 100, "incomplete_pathways"),
+                    count("incomplete_over_65_weeks"),
+                    count("incomplete_over_78_weeks"),
+                    count("incomplete_over_104_weeks"),
+                    count("new_clock_starts"),
+                    count("removed_released"),
+                    count("removed_transferred_out"),
+                    count("removed_died"),
+                    rate("released_before_treatment_rate", "removed_released", 1, "completed_pathways",
+                            "removed_released", "removed_transferred_out", "removed_died"))));
+
+    public static final PublishedTable ACCESS = new PublishedTable("access", concat(periodAndGeography(), List.of(
+            dimension("modality_group"),
+            reference("average_population", "the Ministry of Justice publishes establishment populations monthly"),
+            count("consults_due"), count("attended"), count("did_not_attend"), count("cancelled_no_escort"),
+            count("cancelled_other"),
+            rate("attended_per_1000", "attended", 1000, "average_population"),
+            rate("dna_rate", "did_not_attend", 1, "attended", "did_not_attend"),
+            rateWhereSet("telemedicine_share", "attended_telemedicine", 1, "attended"),
+            count("attended_telemedicine"),
+            count("patients_seen"),
+            // at most the attendances: 7 specialties beside suppressed attendances would give back 7
+            statistic("specialties_attended", "attended"),
+            count("gic_attended"),
+            count("technical_failures"),
+            count("telemedicine_due"),
+            rate("technical_failure_rate", "technical_failures", 1, "telemedicine_due"))));
+
+    public static final PublishedTable MHA_TRANSFERS = new PublishedTable("mha_transfers", concat(periodAndGeography(),
+            List.of(dimension("first_assessment_modality"),
+                    count("cases_referred"), count("cases_assessed"),
+                    statistic("median_days_to_first_assessment", "cases_assessed"),
+                    statistic("p92_days_to_first_assessment", "cases_assessed"),
+                    count("first_assessment_within_14_days"),
+                    count("cases_transferred"),
+                    statistic("median_days_assessment_to_transfer", "cases_transferred"),
+                    statistic("median_days_to_transfer", "cases_transferred"),
+                    count("transferred_within_28_days"),
+                    rate("pct_transferred_within_28_days", "transferred_within_28_days", 100, "cases_transferred"),
+                    count("open_over_28_days"),
+                    count("cases_open"),
+                    statistic("km_median_days_to_transfer", "cases_referred", "cases_transferred"))));
+
+    public static final PublishedTable COSTS = new PublishedTable("costs", concat(periodAndGeography(), List.of(
+            dimension("modality_group"),
+            count("attended"),
+            moneyNationalOnly("clinician_cost_gbp", TOTAL),
+            moneyNationalOnly("escort_cost_gbp", TOTAL),
+            moneyNationalOnly("telemedicine_cost_gbp", "less the site fixed cost, divided by the platform charge per"
+                    + " consult, it gives the attendances: national rows only"),
+            moneyNotFromPeople("site_fixed_cost_gbp", "the site's monthly charge times the months it was live: divided"
+                    + " by the unit cost it gives months, which the public site register shows already"),
+            moneyNationalOnly("total_cost_gbp", TOTAL),
+            moneyMean("cost_per_attendance_gbp", PER_ATTENDANCE, "attended"),
+            count("escorts"),
+            moneyNationalOnly("escort_officer_hours", "hours per escort are a few fixed shift lengths, so a total"
+                    + " divides into escorts: national rows only"),
+            count("escorts_avoided"),
+            moneyRoundedCountTimes("escort_cost_avoided_gbp", "escorts_avoided", "national_mean_escort_cost_gbp",
+                    "divided by the national mean escort cost beside it, it gives escorts avoided: so below national"
+                            + " it is the rounded count times that mean, and gives back only the rounded count"),
+            new PublishedColumn("national_mean_escort_cost_gbp", DisclosureClass.MONEY, List.of(), List.of(), 1, false,
+                    DisclosureClass.MoneyForm.NOT_FROM_PEOPLE, null,
+                    "the national figure, the same on every row of a period: national figures are not controlled"),
+            count("attendances_without_unit_cost"))));
+
+    public static final PublishedTable COST_EFFECTIVENESS = new PublishedTable("cost_effectiveness", concat(
+            periodAndGeography(), List.of(
+                    count("telemedicine_pathways"), count("in_person_pathways"),
+                    moneyMean("mean_cost_telemedicine_gbp", "a mean per pathway resting on 8 or more pathways",
+                            "telemedicine_pathways"),
+                    moneyMean("mean_cost_in_person_gbp", "a mean per pathway resting on 8 or more pathways",
+                            "in_person_pathways"),
+                    modelOutput("cost_difference_gbp", "telemedicine_pathways", "in_person_pathways"),
+                    modelOutput("cost_difference_ci_low", "telemedicine_pathways", "in_person_pathways"),
+                    modelOutput("cost_difference_ci_high", "telemedicine_pathways", "in_person_pathways"),
+                    statistic("mean_wait_telemedicine_days", "telemedicine_pathways"),
+                    statistic("mean_wait_in_person_days", "in_person_pathways"),
+                    modelOutput("wait_difference_days", "telemedicine_pathways", "in_person_pathways"),
+                    modelOutput("wait_difference_ci_low", "telemedicine_pathways", "in_person_pathways"),
+                    modelOutput("wait_difference_ci_high", "telemedicine_pathways", "in_person_pathways"),
+                    modelOutput("incremental_cost_per_wait_day_avoided_gbp", "telemedicine_pathways", "in_person_pathways"),
+                    modelOutput("incremental_cost_per_wait_day_avoided_ci_low", "telemedicine_pathways",
+                            "in_person_pathways"),
+                    modelOutput("incremental_cost_per_wait_day_avoided_ci_high", "telemedicine_pathways",
+                            "in_person_pathways"),
+                    modelOutput("dominant", "telemedicine_pathways", "in_person_pathways"),
+                    modelOutput("verdict", "telemedicine_pathways", "in_person_pathways"),
+                    dimension("bootstrap_resamples"),
+                    dimension("bootstrap_seed"))));
+
+    /**
+     * National rows are model estimates; site rows are the site's quarterly values and its before/after means.
+     * Below national every value is published only where every count it rests on is at least 8; rates are
+     * recomputed from the rounded numerator and count, and the before/after means from the published quarters
+     * ({@code SiteEffects} in the publication step).
+     */
+    public static final PublishedTable ROLLOUT_IMPACT = new PublishedTable("rollout_impact", List.of(
+            dimension("level"), dimension("region"), dimension("site_id"), dimension("outcome"),
+            reference("telemedicine_go_live", "the public site register"),
+            reference("go_live_quarter", "the public site register"),
+            dimension("event_time"), dimension("period_start"), dimension("period_label"),
+            modelOutput("value", "n", "numerator"),
+            count("n"),
+            count("numerator"),
+            dimension("quarters_before"), dimension("quarters_after"),
+            modelOutput("value_before", "n_before"), modelOutput("value_after", "n_after"),
+            count("n_before"), count("n_after"),
+            modelOutput("change", "n_before", "n_after"),
+            modelOutput("estimate"), modelOutput("ci_low"), modelOutput("ci_high"),
+            reference("sites_treated", "a count of sites, from the public site register"),
+            reference("sites_never_live", "a count of sites, from the public site register"),
+            dimension("n_bootstrap"), dimension("method")));
+
+    /** National only (region and site_id {@code ALL}): nothing below national to control. */
+    public static final PublishedTable DIGITAL_EQUIVALENCE = new PublishedTable("digital_equivalence", concat(
+            periodAndGeography(), List.of(dimension("specialty_code"),
+                    count("prison_attended"), count("prison_attended_telemedicine"),
+                    rate("prison_telemedicine_share", "prison_attended_telemedicine", 1, "prison_attended"),
+                    reference("community_telemedicine_share", "the community benchmark file"),
+                    statistic("telemedicine_share_ratio", "prison_attended"),
+                    count("prison_completed_pathways"),
+                    statistic("prison_median_wait_days", "prison_completed_pathways"),
+                    reference("community_median_wait_days", "the community benchmark file"),
+                    statistic("wait_ratio", "prison_completed_pathways"),
+                    reference("community_months", "the community benchmark file"))));
+
+    /** The site register, public: dashboards need names and regions beside the marts. */
+    public static final PublishedTable SITES = new PublishedTable("sites", List.of(dimension("site_id"),
+            reference("site_name", "the public site register"), reference("site_type", "the public site register"),
+            dimension("region"), reference("operational_capacity", "published by HMPPS"),
+            reference("telemedicine_go_live", "the public site register")));
+
+    /** The controlled tables, by name, in the order they are published. */
+    public static final Map<String, PublishedTable> CONTROLLED = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
+            COST_EFFECTIVENESS, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE);
+
+    /** Every table under {@code published/}. */
+    public static final Map<String, PublishedTable> ALL = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
+            COST_EFFECTIVENESS, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE, SITES);
+
+    private static List<PublishedColumn> periodAndGeography() {
+        return List.of(dimension("period_type"), dimension("period_start"), dimension("period_label"),
+                dimension("region"), dimension("site_id"));
+    }
+
+    private static List<PublishedColumn> concat(List<PublishedColumn> a, List<PublishedColumn> b) {
+        List<PublishedColumn> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static Map<String, PublishedTable> byName(PublishedTable... tables) {
+        Map<String, PublishedTable> m = new LinkedHashMap<>();
+        for (PublishedTable t : tables) {
+            m.put(t.name(), t);
+        }
+        return java.util.Collections.unmodifiableMap(m);
+    }
+}
