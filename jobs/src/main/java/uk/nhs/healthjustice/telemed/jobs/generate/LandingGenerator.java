@@ -45,6 +45,10 @@ import java.util.zip.GZIPOutputStream;
  *   <li><b>DNA.</b> Remote appointments are missed less often (6%) than in-person ones (12%).</li>
  *   <li><b>MHA.</b> After go-live, 60% of first assessments are by video and come sooner (3-13 days after
  *   referral against 7-21 in person).</li>
+ *   <li><b>RTT removals.</b> Pathways leave the list without treatment ({@code released}, {@code transferred_out},
+ *   {@code died}: removals, not completions) at daily hazards per site type (see
+ *   {@code removalHazardsPerDay}); before the first attendance the chance rests on the baseline wait, so it
+ *   does not depend on the remote modality and the wait effect above stays exact among pathways seen.</li>
  * </ul>
  */
 public final class LandingGenerator {
@@ -69,6 +73,8 @@ public final class LandingGenerator {
     static final String[] SPECIALTIES = {"100", "101", "110", "120", "130", "300", "301", "320", "330", "340",
             "360", "400", "410", "502", "650", "656", "710", "GIC"};
     static final double[] SPECIALTY_WEIGHTS = {8, 5, 12, 6, 6, 6, 5, 6, 8, 5, 4, 5, 3, 2, 6, 4, 8, 1};
+    /** RTT removals, in the order of {@code removalHazardsPerDay}. */
+    static final String[] REMOVAL_REASONS = {"released", "transferred_out", "died"};
 
     static final String[] REGIONS = {"North East", "North West", "Yorkshire and the Humber", "Midlands",
             "East of England", "London", "South West"};
@@ -252,7 +258,8 @@ public final class LandingGenerator {
             boolean remote = s.liveOn(day) && random.nextDouble() < o.remoteShareAfterGoLive();
             String modality = remote ? (random.nextDouble() < 0.8 ? "video" : "telephone")
                     : (random.nextDouble() < 0.6 ? "face_to_face_offsite" : "face_to_face_onsite");
-            int wait = baselineWait(priority, specialty) - (remote ? o.waitEffectDays() : 0);
+            int baselineWait = baselineWait(priority, specialty);
+            int wait = baselineWait - (remote ? o.waitEffectDays() : 0);
             LocalDate firstAttendance = day.plusDays(wait);
 
             Map<String, Object> v1 = new LinkedHashMap<>();
@@ -274,21 +281,50 @@ public final class LandingGenerator {
                 cancelled.put("record_updated_at", at(day.plusDays(2), 11, 0));
                 emitGood("referrals", day.plusDays(3), cancelled);
             }
-            double fate = random.nextDouble();
+            // Removals (RTT: not completed). The chance of leaving before the first attendance rests on the
+            // baseline wait (before any remote reduction), so it is the same for remote and in-person pathways
+            // and the planted wait effect among the pathways seen stays exactly -remoteShare x waitEffectDays.
             Map<String, Object> latest = v1;
-            if (fate < 0.06 && wait > 10) {
-                // released or transferred before being seen: the clock stops, no attendance
+            double[] hazards = removalHazardsPerDay(s);
+            double hazard = hazards[0] + hazards[1] + hazards[2];
+            if (wait > 10 && random.nextDouble() < 1 - Math.exp(-hazard * baselineWait)) {
+                // released, transferred or died before being seen: the clock stops, no attendance
                 LocalDate stop = day.plusDays(5 + random.nextInt(wait - 6));
-                latest = closed(v1, stop, random.nextBoolean() ? "released" : "transferred_out");
+                latest = closed(v1, stop, REMOVAL_REASONS[weighted(hazards)]);
                 emitGood("referrals", stop.plusDays(1), latest);
             } else {
                 appointmentsUntilSeen(s, id, patient, specialty, modality, day, firstAttendance);
-                followUps(s, id, patient, specialty, remote, firstAttendance);
-                LocalDate stop = firstAttendance.plusDays(random.nextDouble() < 0.7 ? 0 : 1 + random.nextInt(30));
-                latest = closed(v1, stop, random.nextDouble() < 0.8 ? "first_treatment" : "decision_not_to_treat");
+                int gap = random.nextDouble() < 0.7 ? 0 : 1 + random.nextInt(30);
+                LocalDate stop = firstAttendance.plusDays(gap);
+                if (gap > 1 && random.nextDouble() < 1 - Math.exp(-hazard * gap)) {
+                    // seen, then released, transferred or died before the treatment: no follow-ups here
+                    stop = firstAttendance.plusDays(1 + random.nextInt(gap - 1));
+                    latest = closed(v1, stop, REMOVAL_REASONS[weighted(hazards)]);
+                } else {
+                    followUps(s, id, patient, specialty, remote, firstAttendance);
+                    double r = random.nextDouble();
+                    latest = closed(v1, stop, r < 0.78 ? "first_treatment" : r < 0.95 ? "decision_not_to_treat"
+                            : "patient_declined");
+                }
                 emitGood("referrals", stop.plusDays(1), latest);
             }
             changeLogNoise("referrals", v1, latest, "priority", priority.equals("routine") ? "urgent" : "routine");
+        }
+
+        /**
+         * Daily hazards of leaving the prison's list before treatment: {released, transferred_out, died}. Releases
+         * from sentences in England and Wales run at about 0.56 a prisoner-year (MoJ Offender Management
+         * Statistics, January-March 2022: 11,324 releases in the quarter against 80,659 prisoners), before the
+         * releases of people on remand (bail, acquittal, time served); the rates below are assumptions around
+         * that anchor, higher where stays are shorter. Transfers and deaths are assumptions (see README).
+         */
+        double[] removalHazardsPerDay(Site s) {
+            double releasesPerYear = switch (s.type()) {
+                case "irc" -> 2.0;                      // assumption: immigration detention is mostly weeks
+                case "yoi", "secure_childrens_home" -> 0.8; // assumption: shorter sentences and remand
+                default -> 0.6;                         // MoJ anchor 0.56 plus some remand releases
+            };
+            return new double[] {releasesPerYear / 365.0, 0.25 / 365.0, 0.004 / 365.0};
         }
 
         int baselineWait(String priority, String specialty) {
@@ -640,7 +676,13 @@ public final class LandingGenerator {
                             + " fewer appointments are offsite after go-live",
                     "did_not_attend", "remote appointments 6%, in person 12%",
                     "mha_first_assessment", "after go-live 60% of first assessments are by video, 3-13 days after"
-                            + " referral against 7-21 days in person"));
+                            + " referral against 7-21 days in person",
+                    "rtt_removals", "a pathway leaves the list before its first attendance with probability"
+                            + " 1 - exp(-h * baseline wait), h the sum of daily hazards of release (per prisoner-year:"
+                            + " prison 0.6, yoi and secure children's home 0.8, irc 2.0), transfer out (0.25) and death"
+                            + " (0.004), the reason in proportion to the hazards; a seen pathway whose treatment comes"
+                            + " g > 1 days after the first attendance leaves before it with probability 1 - exp(-h * g);"
+                            + " completions are first_treatment 78%, decision_not_to_treat 17%, patient_declined 5%"));
             List<Map<String, Object>> goLive = new ArrayList<>();
             for (Site s : sites) {
                 goLive.add(Map.of("site_id", s.id(), "telemedicine_go_live", s.goLive() == null ? "never" : s.goLive().toString()));
