@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * Fills a page template in one pass: the template is scanned once, left to right, for the markers of a fixed
  * map, and each marker found is replaced by its value. Inserted text is never scanned again, so a value that
- * holds a marker (a site name {@code /*DATA*&#47;} in a table, or a marker inside the charting library) stays
+ * holds a marker (a site named /*DATA*&#47; in a table, or a marker inside the charting library) stays
  * as it is. A marker the template lacks is an error: a page that silently drops its data would pass unseen.
  */
 final class Template {
