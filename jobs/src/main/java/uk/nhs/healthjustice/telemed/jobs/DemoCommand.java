@@ -37,8 +37,24 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("demo: this uses a PUBLIC demo pseudonymisation key, for synthetic data only");
         Path landing = dir.resolve("landing");
         Path output = dir.resolve("output");
+        TelemedCli.debugDir = output.resolve("runs");
+        // the output folder's lock first: a second demo (or a nightly run) on the same folder is refused
+        // before anything is deleted
+        try (uk.nhs.healthjustice.telemed.jobs.run.OutputLock lock = uk.nhs.healthjustice.telemed.jobs.run.OutputLock
+                .acquire(output, "demo", "demo", false, System.err)) {
+            return runLocked(landing, output);
+        }
+    }
+
+    private Integer runLocked(Path landing, Path output) throws Exception {
         uk.nhs.healthjustice.telemed.jobs.publish.OutputStore.deleteTree(landing);
-        uk.nhs.healthjustice.telemed.jobs.publish.OutputStore.deleteTree(output);
+        try (java.util.stream.Stream<Path> old = java.nio.file.Files.list(output)) {
+            for (Path p : old.toList()) {
+                if (!p.getFileName().toString().startsWith(uk.nhs.healthjustice.telemed.jobs.run.OutputLock.FILE_NAME)) {
+                    uk.nhs.healthjustice.telemed.jobs.publish.OutputStore.deleteTree(p);
+                }
+            }
+        }
         GenerationSummary g = new LandingGenerator().generate(landing,
                 GeneratorOptions.defaults(Scale.SMALL).withYears(years));
         System.out.printf("demo: generated %d sites, %d load dates %s..%s into %s%n", g.sites(), g.loadDates().size(),

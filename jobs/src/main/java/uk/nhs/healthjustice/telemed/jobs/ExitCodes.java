@@ -12,6 +12,8 @@ public final class ExitCodes {
     public static final int UNREADABLE_INPUT = 3;
     /** The share of rejected rows exceeded --max-reject-rate: quarantine written, marts not published. */
     public static final int QUALITY_THRESHOLD_BREACHED = 4;
+    /** Another run holds the output folder's lock (the message names it); nothing was read or written. */
+    public static final int OUTPUT_LOCKED = 5;
 
     private ExitCodes() {
     }

@@ -33,6 +33,8 @@ import uk.nhs.healthjustice.telemed.jobs.landing.ReferenceData;
 import uk.nhs.healthjustice.telemed.jobs.publish.MartState;
 import uk.nhs.healthjustice.telemed.jobs.publish.OutputStore;
 import uk.nhs.healthjustice.telemed.jobs.publish.SlicedTable;
+import uk.nhs.healthjustice.telemed.jobs.run.Failures;
+import uk.nhs.healthjustice.telemed.jobs.run.OutputLock;
 import uk.nhs.healthjustice.telemed.jobs.run.Progress;
 import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
 import uk.nhs.healthjustice.telemed.pipelines.common.Periods;
@@ -75,6 +77,7 @@ public final class NightlyJob {
     private final Options options;
     private final Pseudonymiser pseudonymiser;
     private final Progress progress;
+    private final PrintStream log;
     private final OutputStore store;
     private final Map<String, Long> stageMillis = new LinkedHashMap<>();
     /** One manifest per night, so a backfilled night looks like the same night run alone. */
@@ -92,11 +95,29 @@ public final class NightlyJob {
         this.options = options;
         this.pseudonymiser = new Pseudonymiser(key);
         this.progress = new Progress(log, stageMillis);
+        this.log = log;
         this.store = new OutputStore(options.output());
     }
 
-    /** The outcome of a run: the manifests written, one per night. */
+    /**
+     * The outcome of a run: the manifests written, one per night. Holds the output folder's lock
+     * ({@link OutputLock}) throughout, taking it unless the calling command already did.
+     */
     public List<RunManifest> run() {
+        boolean single = options.from().equals(options.to());
+        OutputLock own = OutputLock.heldByThisThread(options.output()) != null ? null
+                : OutputLock.acquire(options.output(), single ? DataQuality.runId(options.from())
+                        : "backfill-" + options.from() + ".." + options.to(), single ? "nightly" : "backfill", false, log);
+        try {
+            return runLocked();
+        } finally {
+            if (own != null) {
+                own.close();
+            }
+        }
+    }
+
+    private List<RunManifest> runLocked() {
         String startedAt = Instant.now().toString();
         String generation = "g" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS").withZone(ZoneOffset.UTC)
                 .format(Instant.now()) + "-" + options.to();
@@ -119,6 +140,13 @@ public final class NightlyJob {
         String message = null;
         try {
             store.repairLinks();
+            Map<String, TreeMap<LocalDate, String>> publishedIndex = store.historyIndex(store.currentGeneration());
+            OutputStore.Removed removed = store.removeLeftovers(n -> publishedNight(n, publishedIndex));
+            if (removed.items() > 0) {
+                progress.info("removed what an earlier killed or failed run left behind: " + removed);
+            }
+            runDateWarnings();
+            refuseReferenceLinks();
             String previous = store.currentGeneration();
             Map<String, TreeMap<LocalDate, String>> index = store.historyIndex(previous);
 
@@ -165,6 +193,10 @@ public final class NightlyJob {
             store.writeMartState(generation, new MartState(options.to().toString(), fingerprint));
             store.writeHistoryIndex(generation, index);
             OutputStore.deleteTree(staging);
+            OutputLock held = OutputLock.heldByThisThread(options.output());
+            if (held != null) {
+                held.verifyHeld(); // a run whose lock was broken or taken over does not publish
+            }
             progress.stage("publish", () -> {
                 store.commit(generation);
                 return generation;
@@ -180,13 +212,24 @@ public final class NightlyJob {
             status = "unreadable_input";
             message = e.getMessage();
             throw e;
-        } catch (IOException e) {
+        } catch (OutputLock.Held e) {
+            status = "lock_lost";
             message = e.getMessage();
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
             message = e.getClass().getSimpleName();
             throw e;
+        } catch (Exception | Error e) { // Exception: Spark's AnalysisException is checked but thrown unchecked
+            // one line for the operator: the stage, the output folder and the I/O cause, never data
+            String stage = progress.current();
+            message = "run failed" + (stage == null ? "" : " in stage '" + stage + "'") + " (output folder "
+                    + store.root() + "): " + (Failures.isIo(e) ? "input/output failure: " : "") + Failures.cause(e);
+            throw new RunFailure(message, e);
         } finally {
+            if (!"succeeded".equals(status) && !isCurrent(generation)) {
+                // never published: free the space now (a full disk) so the manifests below can be written
+                removeUnpublished(generation);
+            }
             String finishedAt = Instant.now().toString();
             for (RunManifest m : manifests.values()) {
                 m.status = status;
@@ -198,10 +241,117 @@ public final class NightlyJob {
                 }
                 try {
                     m.writeTo(store.runsDir());
-                } catch (IOException e) {
-                    progress.info("could not write the run manifest " + m.runId + ": " + e.getMessage());
+                } catch (IOException | RuntimeException e) {
+                    progress.info("could not write the run manifest " + m.runId + ": " + Failures.cause(e));
                 }
             }
+        }
+    }
+
+    /** Deletes this run's generation and history folders after a failure; a leftover is cleaned next run. */
+    private void removeUnpublished(String generation) {
+        try {
+            OutputStore.deleteTree(store.generationDir(generation));
+            for (LogContract c : Contracts.ALL) {
+                OutputStore.deleteTree(store.historyRun(c.log(), generation));
+            }
+        } catch (IOException | RuntimeException e) {
+            progress.info("could not remove the unpublished generation " + generation + " (the next run will): "
+                    + Failures.cause(e));
+        }
+    }
+
+    private boolean isCurrent(String generation) {
+        try {
+            return generation.equals(store.currentGeneration());
+        } catch (RuntimeException e) {
+            return true; // unsure: keep
+        }
+    }
+
+    /**
+     * A night the published state includes (its valid rows are in the current generation's history) or
+     * whose last run published it or wrote its quarantine on purpose (too many rejects): its quarantine stays.
+     */
+    private boolean publishedNight(LocalDate night, Map<String, TreeMap<LocalDate, String>> index) {
+        if (index.values().stream().anyMatch(m -> m.containsKey(night))) {
+            return true;
+        }
+        java.nio.file.Path f = store.runsDir().resolve(DataQuality.runId(night) + ".json");
+        try {
+            String s = Files.exists(f) ? RunManifest.read(f).status : null;
+            return "succeeded".equals(s) || "quality_threshold_breached".equals(s);
+        } catch (IOException | RuntimeException e) {
+            return true; // unsure: keep
+        }
+    }
+
+    /** The reference folder and files must not be symbolic links either (see LandingFileChecker.refuseLink). */
+    private void refuseReferenceLinks() throws IOException {
+        Path ref = options.input().resolve("reference");
+        LandingFileChecker.refuseLink(ref);
+        if (Files.isDirectory(ref)) {
+            try (Stream<Path> s = Files.list(ref)) {
+                s.sorted().forEach(LandingFileChecker::refuseLink);
+            }
+        }
+    }
+
+    /**
+     * Warnings, printed and recorded in the manifests: a night before the first load date in the landing
+     * folder, a night with no landing folder at all, or a landing folder without any. The run goes on.
+     */
+    private void runDateWarnings() {
+        java.util.TreeSet<LocalDate> delivered = new java.util.TreeSet<>();
+        for (LogContract c : Contracts.ALL) {
+            Path logDir = options.input().resolve(c.log());
+            LandingFileChecker.refuseLink(logDir);
+            if (!Files.isDirectory(logDir)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.list(logDir)) {
+                s.map(p -> p.getFileName().toString()).filter(n -> n.matches("load_date=\\d{4}-\\d{2}-\\d{2}"))
+                        .forEach(n -> {
+                            try {
+                                delivered.add(LocalDate.parse(n.substring("load_date=".length())));
+                            } catch (java.time.DateTimeException e) {
+                                // not a date: not a load_date folder
+                            }
+                        });
+            } catch (IOException e) {
+                throw new InputError("Cannot list " + logDir + ": " + Failures.cause(e), e);
+            }
+        }
+        List<LocalDate> before = new ArrayList<>();
+        List<LocalDate> empty = new ArrayList<>();
+        for (Map.Entry<LocalDate, RunManifest> e : manifests.entrySet()) {
+            LocalDate night = e.getKey();
+            String w = null;
+            if (delivered.isEmpty()) {
+                w = "the landing folder " + options.input() + " has no load_date folders at all: nothing to ingest";
+            } else if (night.isBefore(delivered.first())) {
+                w = "run date " + night + " is before the first load date " + delivered.first()
+                        + " in the landing folder: nothing to ingest";
+                before.add(night);
+            } else if (!delivered.contains(night)) {
+                w = "no landing folder for load date " + night + ": nothing to ingest that night";
+                empty.add(night);
+            }
+            if (w != null) {
+                e.getValue().warnings.add(w);
+            }
+        }
+        if (delivered.isEmpty()) {
+            progress.info("warning: the landing folder " + options.input() + " has no load_date folders at all");
+        }
+        if (!before.isEmpty()) {
+            progress.info("warning: " + (before.size() == 1 ? "run date " + before.get(0) + " is"
+                    : before.size() + " nights from " + before.get(0) + " are") + " before the first load date "
+                    + delivered.first() + " in the landing folder (recorded in the manifest)");
+        }
+        if (!empty.isEmpty()) {
+            progress.info("warning: " + (empty.size() == 1 ? "no landing folder for load date " + empty.get(0)
+                    : empty.size() + " of " + manifests.size() + " nights have no landing folder") + " (recorded in the manifest)");
         }
     }
 
@@ -491,17 +641,19 @@ public final class NightlyJob {
         List<LandingFile> out = new ArrayList<>();
         for (LocalDate night : options.nights()) {
             Path dir = options.input().resolve(contract.log()).resolve("load_date=" + night);
+            LandingFileChecker.refuseLink(dir);
             if (!Files.isDirectory(dir)) {
                 continue; // nothing happened that night: not an error
             }
             try (Stream<Path> s = Files.list(dir)) {
-                s.filter(Files::isRegularFile)
+                // links are refused (LandingFileChecker.check), not skipped: a link is a supply problem
+                s.filter(p -> Files.isRegularFile(p) || Files.isSymbolicLink(p))
                         .filter(p -> !p.getFileName().toString().startsWith(".")
                                 && !p.getFileName().toString().startsWith("_"))
                         .sorted()
                         .forEach(p -> out.add(LandingFileChecker.check(p, contract)));
             } catch (IOException e) {
-                throw new InputError("Cannot list " + dir + ": " + e.getMessage(), e);
+                throw new InputError("Cannot list " + dir + ": " + Failures.cause(e), e);
             }
         }
         return out;

@@ -26,7 +26,34 @@ public final class LandingFileChecker {
     private LandingFileChecker() {
     }
 
+    /** A header cell that is a column name: a letter first, then letters, digits, '_', '-', '.' or spaces. */
+    private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_ .-]{0,63}");
+    /** Something a column name never holds: a digit run like an NHS number, a date or a number. */
+    private static final java.util.regex.Pattern DATA_SHAPE = java.util.regex.Pattern.compile(
+            "\\d{3} ?\\d{3} ?\\d{4}|^\\d{4}-\\d{2}-\\d{2}|^[-+]?\\d+([.,]\\d+)?$");
+
+    /** True when a first line reads as data rather than column names. */
+    static boolean looksLikeData(List<String> cells) {
+        for (String c : cells) {
+            if (DATA_SHAPE.matcher(c.trim()).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Landing files and folders must not be symbolic links: a link could point anywhere (the key file,
+     * /etc/passwd) and the run would read it. Refused with exit code 3.
+     */
+    public static void refuseLink(Path p) {
+        if (Files.isSymbolicLink(p)) {
+            throw new InputError("Cannot read " + p + ": a symbolic link (landing files and folders must not be links)");
+        }
+    }
+
     public static LandingFile check(Path file, LogContract contract) {
+        refuseLink(file);
         String name = file.getFileName().toString();
         LandingFile.Format format;
         if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
@@ -46,17 +73,28 @@ public final class LandingFileChecker {
                 }
                 List<String> columns = CsvHeader.parse(scan.firstLine);
                 header = columns;
+                // Messages name what was expected, never what was found: a first line may be a data row or,
+                // through a mistake, the first line of any file.
+                if (looksLikeData(columns)) {
+                    throw new InputError("Cannot read " + file + ": no header row (line 1 looks like data); expected "
+                            + "a header naming the contract columns " + String.join(",", contract.fieldNames()));
+                }
                 List<String> missing = new ArrayList<>(contract.fieldNames());
                 missing.removeAll(header);
                 if (!missing.isEmpty()) {
                     throw new InputError("Cannot read " + file + ": wrong header, line 1 lacks contract column(s) "
-                            + missing + " (found " + header + ")");
+                            + missing + "; expected a header naming the contract columns "
+                            + String.join(",", contract.fieldNames()));
                 }
                 List<String> dup = columns.stream().filter(h -> columns.indexOf(h) != columns.lastIndexOf(h)).distinct().toList();
                 if (!dup.isEmpty()) {
-                    throw new InputError("Cannot read " + file + ": wrong header, line 1 repeats column(s) " + dup);
+                    List<String> named = dup.stream().filter(contract.fieldNames()::contains).toList();
+                    throw new InputError("Cannot read " + file + ": wrong header, line 1 repeats "
+                            + (named.isEmpty() ? "a column outside the contract" : "column(s) " + named));
                 }
-                extra = header.stream().filter(h -> !contract.fieldNames().contains(h)).toList();
+                extra = header.stream().filter(h -> !contract.fieldNames().contains(h))
+                        .map(h -> PLAIN_NAME.matcher(h).matches() ? h : "(a column name that is not a plain name)")
+                        .distinct().toList();
             }
             return new LandingFile(file, format, header, extra, scan.lines, Files.size(file));
         } catch (IOException e) {
@@ -66,6 +104,7 @@ public final class LandingFileChecker {
 
     /** The same checks for a reference CSV: readable, UTF-8, with a header. */
     public static LandingFile checkReference(Path file) {
+        refuseLink(file);
         try (InputStream in = open(file)) {
             Scan scan = scan(in, file);
             if (scan.firstLine == null) {
@@ -119,12 +158,8 @@ public final class LandingFileChecker {
             }
             bytes.flip();
             var result = decoder.decode(bytes, chars, eof);
-            if (result.isError()) {
-                throw new InputError("Cannot read " + file + ": not UTF-8 (invalid byte sequence on line "
-                        + (lines + 1) + ")");
-            }
             bytes.compact();
-            chars.flip();
+            chars.flip(); // the characters before an invalid byte are counted first: the line is right
             while (chars.hasRemaining()) {
                 char c = chars.get();
                 if (c == '\n') {
@@ -139,6 +174,10 @@ public final class LandingFileChecker {
                 }
             }
             chars.clear();
+            if (result.isError()) {
+                throw new InputError("Cannot read " + file + ": not UTF-8 (invalid byte sequence on line "
+                        + (lines + 1) + ")");
+            }
         }
         if (!lastWasNewline) {
             lines++;

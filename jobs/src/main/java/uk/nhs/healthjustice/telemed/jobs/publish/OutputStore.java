@@ -244,6 +244,140 @@ public final class OutputStore {
         }
     }
 
+    /** What {@link #removeLeftovers} removed. */
+    public record Removed(int generations, int historyFolders, int quarantinePartitions, int temporary, long bytes) {
+        public int items() {
+            return generations + historyFolders + quarantinePartitions + temporary;
+        }
+
+        @Override
+        public String toString() {
+            return generations + " unpublished generation(s), " + historyFolders + " history folder(s) of them, "
+                    + quarantinePartitions + " quarantine partition(s) of unpublished nights, " + temporary
+                    + " temporary file(s) or folder(s); " + String.format(java.util.Locale.UK, "%.1f MB", bytes / 1e6);
+        }
+    }
+
+    /**
+     * Removes what a killed or failed run left behind; call under the output lock, before anything else is
+     * written. Generations newer than the committed one were never committed (runs do not overlap, and a
+     * generation's name sorts by its start time), and so are their history folders; {@code _temporary}
+     * folders and {@code .tmp}/{@code .old} files are half-done writes; a quarantine partition of a night
+     * that {@code published} says was never published is the trace of a run that stopped after writing it.
+     */
+    public Removed removeLeftovers(java.util.function.Predicate<LocalDate> published) throws IOException {
+        String current = currentGeneration();
+        int gens = 0;
+        int hist = 0;
+        int quar = 0;
+        long[] bytes = {0};
+        int[] temp = {0};
+        Path generations = store().resolve("generations");
+        if (Files.isDirectory(generations)) {
+            try (Stream<Path> s = Files.list(generations)) {
+                for (Path g : s.toList()) {
+                    if (current == null || g.getFileName().toString().compareTo(current) > 0) {
+                        bytes[0] += size(g);
+                        deleteTree(g);
+                        gens++;
+                    }
+                }
+            }
+        }
+        Path history = store().resolve("history");
+        if (Files.isDirectory(history)) {
+            try (Stream<Path> s = Files.list(history)) {
+                for (Path log : s.filter(Files::isDirectory).toList()) {
+                    try (Stream<Path> runs = Files.list(log)) {
+                        for (Path g : runs.toList()) {
+                            if (current == null || g.getFileName().toString().compareTo(current) > 0) {
+                                bytes[0] += size(g);
+                                deleteTree(g);
+                                hist++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Path quarantine = root.resolve("quarantine");
+        if (Files.isDirectory(quarantine)) {
+            try (Stream<Path> s = Files.list(quarantine)) {
+                for (Path log : s.filter(Files::isDirectory).toList()) {
+                    try (Stream<Path> parts = Files.list(log)) {
+                        for (Path part : parts.toList()) {
+                            String name = part.getFileName().toString();
+                            LocalDate night = name.startsWith("load_date=") ? parseDate(name.substring(10)) : null;
+                            if (night != null && !published.test(night)) {
+                                bytes[0] += size(part);
+                                deleteTree(part);
+                                quar++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // half-done writes: _temporary folders, .tmp and .old leftovers (not inside table partitions)
+        if (Files.isDirectory(root)) {
+            Files.walkFileTree(root, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), 6,
+                    new java.nio.file.SimpleFileVisitor<>() {
+                        @Override
+                        public java.nio.file.FileVisitResult preVisitDirectory(Path dir,
+                                java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                            String n = dir.getFileName() == null ? "" : dir.getFileName().toString();
+                            if (n.equals("_temporary") || (n.startsWith(".") && n.endsWith(".old"))) {
+                                bytes[0] += size(dir);
+                                deleteTree(dir);
+                                temp[0]++;
+                                return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                            }
+                            return n.startsWith("load_date=") || n.startsWith("part-")
+                                    ? java.nio.file.FileVisitResult.SKIP_SUBTREE : java.nio.file.FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public java.nio.file.FileVisitResult visitFile(Path file,
+                                java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                            String n = file.getFileName().toString();
+                            boolean lockInProgress = n.startsWith(".telemed.lock"); // another run's attempt
+                            if (!lockInProgress && ((n.endsWith(".tmp") || n.endsWith(".link-tmp")) && n.startsWith(".")
+                                    || n.equals("CURRENT.tmp"))) {
+                                bytes[0] += attrs.isSymbolicLink() ? 0 : attrs.size();
+                                Files.deleteIfExists(file);
+                                temp[0]++;
+                            }
+                            return java.nio.file.FileVisitResult.CONTINUE;
+                        }
+                    });
+        }
+        return new Removed(gens, hist, quar, temp[0], bytes[0]);
+    }
+
+    private static LocalDate parseDate(String s) {
+        try {
+            return LocalDate.parse(s);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** Bytes of the regular files under a path (links not followed). */
+    static long size(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            long total = 0;
+            for (Path f : s.toList()) {
+                if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    total += Files.size(f);
+                }
+            }
+            return total;
+        }
+    }
+
     public static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;

@@ -51,6 +51,8 @@ public final class RunManifest {
     public String martPeriodsFrom;
     /** Why every period was recomputed; null for an incremental run. */
     public String fullRebuildReason;
+    /** What the operator should look at though the run went on (a run date before the first load date, ...). */
+    public List<String> warnings = new ArrayList<>();
     public List<Output> outputs = new ArrayList<>();
     public Map<String, Long> stageMillis = new LinkedHashMap<>();
 

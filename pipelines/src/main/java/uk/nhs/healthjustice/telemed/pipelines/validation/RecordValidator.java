@@ -113,9 +113,28 @@ public final class RecordValidator {
         return validated.filter(size(col(BROKEN_RULES)).equalTo(0));
     }
 
-    /** Rows that broke at least one rule. */
+    /** Longest value kept in the quarantine; a longer one is cut and its length recorded. */
+    public static final int QUARANTINE_VALUE_LIMIT = 1000;
+
+    /**
+     * Rows that broke at least one rule, for the quarantine: a field value longer than
+     * {@link #QUARANTINE_VALUE_LIMIT} characters (a runaway line) is cut to that length and ends with
+     * {@code ...[cut: N characters]}, N its full length.
+     */
     public static Dataset<Row> rejected(Dataset<Row> validated) {
-        return validated.filter(size(col(BROKEN_RULES)).gt(0));
+        List<Column> out = new ArrayList<>();
+        for (String name : validated.columns()) {
+            boolean text = validated.schema().apply(name).dataType().equals(org.apache.spark.sql.types.DataTypes.StringType);
+            out.add(text ? cut(col(name)).as(name) : col(name));
+        }
+        return validated.filter(size(col(BROKEN_RULES)).gt(0)).select(out.toArray(Column[]::new));
+    }
+
+    static Column cut(Column value) {
+        return when(length(value).gt(QUARANTINE_VALUE_LIMIT),
+                concat(substring(value, 1, QUARANTINE_VALUE_LIMIT), lit("...[cut: "), length(value).cast("string"),
+                        lit(" characters]")))
+                .otherwise(value);
     }
 
     /** Valid rows with each field converted to its contract type (dates, instants, numbers, booleans). */
