@@ -27,11 +27,10 @@ import uk.nhs.healthjustice.telemed.pipelines.evaluation.DigitalEquivalence;
 import uk.nhs.healthjustice.telemed.pipelines.evaluation.RolloutImpact;
 import uk.nhs.healthjustice.telemed.pipelines.incremental.Slices;
 import uk.nhs.healthjustice.telemed.pipelines.mha.MhaTransfers;
-import uk.nhs.healthjustice.telemed.pipelines.publication.Disclosure;
 import uk.nhs.healthjustice.telemed.pipelines.publication.DisclosureControl;
-import uk.nhs.healthjustice.telemed.pipelines.publication.Disclosures;
 import uk.nhs.healthjustice.telemed.pipelines.waiting.Pathways;
 import uk.nhs.healthjustice.telemed.pipelines.waiting.WaitingTimes;
+import uk.nhs.healthjustice.telemed.schemas.published.PublishedTables;
 
 /** Computes every mart of a generation from its curated tables and writes them, sorted for clean diffs. */
 final class MartBuilder {
@@ -111,17 +110,15 @@ final class MartBuilder {
         }
         // published/: the same tables after disclosure control, computed from the marts just written
         // (disclosure control is row by row, so the recomputed quarters are controlled alone)
-        for (Map.Entry<String, Disclosure> d : Disclosures.BY_MART.entrySet()) {
-            Path mart = genDir.resolve("marts").resolve(d.getKey());
-            if (PERIOD_MARTS.contains(d.getKey())) {
+        for (String name : PublishedTables.CONTROLLED.keySet()) {
+            Path mart = genDir.resolve("marts").resolve(name);
+            if (PERIOD_MARTS.contains(name)) {
                 String first = linkFrom == null ? "" : Slices.name(periodsFrom);
                 Dataset<Row> recomputed = NightlyJob.unchecked(() -> SlicedTable.read(spark, spark.read().parquet(mart.toString())
                         .schema(), mart, q -> q.compareTo(first) >= 0));
-                writeSliced("published", d.getKey(), DisclosureControl.apply(recomputed, d.getValue()), genDir,
-                        linkFrom, periodsFrom);
+                writeSliced("published", name, DisclosureControl.publish(name, recomputed), genDir, linkFrom, periodsFrom);
             } else {
-                write("published", d.getKey(), DisclosureControl.apply(spark.read().parquet(mart.toString()),
-                        d.getValue()), genDir);
+                write("published", name, DisclosureControl.publish(name, spark.read().parquet(mart.toString())), genDir);
             }
         }
         // The site register is public, not about people: dashboards need names and regions beside the marts.

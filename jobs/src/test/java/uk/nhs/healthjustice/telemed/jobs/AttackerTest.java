@@ -63,14 +63,16 @@ class AttackerTest extends SparkTestBase {
     /** Count columns of each table: the values disclosure control suppresses or rounds below national. */
     static final Map<String, List<String>> COUNTS = Map.of(
             "waiting_times", List.of("completed_pathways", "completed_within_18_weeks", "incomplete_pathways",
-                    "incomplete_over_18_weeks", "incomplete_over_52_weeks"),
+                    "incomplete_over_18_weeks", "incomplete_over_52_weeks", "incomplete_within_18_weeks",
+                    "incomplete_over_65_weeks", "incomplete_over_78_weeks", "incomplete_over_104_weeks",
+                    "new_clock_starts", "removed_released", "removed_transferred_out", "removed_died"),
             "access", List.of("consults_due", "attended", "did_not_attend", "cancelled_no_escort", "cancelled_other",
                     "attended_telemedicine", "patients_seen", "gic_attended", "technical_failures", "telemedicine_due"),
             "mha_transfers", List.of("cases_referred", "cases_assessed", "first_assessment_within_14_days",
-                    "cases_transferred", "transferred_within_28_days", "open_over_28_days"),
+                    "cases_transferred", "transferred_within_28_days", "open_over_28_days", "cases_open"),
             "costs", List.of("attended", "escorts", "escorts_avoided"),
             "cost_effectiveness", List.of("telemedicine_pathways", "in_person_pathways"),
-            "rollout_impact", List.of("n", "n_before", "n_after"));
+            "rollout_impact", List.of("n", "numerator", "n_before", "n_after"));
 
     /** The count each money or hours column of {@code costs} is a sum over. */
     static final Map<String, String> MONEY_OF = Map.of("clinician_cost_gbp", "attended", "escort_cost_gbp", "escorts",
@@ -88,7 +90,11 @@ class AttackerTest extends SparkTestBase {
             new RateDef("waiting_times", "pct_within_18_weeks", "completed_within_18_weeks",
                     List.of("completed_pathways"), 100),
             new RateDef("mha_transfers", "pct_transferred_within_28_days", "transferred_within_28_days",
-                    List.of("cases_transferred"), 100));
+                    List.of("cases_transferred"), 100),
+            new RateDef("waiting_times", "pct_incomplete_within_18_weeks", "incomplete_within_18_weeks",
+                    List.of("incomplete_pathways"), 100),
+            new RateDef("waiting_times", "released_before_treatment_rate", "removed_released",
+                    List.of("completed_pathways", "removed_released", "removed_transferred_out", "removed_died"), 1));
 
     private void generateAndPublish() throws Exception {
         Path landing = tmp.resolve("landing");

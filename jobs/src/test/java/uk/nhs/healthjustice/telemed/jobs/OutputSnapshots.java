@@ -54,6 +54,19 @@ final class OutputSnapshots {
         }
     }
 
+    /** Row for row and value for value, with no tolerance: what a rerun must give. */
+    static void assertIdentical(Map<String, List<Row>> expected, Map<String, List<Row>> actual) {
+        Assertions.assertEquals(expected.keySet(), actual.keySet());
+        for (String table : expected.keySet()) {
+            List<Row> e = expected.get(table);
+            List<Row> a = actual.get(table);
+            Assertions.assertEquals(e.size(), a.size(), table + " row count");
+            for (int i = 0; i < e.size(); i++) {
+                Assertions.assertEquals(e.get(i), a.get(i), table + " row " + i);
+            }
+        }
+    }
+
     private static void assertSameRow(Row e, Row a, String where) {
         Assertions.assertEquals(e.length(), a.length(), where);
         List<String> differences = new ArrayList<>();

@@ -64,7 +64,7 @@ public final class ReferenceData {
 
     public static final StructType UNIT_COSTS = new StructType()
             .add("name", DataTypes.StringType, false)
-            .add("value_gbp", DataTypes.DoubleType, false)
+            .add("value_gbp", DataTypes.createDecimalType(18, UnitCost.SCALE), false)
             .add("unit", DataTypes.StringType, true)
             .add("valid_from", DataTypes.DateType, false)
             .add("valid_to", DataTypes.DateType, true)
@@ -176,12 +176,16 @@ public final class ReferenceData {
         }
         List<UnitCost> costs = new ArrayList<>();
         try {
-            com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+            // numbers read as exact decimals: 32.1 stays 32.1, never the double nearest to it
+            com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .readTree(file.toFile());
             if (root == null || !root.isArray()) {
                 throw new InputError("Invalid reference data in " + file + ": expected a JSON list of unit costs");
             }
             for (com.fasterxml.jackson.databind.JsonNode n : root) {
-                costs.add(new UnitCost(text(n, "name"), n.hasNonNull("value_gbp") ? n.get("value_gbp").asDouble(Double.NaN) : Double.NaN,
+                costs.add(new UnitCost(text(n, "name"), n.hasNonNull("value_gbp") && n.get("value_gbp").isNumber()
+                        ? n.get("value_gbp").decimalValue() : null,
                         text(n, "unit"), date(n, "valid_from", file), date(n, "valid_to", file), text(n, "source")));
             }
         } catch (java.io.IOException e) {

@@ -210,4 +210,31 @@ class CostsTest extends SparkTestBase {
         assertMoney("35.00", q4, "mean_cost_telemedicine_gbp");
         Assertions.assertEquals(40.0, q4.<Double>getAs("mean_wait_telemedicine_days"), 1e-9);
     }
+
+    /**
+     * Money is rounded half up to the penny once per consult part, then summed exactly: three 25-minute
+     * consultant consults at GBP 143 an hour cost 25 x 143 / 60 = 59.58333... each, so 59.58 each and
+     * 178.74 together (not 178.75, the exact sum rounded); an escort of 2 officers x 3.5 h at GBP 32.10 plus a
+     * GBP 120.05 trip is 224.70 + 120.05 = 344.75.
+     */
+    @Test
+    void moneyIsRoundedToThePennyPerConsultAndSummedExactly() {
+        Dataset<Row> unit = frame(COSTS,
+                new Object[] {"clinician_hour.consultant", new BigDecimal("143"), date("2024-01-01"), null},
+                new Object[] {"escort_officer_hour", new BigDecimal("32.10"), date("2024-01-01"), null},
+                new Object[] {"escort_vehicle_trip", new BigDecimal("120.05"), date("2024-01-01"), null},
+                new Object[] {"telemedicine_per_consult", new BigDecimal("5"), date("2024-01-01"), null});
+        Dataset<Row> three = frame(CONSULTS,
+                new Object[] {"a", null, "S1", utc("2025-10-01T10:00:00Z"), "video", "attended", 25, "consultant", null, null},
+                new Object[] {"b", null, "S1", utc("2025-10-02T10:00:00Z"), "video", "attended", 25, "consultant", null, null},
+                new Object[] {"c", null, "S1", utc("2025-10-03T10:00:00Z"), "face_to_face_offsite", "attended", 25,
+                    "consultant", 2, 3.5});
+        List<Row> costed = ConsultCosts.costed(three, unit).orderBy("consult_id").collectAsList();
+        assertMoney("59.58", costed.get(0), "clinician_cost_gbp");
+        assertMoney("64.58", costed.get(0), "consult_cost_gbp");
+        assertMoney("344.75", costed.get(2), "escort_cost_gbp");
+        Assertions.assertEquals(new BigDecimal("7.00"), costed.get(2).<BigDecimal>getAs("escort_officer_hours"));
+        Row total = ConsultCosts.costed(three, unit).agg(org.apache.spark.sql.functions.sum("clinician_cost_gbp")).first();
+        Assertions.assertEquals(0, new BigDecimal("178.74").compareTo(total.getDecimal(0)), total.toString());
+    }
 }
