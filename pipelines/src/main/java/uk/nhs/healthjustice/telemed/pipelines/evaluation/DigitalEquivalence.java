@@ -14,22 +14,32 @@ import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
 
 /**
  * {@code marts/digital_equivalence}: how far prisons are from the community, nationally, per month and quarter x
- * specialty (and {@code ALL}).
+ * specialty (and {@code ALL}). METRICS.md version 2, like for like.
  *
  * <ul>
- *   <li>Prison telemedicine share = attended telemedicine consults / attended consults (all consults, as in
- *   {@code access}), by the London date of {@code scheduled_start}.</li>
- *   <li>Prison median wait = the national {@code median_wait_days} of {@code waiting_times} for
- *   {@code measure = first_attendance}, all priorities and modalities.</li>
- *   <li>Community values come from {@code reference/community_benchmarks.csv}, which is monthly and per
- *   specialty. A quarter's community value is the mean of its months in the file ({@code community_months}
- *   says how many). The file carries no {@code ALL} row, and a median cannot be pooled from medians, so the
- *   community value on {@code ALL} rows is standardised to the prison case mix: the mean of the specialty
- *   values weighted by the prison's attended consults (share) or completed pathways (wait) in each specialty,
- *   over specialties in both. A benchmark row with {@code specialty_code = ALL}, if supplied, is used as
- *   given instead.</li>
- *   <li>{@code telemedicine_share_ratio} = prison / community; {@code wait_ratio} = prison median / community
- *   median; null where the community value is missing or zero.</li>
+ *   <li>The community benchmark describes outpatient (secondary care) attendances, so the prison side counts
+ *   only consults on referral pathways (non-null {@code referral_id}); primary care, which has no referral,
+ *   is never counted.</li>
+ *   <li>Specialty rows: prison telemedicine share = attended telemedicine consults / attended consults on
+ *   referral pathways of that specialty, by the London date of {@code scheduled_start}; prison median wait =
+ *   the national {@code median_wait_days} of {@code waiting_times} for that specialty,
+ *   {@code measure = first_attendance}, all priorities and modalities (waiting times are pathways, so already
+ *   referral pathways). The community values are the file's, which is monthly and per specialty: a
+ *   quarter's community value is the mean of its months in the file ({@code community_months} says how
+ *   many). {@code all_method} is null on specialty rows: nothing is standardised there, both sides are that
+ *   specialty's own values.</li>
+ *   <li>{@code ALL} rows ({@code all_method = standardised_to_prison_mix}): both sides are standardised to
+ *   the prison's specialty mix of that period. Share: over the specialties S with a community share and
+ *   prison attendances a_s &gt; 0, prison = sum(a_s x p_s) / sum(a_s) and community = sum(a_s x c_s) /
+ *   sum(a_s); {@code prison_attended} and {@code prison_attended_telemedicine} are the sums over S, so the
+ *   prison share is also their ratio. Wait: over the specialties with a community median, a prison median
+ *   and completed pathways w_s &gt; 0, prison = sum(w_s x m_s) / sum(w_s) and community = sum(w_s x cm_s) /
+ *   sum(w_s); {@code prison_completed_pathways} is sum(w_s). So {@code prison_median_wait_days} on an
+ *   {@code ALL} row is a mix-weighted mean of specialty medians, never the pooled prison median, and the
+ *   benchmark file's own {@code ALL} rows, if any, are not used. {@code community_months} is the largest
+ *   over the specialties.</li>
+ *   <li>{@code telemedicine_share_ratio} = prison / community; {@code wait_ratio} = prison / community;
+ *   null where the community value is missing or zero.</li>
  * </ul>
  * Empty, with this schema, when no benchmark file is supplied.
  */
@@ -51,13 +61,18 @@ public final class DigitalEquivalence {
             .add("prison_median_wait_days", DataTypes.DoubleType, true)
             .add("community_median_wait_days", DataTypes.DoubleType, true)
             .add("wait_ratio", DataTypes.DoubleType, true)
-            .add("community_months", DataTypes.IntegerType, true);
+            .add("community_months", DataTypes.IntegerType, true)
+            .add("all_method", DataTypes.StringType, true);
+
+    /** {@code all_method} on {@code ALL} rows. */
+    public static final String STANDARDISED = "standardised_to_prison_mix";
 
     private DigitalEquivalence() {
     }
 
     /**
-     * @param consults     curated consults
+     * @param consults     curated consults ({@code referral_id}, {@code specialty_code}, {@code modality},
+     *                     {@code outcome}, {@code scheduled_start})
      * @param waitingTimes the {@code waiting_times} mart
      * @param benchmarks   {@code month} (date, first of month), {@code specialty_code}, {@code median_wait_days},
      *                     {@code telemedicine_share}; null when the optional file was not supplied
@@ -66,65 +81,77 @@ public final class DigitalEquivalence {
         if (benchmarks == null) {
             return consults.sparkSession().createDataFrame(java.util.List.of(), SCHEMA);
         }
+        String[] keys = {Periods.PERIOD_TYPE, Periods.PERIOD_START, "specialty_code"};
         Column keysSpecialty = col("specialty_code");
-        Dataset<Row> attended = consults.filter(col("outcome").equalTo("attended"))
+        // secondary care only: consults on a referral pathway
+        Dataset<Row> attended = consults.filter(col("outcome").equalTo("attended").and(col("referral_id").isNotNull()))
                 .select(col("specialty_code").cast("string").as("specialty_code"),
                         Modality.isTelemedicine(col("modality")).as("_remote"),
                         LondonTime.londonDate(col("scheduled_start")).as("_day"));
-        attended = Rollups.withAll(Rollups.periodsOf(attended, col("_day")), "specialty_code");
+        attended = Rollups.periodsOf(attended, col("_day"));
         Dataset<Row> prisonShare = attended.groupBy(col(Periods.PERIOD_TYPE), col(Periods.PERIOD_START), keysSpecialty)
                 .agg(count(lit(1)).as("prison_attended"), count(when(col("_remote"), 1)).as("prison_attended_telemedicine"));
 
         Dataset<Row> prisonWait = waitingTimes.filter(col(Rollups.REGION).equalTo(Rollups.ALL)
                         .and(col(Rollups.SITE_ID).equalTo(Rollups.ALL)).and(col("measure").equalTo("first_attendance"))
+                        .and(col("specialty_code").notEqual(Rollups.ALL))
                         .and(col("priority").equalTo(Rollups.ALL)).and(col("modality_group").equalTo(Rollups.ALL)))
                 .select(col(Periods.PERIOD_TYPE), col(Periods.PERIOD_START), keysSpecialty,
                         col("completed_pathways").cast("long").as("prison_completed_pathways"),
                         col("median_wait_days").cast("double").as("prison_median_wait_days"));
 
-        Dataset<Row> prison = prisonShare.join(prisonWait,
-                new String[] {Periods.PERIOD_TYPE, Periods.PERIOD_START, "specialty_code"}, "full_outer");
+        Dataset<Row> prison = prisonShare.join(prisonWait, keys, "full_outer");
 
-        // community per specialty: months as given, quarters as the mean of their months
-        Dataset<Row> bench = Rollups.periodsOf(benchmarks.select(col("month"), col("specialty_code"),
-                col("median_wait_days").cast("double").as("_wait"), col("telemedicine_share").as("_share")), col("month"));
+        // community per specialty: months as given, quarters as the mean of their months; no ALL from the file
+        Dataset<Row> bench = Rollups.periodsOf(benchmarks.filter(col("specialty_code").notEqual(Rollups.ALL))
+                .select(col("month"), col("specialty_code").cast("string").as("specialty_code"),
+                        col("median_wait_days").cast("double").as("_wait"), col("telemedicine_share").as("_share")),
+                col("month"));
         Dataset<Row> community = bench.groupBy(col(Periods.PERIOD_TYPE), col(Periods.PERIOD_START), keysSpecialty)
                 .agg(avg("_wait").as("_c_wait"), avg("_share").as("_c_share"), count(lit(1)).cast("int").as("_c_months"));
 
-        String[] keys = {Periods.PERIOD_TYPE, Periods.PERIOD_START, "specialty_code"};
-        Dataset<Row> bySpecialty = prison.filter(col("specialty_code").notEqual(Rollups.ALL))
-                .join(community.filter(col("specialty_code").notEqual(Rollups.ALL)), keys, "full_outer");
+        Dataset<Row> bySpecialty = prison.join(community, keys, "full_outer")
+                .withColumn("_p_share", when(col("prison_attended").gt(0),
+                        col("prison_attended_telemedicine").divide(col("prison_attended"))))
+                .withColumn("_p_wait", col("prison_median_wait_days"))
+                .withColumn("all_method", lit(null).cast("string"));
 
-        // ALL: the community standardised to the prison's specialty mix, unless the file gives ALL itself
-        Dataset<Row> standardised = bySpecialty.groupBy(col(Periods.PERIOD_TYPE), col(Periods.PERIOD_START))
-                .agg(sum(when(col("_c_share").isNotNull(), col("_c_share").multiply(col("prison_attended"))))
-                                .divide(sum(when(col("_c_share").isNotNull(), col("prison_attended"))))
-                                .as("_std_share"),
-                        sum(when(col("_c_wait").isNotNull(), col("_c_wait").multiply(col("prison_completed_pathways"))))
-                                .divide(sum(when(col("_c_wait").isNotNull(), col("prison_completed_pathways"))))
-                                .as("_std_wait"),
-                        max("_c_months").as("_std_months"))
-                .withColumn("specialty_code", lit(Rollups.ALL));
-        Dataset<Row> allRows = prison.filter(col("specialty_code").equalTo(Rollups.ALL))
-                .join(standardised, keys, "full_outer")
-                .join(community.filter(col("specialty_code").equalTo(Rollups.ALL)), keys, "left")
-                .withColumn("_c_share", coalesce(col("_c_share"), col("_std_share")))
-                .withColumn("_c_wait", coalesce(col("_c_wait"), col("_std_wait")))
-                .withColumn("_c_months", coalesce(col("_c_months"), col("_std_months")))
-                .drop("_std_share", "_std_wait", "_std_months");
+        // ALL: both sides standardised to the prison's specialty mix, over the specialties where both exist
+        Column inShare = col("_c_share").isNotNull().and(col("prison_attended").gt(0));
+        Column inWait = col("_c_wait").isNotNull().and(col("_p_wait").isNotNull())
+                .and(col("prison_completed_pathways").gt(0));
+        Column shareWeight = sum(when(inShare, col("prison_attended")));
+        Column waitWeight = sum(when(inWait, col("prison_completed_pathways")));
+        Dataset<Row> allRows = bySpecialty.groupBy(col(Periods.PERIOD_TYPE), col(Periods.PERIOD_START))
+                .agg(shareWeight.as("prison_attended"),
+                        sum(when(inShare, col("prison_attended_telemedicine"))).as("prison_attended_telemedicine"),
+                        sum(when(inShare, col("_p_share").multiply(col("prison_attended")))).divide(shareWeight)
+                                .as("_p_share"),
+                        sum(when(inShare, col("_c_share").multiply(col("prison_attended")))).divide(shareWeight)
+                                .as("_c_share"),
+                        waitWeight.as("prison_completed_pathways"),
+                        sum(when(inWait, col("_p_wait").multiply(col("prison_completed_pathways")))).divide(waitWeight)
+                                .as("_p_wait"),
+                        sum(when(inWait, col("_c_wait").multiply(col("prison_completed_pathways")))).divide(waitWeight)
+                                .as("_c_wait"),
+                        max("_c_months").as("_c_months"))
+                .withColumn("specialty_code", lit(Rollups.ALL))
+                .withColumn("all_method", lit(STANDARDISED));
 
-        Column prisonShareValue = when(col("prison_attended").gt(0),
-                col("prison_attended_telemedicine").divide(col("prison_attended")));
-        return bySpecialty.unionByName(allRows)
+        return bySpecialty.select(col(Periods.PERIOD_TYPE), col(Periods.PERIOD_START), keysSpecialty,
+                        col("prison_attended"), col("prison_attended_telemedicine"), col("_p_share"), col("_c_share"),
+                        col("prison_completed_pathways"), col("_p_wait"), col("_c_wait"), col("_c_months"),
+                        col("all_method"))
+                .unionByName(allRows)
                 .select(col(Periods.PERIOD_TYPE), col(Periods.PERIOD_START), Periods.labelColumn(),
                         lit(Rollups.ALL).as(Rollups.REGION), lit(Rollups.ALL).as(Rollups.SITE_ID), keysSpecialty,
                         col("prison_attended"), col("prison_attended_telemedicine"),
-                        prisonShareValue.as("prison_telemedicine_share"),
+                        col("_p_share").as("prison_telemedicine_share"),
                         col("_c_share").as("community_telemedicine_share"),
-                        when(col("_c_share").gt(0), prisonShareValue.divide(col("_c_share"))).as("telemedicine_share_ratio"),
-                        col("prison_completed_pathways"), col("prison_median_wait_days"),
+                        when(col("_c_share").gt(0), col("_p_share").divide(col("_c_share"))).as("telemedicine_share_ratio"),
+                        col("prison_completed_pathways"), col("_p_wait").as("prison_median_wait_days"),
                         col("_c_wait").as("community_median_wait_days"),
-                        when(col("_c_wait").gt(0), col("prison_median_wait_days").divide(col("_c_wait"))).as("wait_ratio"),
-                        col("_c_months").as("community_months"));
+                        when(col("_c_wait").gt(0), col("_p_wait").divide(col("_c_wait"))).as("wait_ratio"),
+                        col("_c_months").as("community_months"), col("all_method"));
     }
 }

@@ -172,7 +172,8 @@ public final class PublishedTables {
                     statistic("prison_median_wait_days", "prison_completed_pathways"),
                     reference("community_median_wait_days", "the community benchmark file"),
                     statistic("wait_ratio", "prison_completed_pathways"),
-                    reference("community_months", "the community benchmark file"))));
+                    reference("community_months", "the community benchmark file"),
+                    dimension("all_method"))));
 
     /** The site register, public: dashboards need names and regions beside the marts. */
     public static final PublishedTable SITES = new PublishedTable("sites", List.of(dimension("site_id"),
