@@ -88,9 +88,11 @@ final class MartBuilder {
         LocalDate coverageFrom = firstConsultDay(consults);
         Map<String, Dataset<Row>> evaluation = new LinkedHashMap<>();
         if (coverageFrom != null) {
+            // the referral cohort needs every pathway, also those the incremental build leaves out
+            Dataset<Row> allPathways = periodsFrom == null ? pathways : Pathways.build(referrals, consults, sites);
             evaluation.put("rollout_impact", RolloutImpact.compute(writtenWaits, mart(genDir, "access"),
-                    mart(genDir, "mha_transfers"), sites, coverageFrom, runDate, RolloutImpact.DEFAULT_SEED,
-                    RolloutImpact.DEFAULT_RESAMPLES));
+                    mart(genDir, "mha_transfers"), allPathways, sites, coverageFrom, runDate,
+                    RolloutImpact.DEFAULT_SEED, RolloutImpact.DEFAULT_RESAMPLES));
         }
         evaluation.put("digital_equivalence", DigitalEquivalence.compute(consults, writtenWaits, ref.benchmarks()));
 

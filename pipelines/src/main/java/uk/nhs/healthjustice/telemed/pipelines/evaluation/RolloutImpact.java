@@ -41,22 +41,61 @@ import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
  *   no row) and, with {@code event_time} null, the overall effect: the mean of event times 1..4, the four full
  *   quarters after go-live. Each with a 95% site-cluster bootstrap interval.</li>
  * </ul>
+ *
+ * <p>Version 2 (METRICS.md, robustness):
+ * <ul>
+ *   <li><b>Cohort by referral.</b> Outcome {@code mean_first_attendance_wait_days_by_referral}: for each site
+ *   and quarter, the mean wait from referral to first attendance of the pathways <em>referred</em> in that
+ *   quarter (pathways not entered in error, with a first attendance by the run date), computed with Spark from
+ *   the pathways and brought to the driver as one row per site x quarter. Pathways not yet seen are not in the
+ *   mean, so the latest referral quarters would hold only the quickly seen: a referral quarter is used only
+ *   once {@link #REFERRAL_FOLLOW_UP_DAYS} days have passed since its end (by the run date). Event time 0 holds
+ *   pathways referred in the go-live quarter; 1..4 only pathways referred after it.</li>
+ *   <li><b>Control</b> ({@code control}): every national estimate is given twice, with
+ *   {@code not_yet_treated} comparison sites (the default, as before) and with {@code never_treated} sites only.
+ *   Site rows describe one site and involve no comparison: their {@code control} is null (one row per site x
+ *   outcome x event time, as before).</li>
+ *   <li><b>Sup-t bands</b> {@code band_low}, {@code band_high} on national event-time rows and the
+ *   <b>pre-trend test</b> {@code pretrend_p_value} on national overall rows, from the same bootstrap replicates
+ *   ({@link StaggeredDid}); null elsewhere.</li>
+ *   <li><b>Placebo</b> (outcome suffix {@code _placebo}, national rows only, both controls): the estimator on
+ *   {@link SitePanel#placebo} with each treated site's go-live moved four quarters earlier, keeping only its
+ *   quarters before the real go-live quarter; the placebo's quarter 4 is the real go-live quarter and so is
+ *   absent, and its overall effect is the mean of placebo event times 1..3. It should be near zero.</li>
+ * </ul>
  */
 public final class RolloutImpact {
 
     public static final String METHOD = "Callaway-Sant'Anna staggered difference-in-differences: each go-live"
             + " cohort against sites not yet live or never live, base = quarter before go-live; 95% CI from a"
             + " site-level cluster bootstrap";
+    /** The method of the {@code never_treated} estimates. */
+    public static final String METHOD_NEVER_TREATED = "Callaway-Sant'Anna staggered difference-in-differences: each"
+            + " go-live cohort against never-live sites only, base = quarter before go-live; 95% CI from a"
+            + " site-level cluster bootstrap";
+    /** Appended to the method of the placebo rows. */
+    public static final String PLACEBO_NOTE = "; placebo: each treated site's go-live moved four quarters earlier,"
+            + " using only its quarters before the real go-live quarter";
+    public static final String REFERRAL_COHORT_OUTCOME = "mean_first_attendance_wait_days_by_referral";
+    public static final String PLACEBO_SUFFIX = "_placebo";
+    public static final String CONTROL_NOT_YET_TREATED = StaggeredDid.Control.NOT_YET_TREATED.label;
+    public static final String CONTROL_NEVER_TREATED = StaggeredDid.Control.NEVER_TREATED.label;
+    /** A referral quarter is used once this many days have passed since its end (see the class comment). */
+    public static final int REFERRAL_FOLLOW_UP_DAYS = 182;
+    static final int PLACEBO_SHIFT = 4;
     public static final int DEFAULT_RESAMPLES = 999;
     public static final long DEFAULT_SEED = 20_200_323L;
     static final int WINDOW = 4;
     static final int FIRST_OVERALL = 1;
     static final int LAST_OVERALL = 4;
 
-    /** The outcomes, in the order rows are written. */
+    /**
+     * The outcomes, in the order rows are written (the referral cohort last, so that each earlier outcome keeps
+     * its bootstrap seed, {@code seed + 7919 x index}, and its figures).
+     */
     public static final List<String> OUTCOMES = List.of("median_first_attendance_wait_days",
             "mean_first_attendance_wait_days", "dna_rate", "attended_per_1000", "cancelled_no_escort_per_1000_due",
-            "median_days_to_first_assessment");
+            "median_days_to_first_assessment", REFERRAL_COHORT_OUTCOME);
 
     /** The outcomes that are rates of counts: numerator / n x scale (n is their denominator). */
     public static final Map<String, Double> RATE_OUTCOMES = Map.of("dna_rate", 1.0,
@@ -90,7 +129,11 @@ public final class RolloutImpact {
             .add("sites_treated", DataTypes.IntegerType, true)
             .add("sites_never_live", DataTypes.IntegerType, true)
             .add("n_bootstrap", DataTypes.IntegerType, true)
-            .add("method", DataTypes.StringType, true);
+            .add("method", DataTypes.StringType, true)
+            .add("band_low", DataTypes.DoubleType, true)
+            .add("band_high", DataTypes.DoubleType, true)
+            .add("pretrend_p_value", DataTypes.DoubleType, true)
+            .add("control", DataTypes.StringType, true);
 
     private RolloutImpact() {
     }
@@ -106,8 +149,24 @@ public final class RolloutImpact {
     public static Dataset<Row> compute(Dataset<Row> waitingTimes, Dataset<Row> access, Dataset<Row> mhaTransfers,
                                        Dataset<Row> sites, LocalDate coverageFrom, LocalDate coverageTo, long seed,
                                        int resamples) {
+        return compute(waitingTimes, access, mhaTransfers, null, sites, coverageFrom, coverageTo, seed, resamples);
+    }
+
+    /**
+     * @param pathways every waiting-time pathway ({@code Pathways.build} without a start quarter: the referral
+     *                 cohort needs the old referral quarters too), or null to leave out the referral-cohort outcome
+     */
+    public static Dataset<Row> compute(Dataset<Row> waitingTimes, Dataset<Row> access, Dataset<Row> mhaTransfers,
+                                       Dataset<Row> pathways, Dataset<Row> sites, LocalDate coverageFrom,
+                                       LocalDate coverageTo, long seed, int resamples) {
         SparkSession spark = waitingTimes.sparkSession();
-        Dataset<Row> panel = siteQuarterOutcomes(waitingTimes, access, mhaTransfers)
+        Dataset<Row> outcomes = siteQuarterOutcomes(waitingTimes, access, mhaTransfers);
+        if (pathways != null) {
+            outcomes = outcomes.unionByName(referralCohortOutcome(pathways)
+                    .filter(date_add(add_months(col(Periods.PERIOD_START), 3), REFERRAL_FOLLOW_UP_DAYS - 1)
+                            .leq(lit(coverageTo))));
+        }
+        Dataset<Row> panel = outcomes
                 .filter(col(Periods.PERIOD_START).geq(lit(coverageFrom))
                         .and(add_months(col(Periods.PERIOD_START), 3).leq(lit(coverageTo.plusDays(1)))));
 
@@ -130,8 +189,18 @@ public final class RolloutImpact {
         for (int o = 0; o < OUTCOMES.size(); o++) {
             String outcome = OUTCOMES.get(o);
             Map<String, Map<LocalDate, double[]>> byQuarter = cells.getOrDefault(outcome, Map.of());
+            if (pathways == null && outcome.equals(REFERRAL_COHORT_OUTCOME)) {
+                continue;
+            }
             rows.addAll(siteRows(outcome, goLive, region, byQuarter));
-            rows.addAll(nationalRows(outcome, SitePanel.of(goLive, byQuarter), seed + 7919L * o, resamples));
+            SitePanel sitePanel = SitePanel.of(goLive, byQuarter);
+            for (StaggeredDid.Control control : StaggeredDid.Control.values()) {
+                rows.addAll(nationalRows(outcome, sitePanel, control, false, seed + 7919L * o, resamples));
+            }
+            SitePanel placebo = sitePanel.placebo(PLACEBO_SHIFT);
+            for (StaggeredDid.Control control : StaggeredDid.Control.values()) {
+                rows.addAll(nationalRows(outcome, placebo, control, true, seed + 7919L * o + 104_729L, resamples));
+            }
         }
         return spark.createDataFrame(rows, SCHEMA);
     }
@@ -162,6 +231,23 @@ public final class RolloutImpact {
                                 .divide(col("consults_due"))), col("consults_due"), col("cancelled_no_escort")))
                 .unionByName(outcome(cases, "median_days_to_first_assessment", col("median_days_to_first_assessment"),
                         col("cases_assessed"), none));
+    }
+
+    /**
+     * (outcome, site_id, quarter start, value, n, numerator) of the referral cohort: per site and quarter of
+     * {@code referral_date}, the mean days from referral to first attendance over the pathways referred in it
+     * that have a first attendance (n of them). One row per site x quarter, built with Spark.
+     */
+    static Dataset<Row> referralCohortOutcome(Dataset<Row> pathways) {
+        Column first = col(uk.nhs.healthjustice.telemed.pipelines.waiting.Pathways.FIRST_ATTENDANCE_DATE);
+        Dataset<Row> seen = pathways.filter(first.isNotNull().and(col("referral_date").isNotNull()))
+                .select(col(Rollups.SITE_ID), Periods.quarterStart(col("referral_date")).as(Periods.PERIOD_START),
+                        datediff(first, col("referral_date")).as("_wait"));
+        return seen.groupBy(col(Rollups.SITE_ID), col(Periods.PERIOD_START))
+                .agg(avg("_wait").as("_mean"), count(lit(1)).as("_n"))
+                .select(lit(REFERRAL_COHORT_OUTCOME).as("outcome"), col(Rollups.SITE_ID), col(Periods.PERIOD_START),
+                        col("_mean").cast("double").as("value"), col("_n").cast("long").as("n"),
+                        lit(null).cast("long").as("numerator"));
     }
 
     private static Dataset<Row> outcome(Dataset<Row> mart, String name, Column value, Column n, Column numerator) {
@@ -195,31 +281,51 @@ public final class RolloutImpact {
                 side[0] += cell[0] * cell[1];
                 side[1] += cell[1];
                 side[2] += 1;
-                rows.add(row("site", region.get(site), site, outcome, live, e, q, cell[0], (long) cell[1],
+                rows.add(withV2(row("site", region.get(site), site, outcome, live, e, q, cell[0], (long) cell[1],
                         Double.isNaN(cell[2]) ? null : (long) cell[2], null, null,
-                        null, null, null, null, null, null, null, null, null, null, null, null));
+                        null, null, null, null, null, null, null, null, null, null, null, null),
+                        null, null, null, null));
             }
             Double vb = before[1] > 0 ? before[0] / before[1] : null;
             Double va = after[1] > 0 ? after[0] / after[1] : null;
-            rows.add(row("site", region.get(site), site, outcome, live, null, null, null, null, null, (int) before[2],
-                    (int) after[2], vb, va, (long) before[1], (long) after[1],
-                    vb == null || va == null ? null : va - vb, null, null, null, null, null, null, null));
+            rows.add(withV2(row("site", region.get(site), site, outcome, live, null, null, null, null, null,
+                    (int) before[2], (int) after[2], vb, va, (long) before[1], (long) after[1],
+                    vb == null || va == null ? null : va - vb, null, null, null, null, null, null, null),
+                    null, null, null, null));
         }
         return rows;
     }
 
-    private static List<Row> nationalRows(String outcome, SitePanel panel, long seed, int resamples) {
+    private static List<Row> nationalRows(String outcome, SitePanel panel, StaggeredDid.Control control,
+                                          boolean placebo, long seed, int resamples) {
         List<Row> rows = new ArrayList<>();
         Map<Integer, StaggeredDid.Estimate> estimates = StaggeredDid.estimate(panel, -WINDOW, WINDOW, FIRST_OVERALL,
-                LAST_OVERALL, seed, resamples);
+                LAST_OVERALL, seed, resamples, control);
+        String method = (control == StaggeredDid.Control.NOT_YET_TREATED ? METHOD : METHOD_NEVER_TREATED)
+                + (placebo ? PLACEBO_NOTE : "");
         for (Map.Entry<Integer, StaggeredDid.Estimate> e : estimates.entrySet()) {
             StaggeredDid.Estimate est = e.getValue();
-            Integer eventTime = e.getKey() == Integer.MIN_VALUE ? null : e.getKey();
-            rows.add(row("national", Rollups.ALL, Rollups.ALL, outcome, null, eventTime, null, null, null, null, null, null,
-                    null, null, null, null, null, est.estimate(), finite(est.low()), finite(est.high()),
-                    est.treatedSites(), est.comparisonSites(), resamples, METHOD));
+            Integer eventTime = e.getKey() == StaggeredDid.OVERALL ? null : e.getKey();
+            rows.add(withV2(row("national", Rollups.ALL, Rollups.ALL, placebo ? outcome + PLACEBO_SUFFIX : outcome,
+                            null, eventTime, null, null, null, null, null, null, null, null, null, null, null,
+                            est.estimate(), finite(est.low()), finite(est.high()), est.treatedSites(),
+                            est.comparisonSites(), resamples, method),
+                    finite(est.bandLow()), finite(est.bandHigh()), finite(est.pretrendP()), control.label));
         }
         return rows;
+    }
+
+    /** The version 2 columns after the others: band_low, band_high, pretrend_p_value, control. */
+    private static Row withV2(Row r, Double bandLow, Double bandHigh, Double pretrend, String control) {
+        Object[] v = new Object[r.length() + 4];
+        for (int i = 0; i < r.length(); i++) {
+            v[i] = r.get(i);
+        }
+        v[r.length()] = bandLow;
+        v[r.length() + 1] = bandHigh;
+        v[r.length() + 2] = pretrend;
+        v[r.length() + 3] = control;
+        return RowFactory.create(v);
     }
 
     private static Double finite(double v) {

@@ -49,4 +49,32 @@ record SitePanel(List<String> sites, Integer[] goLive, List<LocalDate> quarters,
         }
         return new SitePanel(sites, g, quarters, v, w);
     }
+
+    /**
+     * The placebo panel: every site that goes live inside or before the panel has its go-live moved
+     * {@code shift} quarters earlier and keeps only its quarters before the real go-live quarter (the
+     * pre-period; the go-live quarter itself, part before and part after, is dropped too), so no quarter it
+     * was really live in is used. Never-live sites, and sites going live after the panel ends, are unchanged.
+     * Without anticipation or diverging trends, the effect estimated on this panel is zero.
+     */
+    SitePanel placebo(int shift) {
+        Integer[] g = new Integer[goLive.length];
+        double[][] v = new double[values.length][];
+        double[][] w = new double[weights.length][];
+        for (int i = 0; i < goLive.length; i++) {
+            v[i] = values[i].clone();
+            w[i] = weights[i].clone();
+            Integer real = goLive[i];
+            if (real == null || real >= quarters.size()) {
+                g[i] = real;
+                continue;
+            }
+            g[i] = real - shift;
+            for (int t = Math.max(real, 0); t < quarters.size(); t++) {
+                v[i][t] = Double.NaN;
+                w[i][t] = 0;
+            }
+        }
+        return new SitePanel(sites, g, quarters, v, w);
+    }
 }

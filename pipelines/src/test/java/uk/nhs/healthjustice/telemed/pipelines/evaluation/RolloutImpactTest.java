@@ -27,6 +27,21 @@ import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
  * </pre>
  * With the logs covering only to 2026-08-31, quarter 2026-07 is not full and is left out: after = 1200 / 30 = 40.0
  * over 3 quarters, and the overall effect = (-10 - 12 - 8) / 3 = -10.
+ *
+ * <p>S2 is the only comparison site and it never goes live, so the {@code never_treated} estimates equal the
+ * {@code not_yet_treated} ones. Site rows carry {@code control} null and stay one per site x outcome x event time.
+ *
+ * <p>Referral cohort ({@code mean_first_attendance_wait_days_by_referral}), pathways by quarter of referral:
+ * <pre>
+ *   referral quarter   2025-04 | 2025-07 | 2025-10  2026-01  2026-04
+ *   S1 waits           40, 60  |   45    | 30, 34     28       20
+ *   S2 waits             70    |   70    |   72       66       60
+ * Logs to 2026-09-30: a referral quarter is used once 182 days have passed since its end, so 2026-01 (ends
+ * 2026-03-31, + 182 days = 2026-09-29) is used and 2026-04 is not. A pathway never seen is in no mean.
+ * Base 2025-04: S1 50, S2 70. e=0: (45 - 50) - (70 - 70) = -5; e=1: (32 - 50) - (72 - 70) = -20;
+ * e=2: (28 - 50) - (66 - 70) = -18; overall (1..4, only 1 and 2 present) = -19.
+ * S1 summary: before 50 (n 2), after (32 x 2 + 28 x 1) / 3 = 92 / 3, 2 quarters after.
+ * </pre>
  */
 class RolloutImpactTest extends SparkTestBase {
 
@@ -76,6 +91,33 @@ class RolloutImpactTest extends SparkTestBase {
                 200).filter(col("outcome").equalTo("mean_first_attendance_wait_days")).cache();
     }
 
+    static final StructType PATHWAYS = new StructType()
+            .add("site_id", DataTypes.StringType).add("referral_date", DataTypes.DateType)
+            .add("first_attendance_date", DataTypes.DateType);
+
+    private Dataset<Row> referralCohort() {
+        List<Object[]> rows = new ArrayList<>();
+        Object[][] waits = {{"S1", "2025-05-10", 40}, {"S1", "2025-06-01", 60}, {"S1", "2025-08-20", 45},
+                {"S1", "2025-11-03", 30}, {"S1", "2025-12-30", 34}, {"S1", "2026-02-14", 28}, {"S1", "2026-04-02", 20},
+                {"S2", "2025-04-01", 70}, {"S2", "2025-09-30", 70}, {"S2", "2025-10-01", 72}, {"S2", "2026-03-31", 66},
+                {"S2", "2026-05-05", 60}};
+        for (Object[] w : waits) {
+            LocalDate referred = LocalDate.parse((String) w[1]);
+            rows.add(new Object[] {w[0], java.sql.Date.valueOf(referred),
+                    java.sql.Date.valueOf(referred.plusDays((Integer) w[2]))});
+        }
+        rows.add(new Object[] {"S1", date("2025-10-05"), null}); // never seen: in no mean
+        Dataset<Row> sites = frame(SITES, new Object[] {"S1", "London", date("2025-08-15")},
+                new Object[] {"S2", "London", null});
+        return RolloutImpact.compute(frame(WAITS), frame(ACCESS), frame(MHA), frame(PATHWAYS, rows.toArray(Object[][]::new)),
+                        sites, LocalDate.of(2024, 7, 1), LocalDate.of(2026, 9, 30), 17, 200)
+                .filter(col("outcome").equalTo(RolloutImpact.REFERRAL_COHORT_OUTCOME)).cache();
+    }
+
+    private static Dataset<Row> notYetTreated(Dataset<Row> rows) {
+        return rows.filter(col("control").equalTo(RolloutImpact.CONTROL_NOT_YET_TREATED));
+    }
+
     private static Row one(Dataset<Row> rows) {
         List<Row> r = rows.collectAsList();
         Assertions.assertEquals(1, r.size(), rows.toString());
@@ -108,7 +150,7 @@ class RolloutImpactTest extends SparkTestBase {
 
     @Test
     void nationalEventStudyAndOverallEffect() {
-        Dataset<Row> national = impact(LocalDate.of(2026, 9, 30)).filter(col("level").equalTo("national"));
+        Dataset<Row> national = notYetTreated(impact(LocalDate.of(2026, 9, 30)).filter(col("level").equalTo("national")));
         double[][] expected = {{-4, 0}, {-3, 2}, {-2, -2}, {0, -5}, {1, -10}, {2, -12}, {3, -8}, {4, -20}};
         for (double[] e : expected) {
             Row r = one(national.filter(col("event_time").equalTo((int) e[0])));
@@ -133,8 +175,61 @@ class RolloutImpactTest extends SparkTestBase {
         Row s1 = one(impact.filter(col("site_id").equalTo("S1").and(col("event_time").isNull())));
         Assertions.assertEquals(3, (int) s1.<Integer>getAs("quarters_after"));
         Assertions.assertEquals(40.0, s1.<Double>getAs("value_after"), 1e-9);
-        Row overall = one(impact.filter(col("level").equalTo("national").and(col("event_time").isNull())));
+        Row overall = one(notYetTreated(impact.filter(col("level").equalTo("national").and(col("event_time").isNull()))));
         Assertions.assertEquals(-10.0, overall.<Double>getAs("estimate"), 1e-9);
         Assertions.assertEquals(0, impact.filter(col("event_time").equalTo(4)).count());
+    }
+
+    @Test
+    void bothControlsNationallyAndSiteRowsWithoutControl() {
+        Dataset<Row> impact = impact(LocalDate.of(2026, 9, 30));
+        Dataset<Row> national = impact.filter(col("level").equalTo("national"));
+        Assertions.assertEquals(16, national.filter(col("event_time").isNotNull()).count(), "8 event times x 2 controls");
+        Row never = one(national.filter(col("event_time").isNull()
+                .and(col("control").equalTo(RolloutImpact.CONTROL_NEVER_TREATED))));
+        Assertions.assertEquals(-12.5, never.<Double>getAs("estimate"), 1e-9, "S2 never goes live: same comparison");
+        Assertions.assertEquals(RolloutImpact.METHOD_NEVER_TREATED, never.getAs("method"));
+        Row e1 = one(national.filter(col("event_time").equalTo(1)
+                .and(col("control").equalTo(RolloutImpact.CONTROL_NEVER_TREATED))));
+        Assertions.assertEquals(-10.0, e1.<Double>getAs("estimate"), 1e-9);
+        // one treated, one comparison site: every resample gives the same values, so the band is the point
+        Assertions.assertEquals(-10.0, e1.<Double>getAs("band_low"), 1e-9);
+        Assertions.assertEquals(-10.0, e1.<Double>getAs("band_high"), 1e-9);
+        Assertions.assertNull(e1.getAs("pretrend_p_value"), "the pre-trend test is on the overall row only");
+        Assertions.assertNull(never.getAs("band_low"), "bands are on event-time rows only");
+        Dataset<Row> site = impact.filter(col("level").equalTo("site"));
+        Assertions.assertEquals(9, site.count(), "8 quarters and a summary, one row each");
+        Assertions.assertEquals(9, site.filter(col("control").isNull()).count());
+        Assertions.assertEquals(0, impact.filter(col("level").equalTo("national").and(col("control").isNull())).count());
+    }
+
+    @Test
+    void referralCohortWorkedByHand() {
+        Dataset<Row> cohort = referralCohort();
+        Dataset<Row> national = notYetTreated(cohort.filter(col("level").equalTo("national")));
+        double[][] expected = {{0, -5}, {1, -20}, {2, -18}};
+        Assertions.assertEquals(expected.length, national.filter(col("event_time").isNotNull()).count());
+        for (double[] e : expected) {
+            Row r = one(national.filter(col("event_time").equalTo((int) e[0])));
+            Assertions.assertEquals(e[1], r.<Double>getAs("estimate"), 1e-9, "event time " + (int) e[0]);
+        }
+        Assertions.assertEquals(-19.0, one(national.filter(col("event_time").isNull())).<Double>getAs("estimate"), 1e-9);
+        Row s1 = one(cohort.filter(col("site_id").equalTo("S1").and(col("event_time").isNull())));
+        Assertions.assertEquals(50.0, s1.<Double>getAs("value_before"), 1e-9);
+        Assertions.assertEquals(2L, (long) s1.<Long>getAs("n_before"));
+        Assertions.assertEquals(92.0 / 3, s1.<Double>getAs("value_after"), 1e-9);
+        Assertions.assertEquals(3L, (long) s1.<Long>getAs("n_after"));
+        Assertions.assertEquals(2, (int) s1.<Integer>getAs("quarters_after"));
+        Row q1 = one(cohort.filter(col("site_id").equalTo("S1").and(col("event_time").equalTo(1))));
+        Assertions.assertEquals(32.0, q1.<Double>getAs("value"), 1e-9);
+        Assertions.assertEquals(2L, (long) q1.<Long>getAs("n"), "the pathway never seen is in no mean");
+    }
+
+    @Test
+    void withoutPathwaysThereIsNoReferralCohort() {
+        Dataset<Row> sites = frame(SITES, new Object[] {"S1", "London", date("2025-08-15")});
+        Assertions.assertEquals(0, RolloutImpact.compute(frame(WAITS), frame(ACCESS), frame(MHA), sites,
+                LocalDate.of(2024, 7, 1), LocalDate.of(2026, 9, 30), 17, 200)
+                .filter(col("outcome").startsWith(RolloutImpact.REFERRAL_COHORT_OUTCOME)).count());
     }
 }

@@ -159,7 +159,10 @@ public final class PublishedTables {
             modelOutput("estimate"), modelOutput("ci_low"), modelOutput("ci_high"),
             reference("sites_treated", "a count of sites, from the public site register"),
             reference("sites_never_live", "a count of sites, from the public site register"),
-            dimension("n_bootstrap"), dimension("method")));
+            dimension("n_bootstrap"), dimension("method"),
+            // version 2: national rows only (sup-t band on event times, pre-trend test on the overall effect)
+            modelOutput("band_low"), modelOutput("band_high"), modelOutput("pretrend_p_value"),
+            dimension("control")));
 
     /** National only (region and site_id {@code ALL}): nothing below national to control. */
     public static final PublishedTable DIGITAL_EQUIVALENCE = new PublishedTable("digital_equivalence", concat(
