@@ -200,13 +200,14 @@ final class PublishedFixture {
 
     /**
      * published/rollout_impact: national event study (-4..4, -1 the base) and overall row for the mean wait;
-     * site rows with numerator and denominator, the first site's value suppressed (null).
+     * site rows with their count n (numerator is for rates only: null on a wait), the first site's value
+     * suppressed (null).
      */
     private static void writeRolloutImpact(SparkSession spark, Path root, List<Object[]> siteList) {
         StructType ri = new StructType().add("level", DataTypes.StringType).add("region", DataTypes.StringType)
                 .add("site_id", DataTypes.StringType).add("outcome", DataTypes.StringType)
                 .add("event_time", DataTypes.IntegerType).add("value", DataTypes.DoubleType)
-                .add("numerator", DataTypes.LongType).add("denominator", DataTypes.DoubleType)
+                .add("n", DataTypes.LongType).add("numerator", DataTypes.LongType)
                 .add("estimate", DataTypes.DoubleType).add("ci_low", DataTypes.DoubleType)
                 .add("ci_high", DataTypes.DoubleType).add("sites_treated", DataTypes.IntegerType)
                 .add("sites_never_live", DataTypes.IntegerType).add("n_bootstrap", DataTypes.IntegerType)
@@ -226,7 +227,7 @@ final class PublishedFixture {
             for (int e = -1; e <= 1; e += 2) {
                 boolean suppressed = i == 0;
                 rows.add(RowFactory.create("site", site[2], site[0], outcome, e, suppressed ? null : 40.0 - 5 * e,
-                        suppressed ? null : 400L, suppressed ? null : 10.0, null, null, null, null, null, null, method));
+                        suppressed ? null : 400L, null, null, null, null, null, null, null, method));
             }
         }
         spark.createDataFrame(rows, ri).write().parquet(root.resolve("published/rollout_impact").toString());

@@ -120,7 +120,7 @@ class NightlyCliTest extends SparkTestBase {
         Assertions.assertEquals(0, nightly(input, output, "2026-03-30"));
         Map<String, List<Row>> before = OutputSnapshots.snapshot(spark(), output, rerunTables());
         Assertions.assertEquals(0, nightly(input, output, "2026-03-30"));
-        OutputSnapshots.assertSame(before, OutputSnapshots.snapshot(spark(), output, rerunTables()));
+        OutputSnapshots.assertIdentical(before, OutputSnapshots.snapshot(spark(), output, rerunTables()));
     }
 
     @Test

@@ -120,21 +120,19 @@ public final class PublishedTables {
                             "telemedicine_pathways"),
                     moneyMean("mean_cost_in_person_gbp", "a mean per pathway resting on 8 or more pathways",
                             "in_person_pathways"),
-                    modelOutput("cost_difference_gbp", "telemedicine_pathways", "in_person_pathways"),
-                    modelOutput("cost_difference_ci_low", "telemedicine_pathways", "in_person_pathways"),
-                    modelOutput("cost_difference_ci_high", "telemedicine_pathways", "in_person_pathways"),
+                    betweenArms("cost_difference_gbp"),
+                    betweenArms("cost_difference_ci_low"),
+                    betweenArms("cost_difference_ci_high"),
                     statistic("mean_wait_telemedicine_days", "telemedicine_pathways"),
                     statistic("mean_wait_in_person_days", "in_person_pathways"),
-                    modelOutput("wait_difference_days", "telemedicine_pathways", "in_person_pathways"),
-                    modelOutput("wait_difference_ci_low", "telemedicine_pathways", "in_person_pathways"),
-                    modelOutput("wait_difference_ci_high", "telemedicine_pathways", "in_person_pathways"),
-                    modelOutput("incremental_cost_per_wait_day_avoided_gbp", "telemedicine_pathways", "in_person_pathways"),
-                    modelOutput("incremental_cost_per_wait_day_avoided_ci_low", "telemedicine_pathways",
-                            "in_person_pathways"),
-                    modelOutput("incremental_cost_per_wait_day_avoided_ci_high", "telemedicine_pathways",
-                            "in_person_pathways"),
-                    modelOutput("dominant", "telemedicine_pathways", "in_person_pathways"),
-                    modelOutput("verdict", "telemedicine_pathways", "in_person_pathways"),
+                    betweenArms("wait_difference_days"),
+                    betweenArms("wait_difference_ci_low"),
+                    betweenArms("wait_difference_ci_high"),
+                    betweenArms("incremental_cost_per_wait_day_avoided_gbp"),
+                    betweenArms("incremental_cost_per_wait_day_avoided_ci_low"),
+                    betweenArms("incremental_cost_per_wait_day_avoided_ci_high"),
+                    betweenArms("dominant"),
+                    betweenArms("verdict"),
                     dimension("bootstrap_resamples"),
                     dimension("bootstrap_seed"))));
 
@@ -191,6 +189,11 @@ public final class PublishedTables {
     /** Every table under {@code published/}. */
     public static final Map<String, PublishedTable> ALL = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
             COST_EFFECTIVENESS, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE, SITES);
+
+    /** A comparison of the two arms of cost_effectiveness: it rests on both arms' pathways. */
+    private static PublishedColumn betweenArms(String name) {
+        return modelOutput(name, "telemedicine_pathways", "in_person_pathways");
+    }
 
     private static List<PublishedColumn> periodAndGeography() {
         return List.of(dimension("period_type"), dimension("period_start"), dimension("period_label"),
