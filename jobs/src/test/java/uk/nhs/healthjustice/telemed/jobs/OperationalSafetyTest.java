@@ -191,6 +191,8 @@ class OperationalSafetyTest extends SparkTestBase {
     void aRunDateBeforeTheFirstLoadDateOrWithNoFoldersRunsWithAWarning() throws IOException {
         Path input = LandingFixture.write(tmp.resolve("landing"));
         Path output = tmp.resolve("out");
+        // (first a night with records: a first run with no record at all stops in the marts, see below)
+        Assertions.assertEquals(0, nightly(input, output, "2026-03-29"));
         String err = NightlyCliTest.captureErr(() -> Assertions.assertEquals(0, nightly(input, output, "2026-01-05")));
         Assertions.assertTrue(err.contains("warning: run date 2026-01-05 is before the first load date 2026-03-29"), err);
         RunManifest m = RunManifest.read(output.resolve("runs/nightly-2026-01-05.json"));

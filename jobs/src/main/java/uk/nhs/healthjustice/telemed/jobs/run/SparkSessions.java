@@ -8,6 +8,13 @@ public final class SparkSessions {
 
     static final String LOCAL_FILE_SYSTEM = "spark.hadoop.fs.file.impl";
 
+    /** Spark loggers that print a task or job failure's stack trace (the cause also reaches the driver). */
+    static final java.util.List<String> QUIET_ON_FAILURE = java.util.List.of(
+            "org.apache.spark.sql.execution.datasources.FileFormatWriter",
+            "org.apache.spark.sql.execution.datasources.FileFormatDataWriter",
+            "org.apache.spark.executor.Executor",
+            "org.apache.spark.scheduler.TaskSetManager");
+
     private SparkSessions() {
     }
 
@@ -42,6 +49,11 @@ public final class SparkSessions {
         spark.conf().set("spark.sql.session.timeZone", "UTC");
         spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(shufflePartitions));
         spark.sparkContext().setLogLevel("WARN");
+        // A failed write (a full disk) makes these log the whole stack trace on the terminal; the run reports
+        // one line and writes the trace to its debug log instead (TelemedCli, Failures).
+        for (String logger : QUIET_ON_FAILURE) {
+            org.apache.logging.log4j.core.config.Configurator.setLevel(logger, org.apache.logging.log4j.Level.OFF);
+        }
         return spark;
     }
 }
