@@ -13,7 +13,8 @@ public final class SparkSessions {
             "org.apache.spark.sql.execution.datasources.FileFormatWriter",
             "org.apache.spark.sql.execution.datasources.FileFormatDataWriter",
             "org.apache.spark.executor.Executor",
-            "org.apache.spark.scheduler.TaskSetManager");
+            "org.apache.spark.scheduler.TaskSetManager",
+            "org.apache.spark.util.Utils"); // "Aborting task" with the trace; its start-up warnings come earlier
 
     private SparkSessions() {
     }
