@@ -80,7 +80,7 @@ public final class Dashboard {
         if (t.has("published", "rollout_impact")) {
             Dataset<Row> r = t.table("published", "rollout_impact");
             if (java.util.Arrays.asList(r.columns()).contains("event_time")) {
-                data.put("impact", t.rows(r.filter(col("level").equalTo("national")), "outcome", "event_time",
+                data.put("impact", t.rows(t.headlineImpact(), "outcome", "event_time",
                         "estimate", "ci_low", "ci_high", "method"));
             }
         }

@@ -1,6 +1,7 @@
 package uk.nhs.healthjustice.telemed.dashboards;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +42,19 @@ final class PublishedTables {
 
     Dataset<Row> table(String area, String table) {
         return spark.read().parquet(root.resolve(area).resolve(table).toString());
+    }
+
+    /**
+     * The headline national roll-out rows: the default comparison ({@code control = not_yet_treated}, where
+     * the table has the column) and no placebo outcomes. The never-treated and placebo estimates are
+     * robustness checks, shown in the report's overall table only.
+     */
+    Dataset<Row> headlineImpact() {
+        Dataset<Row> r = table("published", "rollout_impact").filter(col("level").equalTo("national"));
+        if (java.util.Arrays.asList(r.columns()).contains("control")) {
+            r = r.filter(col("control").equalTo("not_yet_treated"));
+        }
+        return r.filter(not(col("outcome").endsWith("_placebo")));
     }
 
     /** Rows as plain maps (dates as ISO strings), at most {@link #MAX_ROWS}. */

@@ -154,11 +154,20 @@ public final class QuarterlyReport {
         }
         boolean impact = t.has("published", "rollout_impact");
         if (impact) {
-            Dataset<Row> national2 = t.table("published", "rollout_impact").filter(col("level").equalTo("national"));
+            Dataset<Row> national2 = t.headlineImpact();
+            Dataset<Row> overall = t.table("published", "rollout_impact")
+                    .filter(col("level").equalTo("national").and(col("event_time").isNull()));
+            boolean v2 = java.util.Arrays.asList(overall.columns()).contains("control");
             tables.add(table("rollout_impact", "Roll-out impact: effect of telemedicine go-live (national)",
-                    "Mean over the four full quarters after go-live, from all history to date (not only this quarter).",
-                    national2.filter(col("event_time").isNull()).orderBy("outcome"),
-                    "outcome", "estimate", "ci_low", "ci_high", "sites_treated", "sites_never_live", "n_bootstrap"));
+                    "Mean over the four full quarters after go-live, from all history to date (not only this quarter)."
+                            + (v2 ? " Control not_yet_treated is the headline; never_treated and the placebo"
+                            + " (go-live moved four quarters earlier, outcome ending _placebo: should be near 0) check it;"
+                            + " pretrend_p_value below 0.05 is evidence against parallel trends." : ""),
+                    v2 ? overall.orderBy("outcome", "control") : overall.orderBy("outcome"),
+                    v2 ? new String[] {"outcome", "control", "estimate", "ci_low", "ci_high", "pretrend_p_value",
+                        "sites_treated", "sites_never_live", "n_bootstrap"}
+                        : new String[] {"outcome", "estimate", "ci_low", "ci_high", "sites_treated", "sites_never_live",
+                            "n_bootstrap"}));
             tables.add(table("rollout_event_study", "Roll-out impact by quarters since go-live (national)",
                     "Quarter -1, the one before go-live, is the base; quarter 0 is the go-live quarter.",
                     national2.filter(col("event_time").isNotNull()).orderBy("outcome", "event_time"),
@@ -181,8 +190,8 @@ public final class QuarterlyReport {
         Map<String, Object> charts = new LinkedHashMap<>();
         charts.put("trend", trend());
         if (impact) {
-            charts.put("impact", t.rows(t.table("published", "rollout_impact").filter(col("level").equalTo("national")
-                            .and(col("outcome").equalTo("mean_first_attendance_wait_days")).and(col("event_time").isNotNull()))
+            charts.put("impact", t.rows(t.headlineImpact().filter(col("outcome").equalTo("mean_first_attendance_wait_days")
+                            .and(col("event_time").isNotNull()))
                     .orderBy("event_time"), "event_time", "estimate", "ci_low", "ci_high"));
         }
         StringBuilder body = new StringBuilder();

@@ -105,4 +105,35 @@ class DashboardTest {
                 () -> Dashboard.write(PublishedFixture.spark(), tmp.resolve("empty"), tmp.resolve("d.html")));
         Assertions.assertTrue(e.getMessage().contains("run the nightly job first"), e.getMessage());
     }
+
+    /**
+     * Version 2 roll-out rows: every national estimate twice (control not_yet_treated and never_treated) and
+     * placebo outcomes. The event study shows the headline only: for one outcome, event times -2, 1 and the
+     * overall row of not_yet_treated, 3 rows, not 3 x 2 controls + placebo.
+     */
+    @Test
+    void theImpactChartShowsTheHeadlineControlAndNoPlacebo() throws Exception {
+        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
+        Path root = PublishedFixture.write(spark, tmp.resolve("v2"));
+        org.apache.spark.sql.types.StructType ri = new org.apache.spark.sql.types.StructType()
+                .add("level", "string").add("region", "string").add("site_id", "string").add("outcome", "string")
+                .add("control", "string").add("event_time", "int").add("estimate", "double")
+                .add("ci_low", "double").add("ci_high", "double").add("method", "string");
+        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+        for (String control : List.of("not_yet_treated", "never_treated")) {
+            for (String outcome : List.of("mean_first_attendance_wait_days", "mean_first_attendance_wait_days_placebo")) {
+                for (Integer e : java.util.Arrays.asList(-2, 1, null)) {
+                    rows.add(org.apache.spark.sql.RowFactory.create("national", "ALL", "ALL", outcome, control, e,
+                            control.equals("never_treated") ? 99.0 : -3.0, -5.0, -1.0, "m"));
+                }
+            }
+        }
+        spark.createDataFrame(rows, ri).write().mode("overwrite").parquet(root.resolve("published/rollout_impact").toString());
+        JsonNode impact = data(Files.readString(Dashboard.write(spark, root, tmp.resolve("v2.html")))).get("impact");
+        Assertions.assertEquals(3, impact.size(), impact.toString());
+        impact.forEach(r -> {
+            Assertions.assertEquals("mean_first_attendance_wait_days", r.get("outcome").asText());
+            Assertions.assertEquals(-3.0, r.get("estimate").asDouble(), 0);
+        });
+    }
 }
