@@ -93,6 +93,10 @@ final class MartBuilder {
             evaluation.put("rollout_impact", RolloutImpact.compute(writtenWaits, mart(genDir, "access"),
                     mart(genDir, "mha_transfers"), allPathways, sites, coverageFrom, runDate,
                     RolloutImpact.DEFAULT_SEED, RolloutImpact.DEFAULT_RESAMPLES));
+        } else {
+            // no consult has happened yet (an empty landing folder, a night before the first load date):
+            // nothing to evaluate, but the table is written empty with its schema, so it can be published and read
+            evaluation.put("rollout_impact", spark.createDataFrame(List.of(), RolloutImpact.SCHEMA));
         }
         evaluation.put("digital_equivalence", DigitalEquivalence.compute(consults, writtenWaits, ref.benchmarks()));
 
