@@ -23,7 +23,9 @@ import uk.nhs.healthjustice.telemed.pipelines.evaluation.RolloutImpact;
  *   by their published counts, and {@code change} their difference; null when any quarter of the window is
  *   not published. So they add nothing to what the quarter rows already show.</li>
  * </ul>
- * The input is the generically controlled table; national rows are not touched.
+ * {@link DisclosureControl#publish} runs it in two steps around the generic control: quarter values before
+ * (they need the unrounded counts), summaries after (they read the published quarters). National rows are not
+ * touched.
  */
 final class SiteEffects {
 
