@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.healthjustice.telemed.jobs.generate.GenerationSummary;
@@ -53,6 +54,7 @@ import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
  *   beside them (denominator search again).</li>
  * </ul>
  */
+@Tag("end-to-end")
 class AttackerTest extends SparkTestBase {
 
     private static final double EPS = 1e-6;

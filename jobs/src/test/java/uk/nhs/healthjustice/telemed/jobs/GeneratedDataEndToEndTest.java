@@ -21,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.healthjustice.telemed.jobs.generate.GenerationSummary;
@@ -32,6 +33,7 @@ import uk.nhs.healthjustice.telemed.schemas.published.PublishedTables;
 import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
 
 /** The CLI on generated data: backfill equals the nights one by one, every row accounted for, no NHS number out. */
+@Tag("end-to-end")
 class GeneratedDataEndToEndTest extends SparkTestBase {
 
     static final Pattern NHS_SHAPE = Pattern.compile("(?<![0-9a-f])\\d{3} ?\\d{3} ?\\d{4}(?![0-9a-f])");

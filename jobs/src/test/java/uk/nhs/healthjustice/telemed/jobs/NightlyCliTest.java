@@ -20,12 +20,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
 import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
 
 /** The CLI end to end on a hand-written landing folder whose every count was worked out by hand. */
+@Tag("end-to-end")
 class NightlyCliTest extends SparkTestBase {
 
     @TempDir

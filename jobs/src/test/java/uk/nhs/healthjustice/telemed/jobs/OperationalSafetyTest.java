@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.healthjustice.telemed.jobs.landing.LandingFileChecker;
@@ -24,6 +25,7 @@ import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
  * Issue 20, run in-process: messages never carry file contents, run dates are checked, failures are tidy
  * (the separate-process lock tests are {@link OutputLockIT}).
  */
+@Tag("end-to-end")
 class OperationalSafetyTest extends SparkTestBase {
 
     static final String SECRET = "s3cr3t-pseudonymisation-key-material-XYZZY";

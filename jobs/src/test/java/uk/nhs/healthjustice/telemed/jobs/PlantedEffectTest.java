@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.healthjustice.telemed.jobs.generate.GenerationSummary;
@@ -29,6 +30,7 @@ import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
  * only pre-go-live data) has an interval containing 0. All with {@code control = not_yet_treated}; the
  * {@code never_treated} rows are there too.
  */
+@Tag("end-to-end")
 class PlantedEffectTest extends SparkTestBase {
 
     static final String OUTCOME = "mean_first_attendance_wait_days";
