@@ -37,7 +37,7 @@ import uk.nhs.healthjustice.telemed.jobs.run.Failures;
 import uk.nhs.healthjustice.telemed.jobs.run.OutputLock;
 import uk.nhs.healthjustice.telemed.jobs.run.Progress;
 import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
-import uk.nhs.healthjustice.telemed.pipelines.common.Periods;
+import uk.nhs.healthjustice.telemed.jobs.run.RunPlan;
 import uk.nhs.healthjustice.telemed.pipelines.curation.VersionMerge;
 import uk.nhs.healthjustice.telemed.pipelines.incremental.ChangedPeriods;
 import uk.nhs.healthjustice.telemed.pipelines.incremental.Slices;
@@ -155,12 +155,13 @@ public final class NightlyJob {
             manifests.values().forEach(m -> ref.files().forEach(f -> m.referenceFiles.add(f.toString())));
             Dataset<Row> sites = ref.sites().cache();
             String fingerprint = MartState.fingerprint(ref.files(), version());
-            MartState prior = store.martState(previous);
-            String fullRebuild = fullRebuildReason(previous, prior, fingerprint);
+            RunPlan plan = RunPlan.of(options.from(), options.to(), previousState(previous, index), fingerprint,
+                    options.fullRebuild(), Contracts.ALL.stream().map(LogContract::log).toList());
+            String fullRebuild = plan.fullRebuildReason();
 
             List<Dataset<Row>> qualityRows = new ArrayList<>();
             for (LogContract contract : Contracts.ALL) {
-                qualityRows.add(ingest(contract, sites, previous, index, generation, staging, fullRebuild == null));
+                qualityRows.add(ingest(contract, sites, previous, index, generation, staging, plan));
             }
             publishQuarantine(staging);
             List<String> breaches = new ArrayList<>();
@@ -180,7 +181,7 @@ public final class NightlyJob {
                         + "; marts not published");
             }
 
-            LocalDate periodsFrom = fullRebuild == null ? periodsFrom(generation, LocalDate.parse(prior.runDate())) : null;
+            LocalDate periodsFrom = plan.incremental() ? periodsFrom(generation, plan) : null;
             if (periodsFrom == null) {
                 progress.info("marts: every period recomputed (" + fullRebuild + ")");
             }
@@ -355,35 +356,21 @@ public final class NightlyJob {
         }
     }
 
-    /**
-     * Why this run recomputes every period of the marts, or null when it may recompute only the periods its
-     * changes reach: the previous generation's marts must exist, come from the same reference files and
-     * version, and end before this run's nights (a re-run or a backfill inside history recomputes all).
-     */
-    private String fullRebuildReason(String previous, MartState prior, String fingerprint) {
-        if (options.fullRebuild()) {
-            return "--full-rebuild";
-        }
+    /** The previous generation as the plan sees it: published or not, its mart state, its nights per log. */
+    private RunPlan.PreviousState previousState(String previous, Map<String, TreeMap<LocalDate, String>> index) {
         if (previous == null) {
-            return "first run";
+            return RunPlan.PreviousState.none();
         }
-        if (prior == null) {
-            return "the previous generation records no mart state";
-        }
-        if (!prior.fingerprint().equals(fingerprint)) {
-            return "the reference files or the pipeline version changed";
-        }
-        if (!LocalDate.parse(prior.runDate()).isBefore(options.from())) {
-            return "nights on or before the last run date " + prior.runDate() + " are run again";
-        }
-        return null;
+        Map<String, java.util.NavigableSet<LocalDate>> nights = new TreeMap<>();
+        index.forEach((log, byNight) -> nights.put(log, new java.util.TreeSet<>(byNight.keySet())));
+        return new RunPlan.PreviousState(true, store.martState(previous), nights);
     }
 
     /**
      * The first quarter whose periods this run recomputes: that of the earliest day its changes reach
      * ({@link ChangedPeriods}) or of the last run date (periods after it are new), whichever is earlier.
      */
-    private LocalDate periodsFrom(String generation, LocalDate lastRun) {
+    private LocalDate periodsFrom(String generation, RunPlan plan) {
         Changed referrals = changed.get("referrals");
         Changed consults = changed.get("consults");
         Dataset<Row> curatedConsults = spark.read().parquet(
@@ -395,9 +382,8 @@ public final class NightlyJob {
             return new LocalDate[] {r.isNullAt(0) ? null : r.getDate(0).toLocalDate(),
                     r.isNullAt(1) ? null : r.getDate(1).toLocalDate()};
         }, d -> "earliest changed day: consults " + d[0] + ", referrals " + d[1]);
-        LocalDate from = Periods.quarterStartOf(Stream.of(reach[0], reach[1], lastRun)
-                .filter(java.util.Objects::nonNull).min(LocalDate::compareTo).orElseThrow());
-        progress.info("marts: periods from " + from + " recomputed (last run " + lastRun
+        LocalDate from = plan.firstRecomputedPeriod(reach[0], reach[1]);
+        progress.info("marts: periods from " + from + " recomputed (last run " + plan.lastRunDate()
                 + "), earlier periods carried over");
         return from;
     }
@@ -405,7 +391,7 @@ public final class NightlyJob {
     /** Reads, validates, pseudonymises and merges every night of one log; returns its data-quality rows. */
     private Dataset<Row> ingest(LogContract contract, Dataset<Row> sites, String previous,
                                 Map<String, TreeMap<LocalDate, String>> index, String generation, Path staging,
-                                boolean incremental) throws IOException {
+                                RunPlan plan) throws IOException {
         String log = contract.log();
         List<LandingFile> files = progress.stage("check " + log, () -> listAndCheck(contract),
                 fs -> fs.size() + " files, " + fs.stream().mapToLong(LandingFile::lines).sum() + " lines");
@@ -449,11 +435,11 @@ public final class NightlyJob {
                 .select(inOrder);
 
         // The usual night rewrites only the month slices its records were or now are in (SlicedTable).
-        Path sliceSource = slicedPrevious(log, previous, index);
+        Path sliceSource = slicedPrevious(log, previous, plan);
         Set<String> touched = sliceSource == null ? null : progress.stage("slices " + log,
                 () -> touchedSlices(log, id, written, sliceSource, schema),
                 t -> t.size() + " month slice(s) touched: " + String.join(", ", t));
-        Dataset<Row> earlier = touched == null ? earlierVersions(log, schema, previous, index)
+        Dataset<Row> earlier = touched == null ? earlierVersions(log, schema, previous, index, plan)
                 : unchecked(() -> SlicedTable.read(spark, schema, sliceSource, touched::contains)).select(inOrder);
         VersionMerge.Result merged = VersionMerge.merge(earlier, written, contract);
         Path curatedPath = store.generationDir(generation).resolve("curated").resolve(log);
@@ -464,7 +450,7 @@ public final class NightlyJob {
             SlicedTable.ensureReadable(spark, schema, curatedPath);
             return new int[] {rewritten, kept};
         }), n -> n[0] + " month slice(s) written, " + n[1] + " kept");
-        if (incremental) {
+        if (plan.incremental()) {
             Dataset<Row> ids = written.select(col(id).as("_delivered"));
             Column delivered = col(id).equalTo(col("_delivered"));
             Dataset<Row> before = earlier.join(ids, delivered, "left_semi");
@@ -540,19 +526,12 @@ public final class NightlyJob {
      * earlier night is before this range (the usual nightly) and that table is sliced. Null otherwise: the
      * first run, a rerun or a backfill inside history, or a table written before slicing rewrite every slice.
      */
-    private Path slicedPrevious(String log, String previous, Map<String, TreeMap<LocalDate, String>> index)
-            throws IOException {
-        if (previous == null || !everyEarlierNightBefore(log, index)) {
+    private Path slicedPrevious(String log, String previous, RunPlan plan) throws IOException {
+        if (previous == null || !plan.mergesIntoPreviousCurated(log)) {
             return null;
         }
         Path curated = store.generationDir(previous).resolve("curated").resolve(log);
         return SlicedTable.isSliced(curated) ? curated : null;
-    }
-
-    /** True when every night already delivered for the log is before this run's nights (the usual nightly). */
-    private boolean everyEarlierNightBefore(String log, Map<String, TreeMap<LocalDate, String>> index) {
-        TreeMap<LocalDate, String> logIndex = index.getOrDefault(log, new TreeMap<>());
-        return logIndex.isEmpty() || logIndex.lastKey().isBefore(options.from());
     }
 
     /**
@@ -592,10 +571,10 @@ public final class NightlyJob {
      * nights outside the range.
      */
     private Dataset<Row> earlierVersions(String log, StructType schema, String previous,
-                                         Map<String, TreeMap<LocalDate, String>> index) {
+                                         Map<String, TreeMap<LocalDate, String>> index, RunPlan plan) {
         TreeMap<LocalDate, String> logIndex = index.getOrDefault(log, new TreeMap<>());
         Path previousCurated = previous == null ? null : store.generationDir(previous).resolve("curated").resolve(log);
-        if (everyEarlierNightBefore(log, index) && previousCurated != null && Files.exists(previousCurated)) {
+        if (plan.mergesIntoPreviousCurated(log) && previousCurated != null && Files.exists(previousCurated)) {
             return spark.read().schema(schema).parquet(previousCurated.toString())
                     .select(java.util.Arrays.stream(schema.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
         }
