@@ -74,7 +74,7 @@ class AttackerTest extends SparkTestBase {
                     "incomplete_over_18_weeks", "incomplete_over_52_weeks", "incomplete_within_18_weeks",
                     "incomplete_over_65_weeks", "incomplete_over_78_weeks", "incomplete_over_104_weeks",
                     "new_clock_starts", "removed_released", "removed_transferred_out", "removed_died"),
-            "access", List.of("consults_due", "attended", "did_not_attend", "cancelled_no_escort", "cancelled_other",
+            "access", List.of("consults_due", "attended", "did_not_attend", "cancelled_no_escort", "cancelled_other", "cancelled_security",
                     "attended_telemedicine", "patients_seen", "gic_attended", "technical_failures", "telemedicine_due"),
             "mha_transfers", List.of("cases_referred", "cases_assessed", "first_assessment_within_14_days",
                     "cases_transferred", "transferred_within_28_days", "open_over_28_days", "cases_open"),

@@ -59,8 +59,10 @@ public final class Access {
                 count(when(attended, 1)).as("attended"),
                 count(when(outcome.equalTo("did_not_attend"), 1)).as("did_not_attend"),
                 count(when(outcome.equalTo("cancelled_no_escort"), 1)).as("cancelled_no_escort"),
-                count(when(outcome.startsWith("cancelled_").and(outcome.notEqual("cancelled_no_escort")), 1))
-                        .as("cancelled_other"),
+                count(when(outcome.equalTo("cancelled_security"), 1)).as("cancelled_security"),
+                // the remaining reasons: by the patient, by the provider, technical
+                count(when(outcome.startsWith("cancelled_").and(outcome.notEqual("cancelled_no_escort"))
+                        .and(outcome.notEqual("cancelled_security")), 1)).as("cancelled_other"),
                 count(when(attended.and(col("_tele")), 1)).as("attended_telemedicine"),
                 // distinct counts as set sizes: one hash aggregate, not Spark's Expand of the rows per distinct column
                 size(collect_set(when(attended, col("patient_key")))).cast("long").as("patients_seen"),
@@ -82,7 +84,7 @@ public final class Access {
                 col(Modality.MODALITY_GROUP),
                 col(Population.AVERAGE_POPULATION),
                 col("consults_due"), col("attended"), col("did_not_attend"), col("cancelled_no_escort"),
-                col("cancelled_other"),
+                col("cancelled_other"), col("cancelled_security"),
                 ratio(col("attended").multiply(1000.0), col(Population.AVERAGE_POPULATION)).as("attended_per_1000"),
                 ratio(col("did_not_attend"), col("attended").plus(col("did_not_attend"))).as("dna_rate"),
                 when(isAll, ratio(col("attended_telemedicine"), col("attended"))).as("telemedicine_share"),

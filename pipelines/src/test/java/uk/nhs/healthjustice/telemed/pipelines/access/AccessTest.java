@@ -121,6 +121,29 @@ class AccessTest extends SparkTestBase {
     }
 
     /**
+     * Security cancellations (the establishment stopped the appointment) are their own column, not among
+     * {@code cancelled_other}: add c9, an on-site consult at S2 on 20 March cancelled for security. S2's March
+     * then has c8 (attended) and c9 due; S1 keeps c6 (cancelled_technical) as its one other cancellation.
+     */
+    @Test
+    void securityCancellationsAreSplitFromTheOtherReasons() {
+        Dataset<Row> withSecurity = consults.union(frame(CONSULTS, new Object[] {"c9", "E", "S2", "100",
+                utc("2026-03-20T10:00:00Z"), "face_to_face_onsite", "cancelled_security", false}));
+        mart = Access.compute(withSecurity, sites, Population.byPeriod(population, sites));
+        Row s2 = row("month", "2026-03", "South", "S2", "ALL");
+        assertEquals(2L, s2.<Long>getAs("consults_due"));
+        assertEquals(1L, s2.<Long>getAs("cancelled_security"));
+        assertEquals(0L, s2.<Long>getAs("cancelled_other"));
+        Row s1 = row("month", "2026-03", "North", "S1", "ALL");
+        assertEquals(0L, s1.<Long>getAs("cancelled_security"));
+        assertEquals(1L, s1.<Long>getAs("cancelled_other"));
+        Row national = row("quarter", "2025-26 Q4", "ALL", "ALL", "ALL");
+        assertEquals(1L, national.<Long>getAs("cancelled_security"));
+        assertEquals(1L, national.<Long>getAs("cancelled_other"));
+        assertEquals(1L, national.<Long>getAs("cancelled_no_escort"));
+    }
+
+    /**
      * A window from 2026-27 Q1 holds only c7 (23:30 UTC on 31 March is 1 April in London): the same rows as the
      * full mart for April and the quarter, and nothing earlier.
      */

@@ -62,7 +62,7 @@ public final class PublishedTables {
             dimension("modality_group"),
             reference("average_population", "the Ministry of Justice publishes establishment populations monthly"),
             count("consults_due"), count("attended"), count("did_not_attend"), count("cancelled_no_escort"),
-            count("cancelled_other"),
+            count("cancelled_other"), count("cancelled_security"),
             rate("attended_per_1000", "attended", 1000, "average_population"),
             rate("dna_rate", "did_not_attend", 1, "attended", "did_not_attend"),
             rateWhereSet("telemedicine_share", "attended_telemedicine", 1, "attended"),
