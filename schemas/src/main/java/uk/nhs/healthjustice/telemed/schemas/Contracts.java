@@ -82,6 +82,8 @@ public final class Contracts {
             nullable("bed_offered_date", DATE),
             nullable("transfer_date", DATE),
             requiredEnum("outcome", "open", "transferred", "not_detainable", "withdrawn", "released"),
+            // version 2: the day a case closed without transfer; files of version 1 lack the column
+            nullable("closed_date", DATE).optionalColumn(),
             required("record_updated_at", TIMESTAMP)),
             List.of(
                     new CrossFieldRule("first_assessment_before_referral", "first_assessment_date is before referral_date",
@@ -90,7 +92,9 @@ public final class Contracts {
                             "second_assessment_date is before first_assessment_date",
                             c -> c.typed("second_assessment_date").lt(c.typed("first_assessment_date"))),
                     new CrossFieldRule("transfer_before_referral", "transfer_date is before referral_date",
-                            c -> c.typed("transfer_date").lt(c.typed("referral_date")))));
+                            c -> c.typed("transfer_date").lt(c.typed("referral_date"))),
+                    new CrossFieldRule("closed_before_referral", "closed_date is before referral_date",
+                            c -> c.typed("closed_date").lt(c.typed("referral_date")))));
 
     public static final List<LogContract> ALL = List.of(REFERRALS, CONSULTS, MHA_ASSESSMENTS);
 

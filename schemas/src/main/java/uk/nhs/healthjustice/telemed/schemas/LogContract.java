@@ -28,6 +28,11 @@ public record LogContract(String log, String idField, List<Field> fields, List<C
         return fields.stream().map(Field::name).toList();
     }
 
+    /** The columns every CSV header must name: all but the optional columns of later contract versions. */
+    public List<String> requiredColumnNames() {
+        return fields.stream().filter(f -> !f.columnOptional()).map(Field::name).toList();
+    }
+
     public Field field(String name) {
         return fields.stream().filter(f -> f.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("Unknown field " + name + " in " + log));

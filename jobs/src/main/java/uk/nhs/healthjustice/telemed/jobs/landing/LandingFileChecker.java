@@ -79,7 +79,7 @@ public final class LandingFileChecker {
                     throw new InputError("Cannot read " + file + ": no header row (line 1 looks like data); expected "
                             + "a header naming the contract columns " + String.join(",", contract.fieldNames()));
                 }
-                List<String> missing = new ArrayList<>(contract.fieldNames());
+                List<String> missing = new ArrayList<>(contract.requiredColumnNames());
                 missing.removeAll(header);
                 if (!missing.isEmpty()) {
                     throw new InputError("Cannot read " + file + ": wrong header, line 1 lacks contract column(s) "

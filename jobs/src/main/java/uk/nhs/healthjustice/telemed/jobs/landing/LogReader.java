@@ -93,7 +93,9 @@ public final class LogReader {
         Dataset<Row> rows = lines.withColumn("_r", parsed);
         List<Column> out = new ArrayList<>();
         for (String f : contract.fieldNames()) {
-            out.add(col("_r." + f).as(f));
+            // a CSV may lack an optional column of a later contract version (JSON lacks it by itself): null
+            boolean present = first.format() != LandingFile.Format.CSV || first.header().contains(f);
+            out.add((present ? col("_r." + f) : lit(null).cast("string")).as(f));
         }
         out.add(regexp_extract(col("_path"), "([^/]+/[^/]+)$", 1).as(RecordValidator.SOURCE_FILE));
         out.add(col(RecordValidator.SOURCE_ROW));

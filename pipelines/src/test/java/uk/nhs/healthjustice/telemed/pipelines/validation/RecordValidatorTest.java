@@ -76,6 +76,7 @@ class RecordValidatorTest extends SparkTestBase {
         m.put("bed_offered_date", null);
         m.put("transfer_date", "2026-03-29");
         m.put("outcome", "transferred");
+        m.put("closed_date", null);
         m.put("record_updated_at", "2026-03-29T09:30:00Z");
         return m;
     }
@@ -228,6 +229,10 @@ class RecordValidatorTest extends SparkTestBase {
                 Case.of(Set.of("bed_offered_date_invalid"), "bed_offered_date", "2026-02-29"),
                 Case.of(Set.of("transfer_date_invalid"), "transfer_date", "2026/03/29"),
                 Case.of(Set.of("transfer_before_referral"), "transfer_date", "2026-02-01"),
+                Case.of(Set.of(), "transfer_date", null, "outcome", "withdrawn", "closed_date", "2026-03-01"),
+                Case.of(Set.of("closed_date_invalid"), "closed_date", "2026-03-32"),
+                Case.of(Set.of("closed_before_referral"), "transfer_date", null, "outcome", "released",
+                        "closed_date", "2026-02-28"),
                 Case.of(Set.of("outcome_invalid"), "outcome", "admitted"),
                 Case.of(Set.of("outcome_missing"), "outcome", ""),
                 Case.of(Set.of("referral_date_invalid"), "referral_date", "2026-03-1"),
