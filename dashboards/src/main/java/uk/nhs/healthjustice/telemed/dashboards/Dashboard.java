@@ -55,9 +55,24 @@ public final class Dashboard {
                             .and(col("modality_group").equalTo("ALL")).and(col("period_type").equalTo("quarter"))),
                     "period_label", "site_id", "completed_pathways", "median_wait_days", "suppressed"));
             data.put("specialties", t.rows(w.filter(geoSummary.and(col("specialty_code").notEqual("ALL"))
-                            .and(col("modality_group").equalTo("ALL")).and(col("period_type").equalTo("quarter"))),
-                    "period_type", "period_label", "region", "specialty_code", "completed_pathways", "median_wait_days",
-                    "suppressed"));
+                            .and(col("modality_group").equalTo("ALL")).and(col("period_type").equalTo("quarter")))
+                            .withColumn("specialty", Specialties.label(col("specialty_code"))),
+                    "period_type", "period_label", "region", "specialty_code", "specialty", "completed_pathways",
+                    "median_wait_days", "suppressed"));
+            // The waiting list (measure rtt) at each quarter's end: the RTT standard (92% within 18 weeks), the
+            // list by weeks waited and the flows out of it, released before treatment among them. The list and
+            // its counts are stocks on the quarter's last day: each quarter is shown as published, never summed
+            // over quarters or months.
+            Dataset<Row> rtt = t.table("published", "waiting_times").filter(col("measure").equalTo("rtt")
+                    .and(col("priority").equalTo("ALL")).and(col("specialty_code").equalTo("ALL"))
+                    .and(col("modality_group").equalTo("ALL")).and(geoSummary)
+                    .and(col("period_type").equalTo("quarter")));
+            data.put("waiting_list", t.rows(rtt, PublishedTables.present(rtt, "period_type", "period_start",
+                    "period_label", "region", "incomplete_pathways", "incomplete_within_18_weeks",
+                    "pct_incomplete_within_18_weeks", "incomplete_median_wait_days", "incomplete_p92_wait_days",
+                    "incomplete_over_18_weeks", "incomplete_over_52_weeks", "incomplete_over_65_weeks",
+                    "incomplete_over_78_weeks", "incomplete_over_104_weeks", "completed_pathways", "removed_released",
+                    "removed_transferred_out", "removed_died", "released_before_treatment_rate", "suppressed")));
         }
         if (t.has("published", "costs")) {
             // money is DECIMAL(18,2), written as JSON numbers; below national level the totals are null (not

@@ -57,6 +57,12 @@ final class PublishedTables {
         return r.filter(not(col("outcome").endsWith("_placebo")));
     }
 
+    /** The named columns the table has, in order: older outputs may lack newer columns. */
+    static String[] present(Dataset<Row> ds, String... columns) {
+        List<String> have = java.util.Arrays.asList(ds.columns());
+        return java.util.Arrays.stream(columns).filter(have::contains).toArray(String[]::new);
+    }
+
     /** Rows as plain maps (dates as ISO strings), at most {@link #MAX_ROWS}. */
     List<Map<String, Object>> rows(Dataset<Row> ds, String... columns) {
         Column[] cols = java.util.Arrays.stream(columns).map(c -> col(c)).toArray(Column[]::new);

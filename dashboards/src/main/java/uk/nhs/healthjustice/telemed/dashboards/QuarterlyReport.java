@@ -89,16 +89,28 @@ public final class QuarterlyReport {
                 "modality_group", "completed_pathways", "median_wait_days", "p92_wait_days", "mean_wait_days",
                 "pct_within_18_weeks"));
         tables.add(table("waits_by_specialty", "Wait to first attendance by specialty (national)",
-                "Treatment function codes; GIC marks gender identity clinics.",
-                first.filter(national.and(col("modality_group").equalTo("ALL"))).orderBy("specialty_code"),
-                "specialty_code", "completed_pathways", "median_wait_days", "p92_wait_days", "pct_within_18_weeks"));
+                "NHS treatment function codes with their NHS Data Dictionary names; GIC marks gender identity clinics,"
+                        + " which have no treatment function code.",
+                first.filter(national.and(col("modality_group").equalTo("ALL")))
+                        .withColumn("specialty", Specialties.label(col("specialty_code"))).orderBy("specialty_code"),
+                "specialty", "completed_pathways", "median_wait_days", "p92_wait_days", "pct_within_18_weeks"));
+        Dataset<Row> list = waits.filter(col("measure").equalTo("rtt").and(regions)
+                        .and(col("specialty_code").equalTo("ALL")).and(col("modality_group").equalTo("ALL")))
+                .orderBy(col("region").equalTo("ALL"), col("region"));
         tables.add(table("waiting_list", "Waiting list at the end of the quarter (referral to treatment), by region",
-                "Open pathways with no clock stop by the last day of the quarter.",
-                waits.filter(col("measure").equalTo("rtt").and(regions).and(col("specialty_code").equalTo("ALL"))
-                                .and(col("modality_group").equalTo("ALL")))
-                        .orderBy(col("region").equalTo("ALL"), col("region")),
-                "region", "incomplete_pathways", "incomplete_over_18_weeks", "incomplete_over_52_weeks",
-                "incomplete_p92_wait_days", "suppressed"));
+                "Pathways still waiting on the last day of the quarter (no treatment, decision not to treat or removal"
+                        + " by then), by weeks waited; the NHS standard is 92% within 18 weeks. A stock at quarter end:"
+                        + " quarters are never added up.",
+                list, present(list, "region", "incomplete_pathways", "incomplete_within_18_weeks",
+                        "pct_incomplete_within_18_weeks", "incomplete_median_wait_days", "incomplete_p92_wait_days",
+                        "incomplete_over_18_weeks", "incomplete_over_52_weeks", "incomplete_over_65_weeks",
+                        "incomplete_over_78_weeks", "incomplete_over_104_weeks", "suppressed")));
+        tables.add(table("released_before_treatment", "Pathways ended in the quarter, and released before treatment, "
+                        + "by region",
+                "Completed by treatment or a decision not to treat, or removed: released from prison, transferred out,"
+                        + " died. Released before treatment = released / all pathways ended.",
+                list, present(list, "region", "new_clock_starts", "completed_pathways", "removed_released",
+                        "removed_transferred_out", "removed_died", "released_before_treatment_rate", "suppressed")));
 
         Dataset<Row> access = t.table("published", "access").filter(quarterRows);
         tables.add(table("access_by_region", "Access to appointments, by region",
@@ -176,8 +188,9 @@ public final class QuarterlyReport {
         if (t.has("published", "digital_equivalence")) {
             tables.add(table("digital_equivalence", "Digital equivalence: prisons against the community (national)",
                     "Ratios are prison / community; the community value on ALL is standardised to the prison specialty mix.",
-                    t.table("published", "digital_equivalence").filter(quarterRows).orderBy("specialty_code"),
-                    "specialty_code", "prison_telemedicine_share", "community_telemedicine_share",
+                    t.table("published", "digital_equivalence").filter(quarterRows)
+                            .withColumn("specialty", Specialties.label(col("specialty_code"))).orderBy("specialty_code"),
+                    "specialty", "prison_telemedicine_share", "community_telemedicine_share",
                     "telemedicine_share_ratio", "prison_median_wait_days", "community_median_wait_days", "wait_ratio",
                     "community_months"));
         }
@@ -189,6 +202,7 @@ public final class QuarterlyReport {
         }
         Map<String, Object> charts = new LinkedHashMap<>();
         charts.put("trend", trend());
+        charts.put("waiting_list", waitingListTrend());
         if (impact) {
             charts.put("impact", t.rows(t.headlineImpact().filter(col("outcome").equalTo("mean_first_attendance_wait_days")
                             .and(col("event_time").isNotNull()))
@@ -220,11 +234,20 @@ public final class QuarterlyReport {
         List<List<Object>> rows = new ArrayList<>();
         Column both = col("period_type").equalTo("quarter").and(col("period_label").isin(quarter, previous))
                 .and(col("region").equalTo("ALL")).and(col("site_id").equalTo("ALL"));
-        Dataset<Row> waits = t.table("published", "waiting_times").filter(both.and(col("measure").equalTo("first_attendance"))
-                .and(col("specialty_code").equalTo("ALL")).and(col("priority").equalTo("ALL"))
-                .and(col("modality_group").equalTo("ALL")));
+        Dataset<Row> allWaits = t.table("published", "waiting_times").filter(both.and(col("specialty_code").equalTo("ALL"))
+                .and(col("priority").equalTo("ALL")).and(col("modality_group").equalTo("ALL")));
+        Dataset<Row> waits = allWaits.filter(col("measure").equalTo("first_attendance"));
+        // the headline waiting measure: the RTT standard on the waiting list at quarter end (a stock: this
+        // quarter's row, never a sum of periods), beside the median wait to first attendance
+        Dataset<Row> list = allWaits.filter(col("measure").equalTo("rtt"));
+        addHeadline(rows, list, previous, "pct_incomplete_within_18_weeks",
+                "Waiting list within 18 weeks at quarter end (%; standard 92%)");
         addHeadline(rows, waits, previous, "median_wait_days", "Median wait to first attendance (days)");
         addHeadline(rows, waits, previous, "pct_within_18_weeks", "First attendance within 18 weeks (%)");
+        addHeadline(rows, list, previous, "incomplete_pathways", "Waiting list at quarter end (pathways)");
+        addHeadline(rows, list, previous, "incomplete_over_52_weeks", "Waiting more than 52 weeks at quarter end");
+        addHeadline(rows, list, previous, "released_before_treatment_rate",
+                "Released before treatment (share of pathways ended)");
         Dataset<Row> access = t.table("published", "access").filter(both.and(col("modality_group").equalTo("ALL")));
         addHeadline(rows, access, previous, "telemedicine_share", "Telemedicine share of attendances");
         addHeadline(rows, access, previous, "attended_per_1000", "Attendances per 1,000 population");
@@ -245,6 +268,9 @@ public final class QuarterlyReport {
     }
 
     private void addHeadline(List<List<Object>> rows, Dataset<Row> ds, String previous, String column, String name) {
+        if (!Arrays.asList(ds.columns()).contains(column)) {
+            return; // an output from before the column was published
+        }
         Object now = null;
         Object before = null;
         for (Row r : ds.select("period_label", column).collectAsList()) {
@@ -352,6 +378,22 @@ public final class QuarterlyReport {
                 "median_wait_days", "telemedicine_share");
     }
 
+    /**
+     * The national waiting list at each quarter's end, for the four quarters to this one: the published counts by
+     * weeks waited and the share within 18 weeks, each quarter as it stood then (stocks are never summed).
+     */
+    private List<Map<String, Object>> waitingListTrend() {
+        Dataset<Row> list = t.table("published", "waiting_times").filter(col("period_type").equalTo("quarter")
+                .and(col("period_start").gt(lit(start.minusMonths(12)))).and(col("period_start").leq(lit(start)))
+                .and(col("measure").equalTo("rtt")).and(col("region").equalTo("ALL")).and(col("site_id").equalTo("ALL"))
+                .and(col("specialty_code").equalTo("ALL")).and(col("priority").equalTo("ALL"))
+                .and(col("modality_group").equalTo("ALL")));
+        return t.rows(list.orderBy("period_start"), present(list, "period_label", "incomplete_pathways",
+                "incomplete_within_18_weeks", "pct_incomplete_within_18_weeks", "incomplete_over_18_weeks",
+                "incomplete_over_52_weeks", "incomplete_over_65_weeks", "incomplete_over_78_weeks",
+                "incomplete_over_104_weeks"));
+    }
+
     private ReportTable table(String id, String title, String note, Dataset<Row> ds, String... columns) {
         List<String> cols = present(ds, columns).length == columns.length ? List.of(columns) : List.of(present(ds, columns));
         List<List<Object>> rows = new ArrayList<>();
@@ -361,10 +403,8 @@ public final class QuarterlyReport {
         return new ReportTable(id, title, note, cols, rows);
     }
 
-    /** The named columns the table has, in order: older outputs may lack newer columns. */
     private static String[] present(Dataset<Row> ds, String... columns) {
-        List<String> have = Arrays.asList(ds.columns());
-        return Arrays.stream(columns).filter(have::contains).toArray(String[]::new);
+        return PublishedTables.present(ds, columns);
     }
 
     private static String label(LocalDate quarterStart) {

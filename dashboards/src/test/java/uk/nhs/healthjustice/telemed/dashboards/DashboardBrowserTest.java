@@ -69,7 +69,8 @@ class DashboardBrowserTest {
         String dom = dom("");
         Assertions.assertTrue(dom.contains("data-rendered=\"true\""), "page script ran");
         Assertions.assertTrue(dom.contains("<div id=\"errors\"></div>"), "script errors: " + dom.replaceAll("(?s).*<div id=\"errors\">(.*?)</div>.*", "$1"));
-        for (String id : List.of("chart-waits", "chart-access", "chart-modality", "chart-specialty", "chart-impact")) {
+        for (String id : List.of("chart-waiting-list", "chart-waits", "chart-access", "chart-modality", "chart-specialty",
+                "chart-impact")) {
             Matcher m = Pattern.compile("id=\"" + id + "\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(dom);
             Assertions.assertTrue(m.find() && m.group(1).contains("<svg") && m.group(1).contains("<path"), id + " rendered");
         }
@@ -145,6 +146,31 @@ class DashboardBrowserTest {
         Assertions.assertTrue(impact.find() && impact.group(1).contains("<path"), "impact chart drawn");
     }
 
+    /**
+     * The headline tiles from the fixture's waiting list (PublishedFixture.waitingList): England Q2 87.0% within
+     * 18 weeks (below the 92% standard, so the tile is marked), released before treatment 15.0% (60); South's
+     * suppressed row shows '*'. Specialties are drawn with their names.
+     */
+    @Test
+    void theRttStandardReleasedBeforeTreatmentAndSpecialtyNames() throws Exception {
+        String england = dom("");
+        Assertions.assertEquals("87.0%", tile(england, "Waiting list within 18 weeks at quarter end (standard 92%)"));
+        Assertions.assertTrue(england.contains("<div class=\"tile below\"><div class=\"value\">87.0%</div>"),
+                "below the standard is marked");
+        Assertions.assertEquals("15.0%", tile(england, "Released before treatment (share of pathways ended in the quarter)"));
+        Assertions.assertEquals("60", tile(england, "Patients released before treatment in the quarter"));
+        String south = dom("#region=South");
+        Assertions.assertEquals("*", tile(south, "Waiting list within 18 weeks at quarter end (standard 92%)"));
+        Assertions.assertEquals("*", tile(south, "Released before treatment (share of pathways ended in the quarter)"));
+        Matcher spec = Pattern.compile("id=\"chart-specialty\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(england);
+        Assertions.assertTrue(spec.find());
+        Assertions.assertTrue(spec.group(1).contains("330 Dermatology") && spec.group(1).contains("GIC Gender identity clinic"),
+                "specialty names on the axis");
+        Matcher list = Pattern.compile("id=\"chart-waiting-list\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(england);
+        Assertions.assertTrue(list.find() && list.group(1).contains("92% standard") && list.group(1).contains("over 104 weeks"),
+                "the waiting-list chart with the standard and the weeks");
+    }
+
     @Test
     void theRegionFilterChangesWhatIsShown() throws Exception {
         String north = dom("#region=North");
@@ -173,6 +199,9 @@ class DashboardBrowserTest {
         Matcher trend = Pattern.compile("id=\"chart-trend\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(dom);
         Assertions.assertTrue(trend.find() && trend.group(1).contains("<svg") && trend.group(1).contains("<path"),
                 "trend chart rendered");
+        Matcher list = Pattern.compile("id=\"chart-waiting-list\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(dom);
+        Assertions.assertTrue(list.find() && list.group(1).contains("<path") && list.group(1).contains("92% standard"),
+                "waiting-list chart rendered");
         Assertions.assertFalse(dom.contains(PublishedFixture.EVIL));
         Path pdf = tmp.resolve("report.pdf");
         chromium("--print-to-pdf=" + pdf, "--no-pdf-header-footer", report.toUri().toString());

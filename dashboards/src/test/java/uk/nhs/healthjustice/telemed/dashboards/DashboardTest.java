@@ -99,6 +99,68 @@ class DashboardTest {
         Assertions.assertTrue(bbb, "suppressed site row present");
     }
 
+    /**
+     * Specialties carry their names from the reference table: in the fixture's Q2 national rows, 330 and GIC
+     * become "330 Dermatology" and "GIC Gender identity clinic".
+     */
+    @Test
+    void specialtiesAreNamed() throws Exception {
+        Path root = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("out"));
+        JsonNode data = data(Files.readString(Dashboard.write(PublishedFixture.spark(), root, tmp.resolve("d.html"))));
+        java.util.Map<String, String> labels = new java.util.TreeMap<>();
+        data.get("specialties").forEach(r -> labels.put(r.get("specialty_code").asText(), r.get("specialty").asText()));
+        Assertions.assertEquals(java.util.Map.of("330", "330 Dermatology", "GIC", "GIC Gender identity clinic"), labels);
+    }
+
+    /**
+     * The headline waiting measure and the waiting list, worked from {@link PublishedFixture#waitingList}: the
+     * page carries each quarter's published row as it is (national 2026-27 Q2: 1,000 waiting, 87.0% within 18
+     * weeks, over 52 weeks 40, released before treatment 60 = 0.15 of 400 ended; Q1: 900, 94.0%), quarters only,
+     * one row per quarter and region (stocks are never added up, and the fixture's month rows, 880 + 890 + 950,
+     * are not there to be); South's suppressed Q2 row keeps its nulls (within 18 weeks and the percentage are
+     * not worked out from anything else). The page shows the percentage against the 92% standard beside the
+     * median wait to first attendance, released before treatment, and the chart by weeks waited.
+     */
+    @Test
+    void theRttStandardTheWaitingListByWeeksAndReleasedBeforeTreatment() throws Exception {
+        Path root = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("out"));
+        String page = Files.readString(Dashboard.write(PublishedFixture.spark(), root, tmp.resolve("d.html")));
+        JsonNode list = data(page).get("waiting_list");
+        java.util.Map<String, JsonNode> byKey = new java.util.HashMap<>();
+        list.forEach(r -> {
+            Assertions.assertEquals("quarter", r.get("period_type").asText(), "quarters only: " + r);
+            Assertions.assertNull(byKey.put(r.get("region").asText() + " " + r.get("period_label").asText(), r),
+                    "one row per quarter and region: " + r);
+        });
+        Assertions.assertEquals(6, list.size(), "national, North, South x Q1, Q2: " + list);
+        JsonNode q2 = byKey.get("ALL 2026-27 Q2");
+        Assertions.assertEquals(87.0, q2.get("pct_incomplete_within_18_weeks").asDouble(), 0);
+        Assertions.assertEquals(1000, q2.get("incomplete_pathways").asLong());
+        Assertions.assertEquals(870, q2.get("incomplete_within_18_weeks").asLong());
+        long[] over = {130, 40, 12, 5, 1};
+        String[] weeks = {"18", "52", "65", "78", "104"};
+        for (int i = 0; i < weeks.length; i++) {
+            Assertions.assertEquals(over[i], q2.get("incomplete_over_" + weeks[i] + "_weeks").asLong(), weeks[i]);
+        }
+        Assertions.assertEquals(60, q2.get("removed_released").asLong());
+        Assertions.assertEquals(0.15, q2.get("released_before_treatment_rate").asDouble(), 0);
+        Assertions.assertEquals(94.0, byKey.get("ALL 2026-27 Q1").get("pct_incomplete_within_18_weeks").asDouble(), 0);
+        Assertions.assertEquals(900, byKey.get("ALL 2026-27 Q1").get("incomplete_pathways").asLong());
+        JsonNode south = byKey.get("South 2026-27 Q2");
+        Assertions.assertTrue(south.get("suppressed").asBoolean());
+        Assertions.assertTrue(south.get("pct_incomplete_within_18_weeks").isNull(), south.toString());
+        Assertions.assertTrue(south.get("incomplete_within_18_weeks").isNull(), south.toString());
+        Assertions.assertTrue(south.get("released_before_treatment_rate").isNull(), south.toString());
+        Assertions.assertEquals(10, south.get("incomplete_pathways").asLong());
+
+        Assertions.assertTrue(page.contains("'Waiting list within 18 weeks at quarter end (standard 92%)'"));
+        Assertions.assertTrue(page.indexOf("'Waiting list within 18 weeks at quarter end (standard 92%)'")
+                < page.indexOf("'Median wait to first attendance'"), "the RTT standard is the first tile");
+        Assertions.assertTrue(page.contains("'Released before treatment (share of pathways ended in the quarter)'"));
+        Assertions.assertTrue(page.contains("id=\"chart-waiting-list\""));
+        Assertions.assertTrue(page.contains("'incomplete_over_104_weeks'"), "the chart reads the published bands");
+    }
+
     @Test
     void saysClearlyWhenThereIsNothingPublished() {
         IllegalArgumentException e = Assertions.assertThrows(IllegalArgumentException.class,

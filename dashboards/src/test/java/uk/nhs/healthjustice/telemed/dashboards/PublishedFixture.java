@@ -86,6 +86,10 @@ final class PublishedFixture {
                 .add("measure", DataTypes.StringType).add("completed_pathways", DataTypes.LongType)
                 .add("median_wait_days", DataTypes.IntegerType).add("p92_wait_days", DataTypes.IntegerType)
                 .add("pct_within_18_weeks", DataTypes.DoubleType).add("suppressed", DataTypes.BooleanType);
+        for (String c : WAITING_LIST_COLUMNS) {
+            waits = waits.add(c, c.startsWith("pct_") || c.endsWith("_rate") ? DataTypes.DoubleType
+                    : c.endsWith("_days") ? DataTypes.IntegerType : DataTypes.LongType);
+        }
         List<Row> a = new ArrayList<>();
         List<Row> w = new ArrayList<>();
         String[][] periods = {{"quarter", "2026-04-01", "2026-27 Q1"}, {"quarter", "2026-07-01", "2026-27 Q2"},
@@ -102,9 +106,13 @@ final class PublishedFixture {
                     a.add(RowFactory.create(p[0], Date.valueOf(p[1]), p[2], g[0], g[1], m, 100L + k, 80L, 10L, 5L,
                             10.0 / 90, m.equals("ALL") ? 0.25 + k % 5 / 100.0 : null, 12.5, 0.04, 1L, false));
                     for (String spec : new String[] {"ALL", "330", "GIC"}) {
-                        w.add(RowFactory.create(p[0], Date.valueOf(p[1]), p[2], g[0], g[1], spec, "ALL", m,
-                                "first_attendance", 40L, spec.equals("GIC") ? 900 : 40 + k % 17, 120, 80.0, false));
+                        w.add(waitRow(p, g, spec, m, "first_attendance", 40L, spec.equals("GIC") ? 900 : 40 + k % 17,
+                                120, 80.0, false, new Object[WAITING_LIST_COLUMNS.size()]));
                     }
+                }
+                Object[] list = waitingList(p[2], g);
+                if (list != null) {
+                    w.add(waitRow(p, g, "ALL", "ALL", "rtt", 320L, 70, 200, 62.5, list[list.length - 1], list));
                 }
             }
         }
@@ -118,6 +126,52 @@ final class PublishedFixture {
                 "{\"run_id\":\"nightly-2026-09-30\",\"run_date\":\"2026-09-30\",\"status\":\"succeeded\","
                         + "\"generation\":\"g1\",\"finished_at\":\"2026-10-01T02:40:00Z\"}");
         return root;
+    }
+
+    /** The waiting-list (measure rtt) columns of published/waiting_times, null on first_attendance rows. */
+    static final List<String> WAITING_LIST_COLUMNS = List.of("incomplete_pathways", "incomplete_within_18_weeks",
+            "pct_incomplete_within_18_weeks", "incomplete_median_wait_days", "incomplete_p92_wait_days",
+            "incomplete_over_18_weeks", "incomplete_over_52_weeks", "incomplete_over_65_weeks",
+            "incomplete_over_78_weeks", "incomplete_over_104_weeks", "removed_released", "removed_transferred_out",
+            "removed_died", "released_before_treatment_rate");
+
+    private static Row waitRow(String[] p, String[] g, String spec, String modality, String measure, Long completed,
+            Integer median, Integer p92, Double pct, Object suppressed, Object[] list) {
+        List<Object> v = new ArrayList<>(java.util.Arrays.asList(p[0], Date.valueOf(p[1]), p[2], g[0], g[1], spec, "ALL",
+                modality, measure, completed, median, p92, pct, suppressed));
+        v.addAll(java.util.Arrays.asList(list).subList(0, WAITING_LIST_COLUMNS.size()));
+        return RowFactory.create(v.toArray());
+    }
+
+    /**
+     * The waiting list at period end (measure rtt, all specialties, priorities and modalities), national and
+     * regions only, in {@link #WAITING_LIST_COLUMNS} order then the suppressed flag; null for site rows.
+     * National 2026-27 Q2: 1,000 waiting, 870 within 18 weeks = 87.0% (below the 92% standard), median 60, p92
+     * 150, over 18/52/65/78/104 weeks 130/40/12/5/1; in the quarter 320 completed, 60 released, 15 transferred
+     * out, 5 died: released before treatment 60 / 400 = 0.15. Q1: 900 waiting, 846 within = 94.0%. The months
+     * hold other stocks (880, 890, 950): a page that added up periods would show neither 1,000 nor 87.0%.
+     * North Q2: 600, 520 within = 86.7%. South Q2 is suppressed: 10 waiting, within 18 weeks and its percentage
+     * null, released null (counts of 1 to 7), so nothing can be worked out.
+     */
+    static Object[] waitingList(String period, String[] g) {
+        if (!g[1].equals("ALL")) {
+            return null;
+        }
+        boolean q2 = period.equals("2026-27 Q2");
+        if (g[0].equals("South") && q2) {
+            return new Object[] {10L, null, null, 40, 90, null, 0L, 0L, 0L, 0L, null, 0L, 0L, null, true};
+        }
+        if (g[0].equals("North") && q2) {
+            return new Object[] {600L, 520L, 86.7, 62, 160, 80L, 25L, 10L, 5L, 0L, 35L, 10L, 0L, 0.15, false};
+        }
+        return switch (g[0].equals("ALL") ? period : "region") {
+            case "2026-27 Q2" -> new Object[] {1000L, 870L, 87.0, 60, 150, 130L, 40L, 12L, 5L, 1L, 60L, 15L, 5L, 0.15, false};
+            case "2026-27 Q1" -> new Object[] {900L, 846L, 94.0, 50, 120, 54L, 20L, 6L, 2L, 0L, 50L, 10L, 5L, 0.125, false};
+            case "2026-04" -> new Object[] {880L, 836L, 95.0, 48, 115, 44L, 15L, 5L, 1L, 0L, 15L, 5L, 0L, 0.1, false};
+            case "2026-05" -> new Object[] {890L, 837L, 94.0, 49, 118, 53L, 18L, 6L, 2L, 0L, 20L, 5L, 5L, 0.2, false};
+            case "2026-07" -> new Object[] {950L, 855L, 90.0, 55, 140, 95L, 30L, 10L, 4L, 1L, 25L, 5L, 0L, 0.2, false};
+            default -> new Object[] {450L, 405L, 90.0, 55, 140, 45L, 15L, 5L, 0L, 0L, 25L, 5L, 0L, 0.1, false};
+        };
     }
 
     /**

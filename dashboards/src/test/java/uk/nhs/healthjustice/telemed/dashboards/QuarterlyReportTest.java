@@ -56,14 +56,70 @@ class QuarterlyReportTest {
         Assertions.assertTrue(sites.get(0).startsWith("region,site_id,site_name,attended"));
         Assertions.assertTrue(sites.stream().anyMatch(l -> l.startsWith("North,BBB,<script>alert(1)</script>,80,")),
                 sites.toString());
-        // specialties in Q2 nationally: ALL, 330 and GIC with its 900-day median
+        // specialties in Q2 nationally: ALL, 330 and GIC with its 900-day median, named
         List<String> specialties = Files.readAllLines(dir.resolve("waits_by_specialty.csv"), StandardCharsets.UTF_8);
-        Assertions.assertTrue(specialties.contains("GIC,40,900,120,80.0"), specialties.toString());
+        Assertions.assertEquals("specialty,completed_pathways,median_wait_days,p92_wait_days,pct_within_18_weeks",
+                specialties.get(0));
+        Assertions.assertTrue(specialties.contains("GIC Gender identity clinic,40,900,120,80.0"), specialties.toString());
+        Assertions.assertTrue(specialties.stream().anyMatch(l -> l.startsWith("330 Dermatology,40,")), specialties.toString());
+        Assertions.assertTrue(specialties.stream().anyMatch(l -> l.startsWith("All specialties,40,")), specialties.toString());
+        Assertions.assertTrue(page.contains("<td>330 Dermatology</td>") && page.contains("<td>GIC Gender identity clinic</td>"));
         for (String csv : List.of("waits_by_region", "waits_by_modality", "access_by_region", "access_by_modality",
                 "data_quality")) {
             Assertions.assertTrue(Files.exists(dir.resolve(csv + ".csv")), csv);
             Assertions.assertTrue(page.contains("href=\"" + csv + ".csv\"") || csv.equals("data_quality"), csv);
         }
+    }
+
+    /**
+     * The headline waiting measure and the waiting list, from {@link PublishedFixture#waitingList}. Headline:
+     * the RTT standard first (national Q2 87.0% against Q1 94.0%), then the first-attendance median; the waiting
+     * list is each quarter's own stock (1,000 and 900; a sum of quarters would be 1,900, of Q2's months 950);
+     * released before treatment 60 / 400 = 0.150 against 50 / 400 = 0.125. By region: North's row as published,
+     * South's suppressed cells empty (not worked out from the 10 waiting). The chart has the national quarters
+     * to this one in order, each as published.
+     */
+    @Test
+    void theRttStandardHeadsTheReportAndTheWaitingListIsAStock() throws Exception {
+        Path dir = tmp.resolve("rtt");
+        String page = Files.readString(QuarterlyReport.write(PublishedFixture.spark(), root, "2026-27 Q2", dir));
+        List<String> headline = Files.readAllLines(dir.resolve("headline.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals("Waiting list within 18 weeks at quarter end (%; standard 92%),87.0,94.0", headline.get(1));
+        Assertions.assertEquals("Median wait to first attendance (days),42,41", headline.get(2));
+        Assertions.assertTrue(headline.contains("Waiting list at quarter end (pathways),1000,900"), headline.toString());
+        Assertions.assertTrue(headline.contains("Waiting more than 52 weeks at quarter end,40,20"), headline.toString());
+        Assertions.assertTrue(headline.contains("Released before treatment (share of pathways ended),0.150,0.125"),
+                headline.toString());
+        Assertions.assertTrue(page.contains("<td>Waiting list within 18 weeks at quarter end (%; standard 92%)</td>"
+                + "<td class=\"n\">87.0</td><td class=\"n\">94.0</td>"), "headline on the page");
+
+        List<String> list = Files.readAllLines(dir.resolve("waiting_list.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals(List.of("region,incomplete_pathways,incomplete_within_18_weeks,"
+                        + "pct_incomplete_within_18_weeks,incomplete_median_wait_days,incomplete_p92_wait_days,"
+                        + "incomplete_over_18_weeks,incomplete_over_52_weeks,incomplete_over_65_weeks,"
+                        + "incomplete_over_78_weeks,incomplete_over_104_weeks,suppressed",
+                "North,600,520,86.7,62,160,80,25,10,5,0,false",
+                "South,10,,,40,90,,0,0,0,0,true",
+                "ALL,1000,870,87.0,60,150,130,40,12,5,1,false"), list);
+
+        List<String> released = Files.readAllLines(dir.resolve("released_before_treatment.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals(List.of("region,completed_pathways,removed_released,removed_transferred_out,removed_died,"
+                        + "released_before_treatment_rate,suppressed",
+                "North,320,35,10,0,0.15,false",
+                "South,320,,0,0,,true",
+                "ALL,320,60,15,5,0.15,false"), released);
+
+        String open = "var DATA = ";
+        int from = page.indexOf(open) + open.length();
+        com.fasterxml.jackson.databind.JsonNode chart = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(page.substring(from, page.indexOf(";\n", from))).get("waiting_list");
+        Assertions.assertEquals(2, chart.size(), chart.toString());
+        Assertions.assertEquals("2026-27 Q1", chart.get(0).get("period_label").asText());
+        Assertions.assertEquals(900, chart.get(0).get("incomplete_pathways").asLong());
+        Assertions.assertEquals("2026-27 Q2", chart.get(1).get("period_label").asText());
+        Assertions.assertEquals(1000, chart.get(1).get("incomplete_pathways").asLong());
+        Assertions.assertEquals(87.0, chart.get(1).get("pct_incomplete_within_18_weeks").asDouble(), 0);
+        Assertions.assertEquals(1, chart.get(1).get("incomplete_over_104_weeks").asLong());
     }
 
     static int count(String haystack, String needle) {
