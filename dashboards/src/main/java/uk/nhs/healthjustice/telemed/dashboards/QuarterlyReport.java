@@ -118,10 +118,11 @@ public final class QuarterlyReport {
                 access.filter(regions.and(col("modality_group").equalTo("ALL")))
                         .orderBy(col("region").equalTo("ALL"), col("region")),
                 "region", "average_population", "consults_due", "attended", "attended_per_1000", "dna_rate",
-                "telemedicine_share", "cancelled_no_escort", "gic_attended", "technical_failure_rate", "suppressed"));
+                "telemedicine_share", "cancelled_no_escort", "cancelled_security", "gic_attended", "technical_failure_rate", "suppressed"));
         tables.add(table("access_by_modality", "Access by modality (national)", "",
                 access.filter(national.and(col("modality_group").notEqual("ALL"))).orderBy("modality_group"),
-                "modality_group", "consults_due", "attended", "did_not_attend", "dna_rate", "cancelled_no_escort"));
+                "modality_group", "consults_due", "attended", "did_not_attend", "dna_rate", "cancelled_no_escort",
+                "cancelled_security"));
         tables.add(sites(access, first));
 
         if (t.has("published", "mha_transfers")) {

@@ -76,6 +76,7 @@ final class PublishedFixture {
                 .add("site_id", DataTypes.StringType).add("modality_group", DataTypes.StringType)
                 .add("consults_due", DataTypes.LongType).add("attended", DataTypes.LongType)
                 .add("did_not_attend", DataTypes.LongType).add("cancelled_no_escort", DataTypes.LongType)
+                .add("cancelled_security", DataTypes.LongType)
                 .add("dna_rate", DataTypes.DoubleType).add("telemedicine_share", DataTypes.DoubleType)
                 .add("attended_per_1000", DataTypes.DoubleType).add("technical_failure_rate", DataTypes.DoubleType)
                 .add("gic_attended", DataTypes.LongType).add("suppressed", DataTypes.BooleanType);
@@ -103,7 +104,7 @@ final class PublishedFixture {
             for (String[] g : geos) {
                 for (String m : new String[] {"ALL", "telemedicine", "in_person"}) {
                     k++;
-                    a.add(RowFactory.create(p[0], Date.valueOf(p[1]), p[2], g[0], g[1], m, 100L + k, 80L, 10L, 5L,
+                    a.add(RowFactory.create(p[0], Date.valueOf(p[1]), p[2], g[0], g[1], m, 100L + k, 80L, 10L, 5L, 2L,
                             10.0 / 90, m.equals("ALL") ? 0.25 + k % 5 / 100.0 : null, 12.5, 0.04, 1L, false));
                     for (String spec : new String[] {"ALL", "330", "GIC"}) {
                         w.add(waitRow(p, g, spec, m, "first_attendance", 40L, spec.equals("GIC") ? 900 : 40 + k % 17,

@@ -64,6 +64,12 @@ class QuarterlyReportTest {
         Assertions.assertTrue(specialties.stream().anyMatch(l -> l.startsWith("330 Dermatology,40,")), specialties.toString());
         Assertions.assertTrue(specialties.stream().anyMatch(l -> l.startsWith("All specialties,40,")), specialties.toString());
         Assertions.assertTrue(page.contains("<td>330 Dermatology</td>") && page.contains("<td>GIC Gender identity clinic</td>"));
+        // security cancellations (issue 18) have their own column beside the escort cancellations: 5 and 2 a row
+        List<String> byModality = Files.readAllLines(dir.resolve("access_by_modality.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals("modality_group,consults_due,attended,did_not_attend,dna_rate,cancelled_no_escort,"
+                + "cancelled_security", byModality.get(0));
+        Assertions.assertEquals(3, byModality.size(), byModality.toString());
+        Assertions.assertTrue(byModality.subList(1, 3).stream().allMatch(l -> l.endsWith(",5,2")), byModality.toString());
         for (String csv : List.of("waits_by_region", "waits_by_modality", "access_by_region", "access_by_modality",
                 "data_quality")) {
             Assertions.assertTrue(Files.exists(dir.resolve(csv + ".csv")), csv);
