@@ -28,15 +28,24 @@ public final class NhsNumber {
         if (n.chars().distinct().count() == 1) {
             return false;
         }
+        int check = checkDigit(n.substring(0, 9));
+        return check >= 0 && check == n.charAt(9) - '0';
+    }
+
+    /**
+     * The check digit that completes nine digits into an NHS number, or -1 when no number can be issued with
+     * them (the Modulus 11 remainder gives 10). The generator makes its synthetic numbers with this too.
+     */
+    public static int checkDigit(String nineDigits) {
+        if (nineDigits.length() != 9 || !nineDigits.chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("Cannot compute a check digit: expected nine digits");
+        }
         int sum = 0;
         for (int i = 0; i < 9; i++) {
-            sum += (n.charAt(i) - '0') * (10 - i);
+            sum += (nineDigits.charAt(i) - '0') * (10 - i);
         }
         int check = 11 - sum % 11;
-        if (check == 10) {
-            return false;
-        }
-        return (check == 11 ? 0 : check) == n.charAt(9) - '0';
+        return check == 10 ? -1 : check == 11 ? 0 : check;
     }
 
     /** Spark form of {@link #normalise(String)}. */

@@ -46,4 +46,16 @@ class NhsNumberTest {
         assertFalse(NhsNumber.isValid("94347659l9"));
         assertFalse(NhsNumber.isValid(null));
     }
+
+    /**
+     * 943476591: 9x10 + 4x9 + 3x8 + 4x7 + 7x6 + 6x5 + 5x4 + 9x3 + 1x2 = 299; 299 mod 11 = 2; 11 - 2 = 9.
+     * 000000000: remainder 0, 11 means 0. 000000006: 6x2 = 12, remainder 1, 11 - 1 = 10: never issued.
+     */
+    @Test
+    void checkDigitWorkedByHand() {
+        org.junit.jupiter.api.Assertions.assertEquals(9, NhsNumber.checkDigit("943476591"));
+        org.junit.jupiter.api.Assertions.assertEquals(0, NhsNumber.checkDigit("000000000"));
+        org.junit.jupiter.api.Assertions.assertEquals(-1, NhsNumber.checkDigit("000000006"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> NhsNumber.checkDigit("94347659"));
+    }
 }

@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
+import uk.nhs.healthjustice.telemed.schemas.Contracts;
+import uk.nhs.healthjustice.telemed.schemas.NhsNumber;
 
 /**
  * Writes a seeded, deterministic synthetic landing folder that follows {@code DATA_CONTRACT.md}: the four
@@ -56,15 +58,10 @@ public final class LandingGenerator {
     static final ZoneId LONDON = ZoneId.of("Europe/London");
     static final DateTimeFormatter OFFSET = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
-    static final List<String> REFERRAL_COLUMNS = List.of("referral_id", "patient_id", "site_id", "specialty_code",
-            "priority", "referral_date", "clock_stop_date", "clock_stop_reason", "status", "record_updated_at");
-    static final List<String> CONSULT_COLUMNS = List.of("consult_id", "referral_id", "patient_id", "site_id",
-            "specialty_code", "scheduled_start", "modality", "outcome", "first_attendance", "duration_minutes",
-            "clinician_role", "escort_officers", "escort_hours", "technical_failure", "prescription_issued",
-            "record_updated_at");
-    static final List<String> MHA_COLUMNS = List.of("case_id", "patient_id", "site_id", "section", "referral_date",
-            "first_assessment_date", "first_assessment_modality", "second_assessment_date",
-            "second_assessment_modality", "bed_offered_date", "transfer_date", "outcome", "record_updated_at");
+    // the columns of the contract (version 1 files: the optional columns of later versions are left out)
+    static final List<String> REFERRAL_COLUMNS = Contracts.REFERRALS.requiredColumnNames();
+    static final List<String> CONSULT_COLUMNS = Contracts.CONSULTS.requiredColumnNames();
+    static final List<String> MHA_COLUMNS = Contracts.MHA_ASSESSMENTS.requiredColumnNames();
     static final Map<String, List<String>> COLUMNS = Map.of("referrals", REFERRAL_COLUMNS, "consults",
             CONSULT_COLUMNS, "mha_assessments", MHA_COLUMNS);
     static final List<String> LOGS = List.of("referrals", "consults", "mha_assessments");
@@ -201,15 +198,11 @@ public final class LandingGenerator {
             while (true) {
                 int stem = 400_000_000 + random.nextInt(500_000_000);
                 String d = Integer.toString(stem);
-                int sum = 0;
-                for (int i = 0; i < 9; i++) {
-                    sum += (d.charAt(i) - '0') * (10 - i);
+                int check = NhsNumber.checkDigit(d);
+                if (check < 0) {
+                    continue; // no number is issued with these nine digits
                 }
-                int check = 11 - sum % 11;
-                if (check == 10) {
-                    continue;
-                }
-                return d + (check == 11 ? 0 : check);
+                return d + check;
             }
         }
 
