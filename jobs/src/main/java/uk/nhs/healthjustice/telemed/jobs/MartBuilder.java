@@ -66,8 +66,8 @@ final class MartBuilder {
         Dataset<Row> cases = spark.read().parquet(curated.resolve("mha_assessments").toString());
         marts.put("mha_transfers", MhaTransfers.compute(cases, sites, runDate));
         marts.put("costs", Costs.compute(consults, sites, ref.unitCosts(), runDate, periodsFrom));
-        marts.put("cost_effectiveness", CostEffectiveness.compute(pathways, ConsultCosts.costed(consults,
-                ref.unitCosts()), CostEffectiveness.DEFAULT_SEED, CostEffectiveness.DEFAULT_RESAMPLES, periodsFrom));
+        marts.put("cost_effectiveness", CostEffectiveness.compute(pathways, ConsultCosts.slotCosted(consults,
+                ref.unitCosts(), sites), CostEffectiveness.DEFAULT_SEED, CostEffectiveness.DEFAULT_RESAMPLES, periodsFrom));
         // Earlier periods: hard-linked quarter slices of the previous generation, or (written before slicing)
         // read back and rewritten.
         String linkFrom = periodsFrom != null && previousIsSliced(previous) ? previous : null;

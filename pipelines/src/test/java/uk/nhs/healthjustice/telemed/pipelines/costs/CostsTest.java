@@ -118,34 +118,6 @@ class CostsTest extends SparkTestBase {
         assertMoney("1035.00", dec, "total_cost_gbp");
     }
 
-    @Test
-    void costEffectivenessWithAReproducibleBootstrap() {
-        StructType refs = new StructType().add("referral_id", DataTypes.StringType).add("site_id", DataTypes.StringType)
-                .add("referral_date", DataTypes.DateType).add("status", DataTypes.StringType);
-        Dataset<Row> referrals = frame(refs,
-                new Object[] {"R1", "S2", date("2025-09-20"), "closed"},
-                new Object[] {"R2", "S2", date("2025-10-01"), "closed"},
-                new Object[] {"R3", "S1", date("2025-10-01"), "closed"});
-        Dataset<Row> pathways = Pathways.build(referrals, consults, sites);
-        Dataset<Row> costed = ConsultCosts.costed(consults, costs);
-        // telemedicine: R3 cost 35, wait 50; in person: R1 400 / 30 days, R2 670 / 50 days
-        Row r = CostEffectiveness.compute(pathways, costed, 7, 500)
-                .filter(col("region").equalTo("ALL")).first();
-        Assertions.assertEquals(1L, r.<Long>getAs("telemedicine_pathways"));
-        Assertions.assertEquals(2L, r.<Long>getAs("in_person_pathways"));
-        assertMoney("-500.00", r, "cost_difference_gbp");
-        Assertions.assertEquals(10.0, r.<Double>getAs("wait_difference_days"), 1e-9);
-        // -500 / (40 - 50): cheaper but slower, 50 pounds saved per extra day waited
-        assertMoney("50.00", r, "incremental_cost_per_wait_day_avoided_gbp");
-        Assertions.assertEquals(false, r.<Boolean>getAs("dominant"));
-        // resampled in-person means can only be 400, 535 or 670: the interval lies within [-635, -365]
-        double low = r.<java.math.BigDecimal>getAs("cost_difference_ci_low").doubleValue();
-        double high = r.<java.math.BigDecimal>getAs("cost_difference_ci_high").doubleValue();
-        Assertions.assertTrue(low <= -500 && -500 <= high && low >= -635 && high <= -365, low + ".." + high);
-        Row again = CostEffectiveness.compute(pathways, costed, 7, 500).filter(col("region").equalTo("ALL")).first();
-        Assertions.assertEquals(r, again);
-    }
-
     /**
      * Run on 28 February 2026, recomputing from 2025-26 Q4: no consult falls in the window, yet S1 is live, so
      * January and February each carry its 1000 site cost (the months start from the first attended consult of
@@ -182,32 +154,37 @@ class CostsTest extends SparkTestBase {
 
     /**
      * Windowed from 2025-26 Q4: R4 (S1, referred 1 December 2025, seen by video on 10 January 2026, cost
-     * 30 + 5 = 35, wait 40 days) is that quarter's only pathway, so its rows have one telemedicine pathway and
-     * none in person; they equal the full mart's Q4 rows (same group seeds), and Q3 is left out.
+     * 30 + 5 + S1's January fixed cost 1000 spread over its one telemedicine attendance = 1035 to the NHS, wait
+     * 40 days) is that quarter's only pathway, so its rows have one telemedicine pathway and none in person (no
+     * stratum with both arms: no comparison); they equal the full mart's Q4 rows (seeds from the row's labels),
+     * and Q3 is left out.
      */
     @Test
     void costEffectivenessWindowGivesTheFullMartsLaterQuarters() {
         StructType refs = new StructType().add("referral_id", DataTypes.StringType).add("site_id", DataTypes.StringType)
+                .add("specialty_code", DataTypes.StringType).add("priority", DataTypes.StringType)
                 .add("referral_date", DataTypes.DateType).add("clock_stop_date", DataTypes.DateType)
                 .add("status", DataTypes.StringType);
         Dataset<Row> referrals = frame(refs,
-                new Object[] {"R1", "S2", date("2025-09-20"), null, "closed"},
-                new Object[] {"R2", "S2", date("2025-10-01"), null, "closed"},
-                new Object[] {"R3", "S1", date("2025-10-01"), null, "closed"},
-                new Object[] {"R4", "S1", date("2025-12-01"), null, "closed"});
+                new Object[] {"R1", "S2", "100", "routine", date("2025-09-20"), null, "closed"},
+                new Object[] {"R2", "S2", "100", "routine", date("2025-10-01"), null, "closed"},
+                new Object[] {"R3", "S1", "100", "routine", date("2025-10-01"), null, "closed"},
+                new Object[] {"R4", "S1", "100", "routine", date("2025-12-01"), null, "closed"});
         Dataset<Row> more = consults.unionByName(frame(CONSULTS,
                 new Object[] {"k6", "R4", "S1", utc("2026-01-10T10:00:00Z"), "video", "attended", 30, "consultant", null, null}));
-        Dataset<Row> costed = ConsultCosts.costed(more, costs);
+        Dataset<Row> costed = ConsultCosts.slotCosted(more, costs, sites);
         LocalDate from = LocalDate.parse("2026-01-01");
         Dataset<Row> full = CostEffectiveness.compute(Pathways.build(referrals, more, sites), costed, 7, 200);
         Dataset<Row> window = CostEffectiveness.compute(Pathways.build(referrals, more, sites, from), costed, 7, 200, from);
         Assertions.assertTrue(full.filter(col("period_start").lt(date("2026-01-01"))).count() > 0);
         assertSameRows(full.filter(col("period_start").geq(date("2026-01-01"))), window);
-        Row q4 = window.filter(col("region").equalTo("ALL")).first();
+        Row q4 = window.filter(col("region").equalTo("ALL").and(col("perspective").equalTo("nhs"))).first();
         Assertions.assertEquals("2025-26 Q4", q4.getAs("period_label"));
         Assertions.assertEquals(1L, q4.<Long>getAs("telemedicine_pathways"));
         Assertions.assertEquals(0L, q4.<Long>getAs("in_person_pathways"));
-        assertMoney("35.00", q4, "mean_cost_telemedicine_gbp");
+        assertMoney("1035.00", q4, "mean_cost_telemedicine_gbp");
+        Assertions.assertNull(q4.getAs("cost_difference_gbp"));
+        Assertions.assertEquals(1L, q4.<Long>getAs("strata_dropped"));
         Assertions.assertEquals(40.0, q4.<Double>getAs("mean_wait_telemedicine_days"), 1e-9);
     }
 
