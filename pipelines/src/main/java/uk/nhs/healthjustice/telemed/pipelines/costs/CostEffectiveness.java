@@ -65,6 +65,8 @@ import uk.nhs.healthjustice.telemed.pipelines.waiting.Pathways;
  * benefit {@code nmb_<λ>} = λ x wait-days avoided - cost difference, with {@code p_cost_effective_<λ>} = share of
  * replicates with a positive NMB, for λ in {@link #WTP} GBP per wait-day avoided, carry the decision.
  *
+ * <p>With 0 resamples only point estimates are computed (intervals and shares null): {@link CostSensitivity}.
+ *
  * <p>Money is exact: pathway costs are sums of pence; stratum quotients are carried to 10 decimal places of a
  * pound ({@code HALF_UP}) in a fixed order and every published amount is rounded half up to the penny, so reruns
  * are identical to the byte.
@@ -360,6 +362,8 @@ public final class CostEffectiveness {
                 String note;
                 if (cost == null) {
                     note = "no stratum with both arms: no comparison";
+                } else if (reps == 0) {
+                    note = "point estimates only: no bootstrap";
                 } else if (waitDiff == 0) {
                     note = "no wait difference: no ratio";
                 } else {
@@ -395,12 +399,12 @@ public final class CostEffectiveness {
                             }
                         }
                     }
-                    for (int i = 0; i < 4; i++) {
+                    for (int i = 0; i < 4 && reps > 0; i++) {
                         quadrant[i] = (double) q[i] / reps;
                     }
                     for (int l = 0; l < WTP.length; l++) {
                         nmb[l] = netBenefit(WTP[l], cost, waitDiff);
-                        pce[l] = (double) positive[l] / reps;
+                        pce[l] = reps == 0 ? null : (double) positive[l] / reps;
                     }
                 }
                 Boolean dominant = cost == null ? null : cost.signum() < 0 && waitDiff < 0;

@@ -260,4 +260,53 @@ class CostEffectivenessTest extends SparkTestBase {
         // reruns are identical
         Assertions.assertEquals(r, only(CostEffectiveness.compute(pathways, slots, seed, resamples), "ALL", "ALL", "nhs"));
     }
+
+    /**
+     * One-way sensitivity. One stratum at S1 (never live): telemedicine T1 = 30 min (30) + platform 5 = 35; in
+     * person I1 offsite = 60 min (60) + escort 2 officers x 4 h x 30 + trip 100 = 340, so 400. Base public-sector
+     * difference 35 - 400 = -365.00. Assumptions (source "Assumption..." in any case): escort_officer_hour and
+     * telemedicine_per_consult; the clinician rate and the trip cite a published source and are not varied.
+     * <pre>
+     * escort_officer_hour x 0.5 = 15: escort 2*4*15 + 100 = 220, in person 280: -245.00; x 2 = 60: 580, 640: -605.00
+     *   (nhs: -25.00 at every value: the escort is HMPPS's)
+     * telemedicine_per_consult x 0.5 = 2.50: 32.50 - 400 = -367.50; x 2 = 10: 40 - 400 = -360.00
+     * </pre>
+     */
+    @Test
+    void oneWaySensitivityVariesEachAssumptionByMinusHalfAndDouble() {
+        StructType withSource = COSTS.add("source", DataTypes.StringType);
+        Dataset<Row> unit = frame(withSource,
+                new Object[] {"clinician_hour.consultant", new BigDecimal("60"), date("2024-01-01"), null, "PSSRU 2024"},
+                new Object[] {"escort_officer_hour", new BigDecimal("30"), date("2024-01-01"), null, "Assumption: band 3"},
+                new Object[] {"escort_vehicle_trip", new BigDecimal("100"), date("2024-01-01"), null, "HSSIB 2024"},
+                new Object[] {"telemedicine_per_consult", new BigDecimal("5"), date("2024-01-01"), null, "assumption"},
+                new Object[] {"telemedicine_site_month", new BigDecimal("1000"), date("2024-01-01"), null, null});
+        Assertions.assertEquals(List.of("escort_officer_hour", "telemedicine_per_consult"),
+                CostSensitivity.assumptions(unit));
+        List<Object[]> refs = new ArrayList<>();
+        List<Object[]> consults = new ArrayList<>();
+        pathway(refs, consults, "T1", "S1", "100", "routine", "video", 30, 10);
+        refs.add(new Object[] {"I1", "S1", "100", "routine", date("2025-12-01"), "closed"});
+        consults.add(new Object[] {"cI1", "I1", "S1", utc("2025-12-15T10:00:00Z"), "face_to_face_offsite", "attended", 60,
+            "consultant", 2, 4.0});
+        Dataset<Row> c = frame(CONSULTS, consults.toArray(Object[][]::new));
+        Dataset<Row> sites = frame(SITES, new Object[] {"S1", "North", null});
+        Dataset<Row> mart = CostSensitivity.compute(Pathways.build(frame(REFERRALS, refs.toArray(Object[][]::new)), c, sites),
+                c, unit, sites).cache();
+        Assertions.assertEquals(6, mart.count(), "2 parameters x 3 perspectives, one quarter");
+        Row escort = mart.filter(col("parameter").equalTo("escort_officer_hour")
+                .and(col("perspective").equalTo("public_sector"))).first();
+        assertMoney("-365.00", escort, "cost_difference_gbp");
+        assertMoney("-245.00", escort, "cost_difference_low_gbp");
+        assertMoney("-605.00", escort, "cost_difference_high_gbp");
+        Row escortNhs = mart.filter(col("parameter").equalTo("escort_officer_hour")
+                .and(col("perspective").equalTo("nhs"))).first();
+        assertMoney("-25.00", escortNhs, "cost_difference_low_gbp");
+        assertMoney("-25.00", escortNhs, "cost_difference_high_gbp");
+        Row platform = mart.filter(col("parameter").equalTo("telemedicine_per_consult")
+                .and(col("perspective").equalTo("public_sector"))).first();
+        assertMoney("-367.50", platform, "cost_difference_low_gbp");
+        assertMoney("-360.00", platform, "cost_difference_high_gbp");
+        Assertions.assertEquals("ALL", platform.getAs("site_id"));
+    }
 }

@@ -31,6 +31,9 @@ public final class PublishedTables {
             + " escort officer-hour, clinician hour), and ALL minus the other modalities would give a suppressed"
             + " row's total: national rows only";
 
+    private static final String NATIONAL_SENSITIVITY = "the national adjusted incremental cost per pathway under a"
+            + " varied unit cost: the mart has national rows only";
+
     public static final PublishedTable WAITING_TIMES = new PublishedTable("waiting_times", concat(
             periodAndGeography(), List.of(dimension("specialty_code"), dimension("priority"), dimension("modality_group"),
                     dimension("measure"),
@@ -155,6 +158,19 @@ public final class PublishedTables {
                     dimension("bootstrap_resamples"),
                     dimension("bootstrap_seed"))))));
 
+    /**
+     * One-way sensitivity of the national adjusted incremental cost (METRICS.md cost_effectiveness,
+     * "Sensitivity"): national rows only, which disclosure control does not change; declared national-only so
+     * that a row below national, were one ever written, would publish no money.
+     */
+    public static final PublishedTable COST_SENSITIVITY = new PublishedTable("cost_sensitivity", concat(
+            periodAndGeography(), List.of(
+                    dimension("parameter"), dimension("perspective"),
+                    dimension("low_factor"), dimension("high_factor"),
+                    moneyNationalOnly("cost_difference_gbp", NATIONAL_SENSITIVITY),
+                    moneyNationalOnly("cost_difference_low_gbp", NATIONAL_SENSITIVITY),
+                    moneyNationalOnly("cost_difference_high_gbp", NATIONAL_SENSITIVITY))));
+
     /** Net monetary benefit and acceptability at each willingness to pay (METRICS.md: 0 to 200 GBP a wait-day). */
     private static List<PublishedColumn> decisionColumns() {
         List<PublishedColumn> out = new ArrayList<>();
@@ -215,11 +231,11 @@ public final class PublishedTables {
 
     /** The controlled tables, by name, in the order they are published. */
     public static final Map<String, PublishedTable> CONTROLLED = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
-            COST_EFFECTIVENESS, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE);
+            COST_EFFECTIVENESS, COST_SENSITIVITY, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE);
 
     /** Every table under {@code published/}. */
     public static final Map<String, PublishedTable> ALL = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
-            COST_EFFECTIVENESS, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE, SITES);
+            COST_EFFECTIVENESS, COST_SENSITIVITY, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE, SITES);
 
     /** A comparison of the two arms of cost_effectiveness: it rests on both arms' pathways. */
     private static PublishedColumn betweenArms(String name) {
