@@ -154,16 +154,28 @@ public final class QuarterlyReport {
                     "escorts_avoided", "escort_cost_avoided_gbp", "suppressed"));
         }
         if (t.has("published", "cost_effectiveness")) {
-            Dataset<Row> ce = t.table("published", "cost_effectiveness").filter(quarterRows.and(regions))
-                    .orderBy(col("region").equalTo("ALL"), col("region"));
+            Dataset<Row> ce = t.table("published", "cost_effectiveness").filter(quarterRows.and(regions));
+            // version 2 has a row per perspective: the report shows the public sector's (NHS and HMPPS together)
+            boolean ceV2 = java.util.Arrays.asList(ce.columns()).contains("perspective");
+            if (ceV2) {
+                ce = ce.filter(col("perspective").equalTo("public_sector"));
+            }
+            ce = ce.orderBy(col("region").equalTo("ALL"), col("region"));
             tables.add(table("cost_effectiveness", "Cost-effectiveness: telemedicine against in-person pathways",
-                    "Means per pathway completed in the quarter; 95% bootstrap intervals resampling pathways.", ce,
+                    ceV2 ? "Public-sector costs (NHS and HMPPS) per pathway first attended in the quarter, every consult"
+                            + " up to the first attendance included. Differences are adjusted for case mix (within"
+                            + " specialty x priority x site); 95% bootstrap intervals resample whole sites. Where an"
+                            + " interval includes zero no ratio interval is given: read the net monetary benefit and"
+                            + " the probability of being cost-effective at a willingness to pay per wait-day avoided."
+                            : "Means per pathway completed in the quarter; 95% bootstrap intervals resampling pathways.",
+                    ce,
                     present(ce, "region", "telemedicine_pathways", "in_person_pathways", "mean_cost_telemedicine_gbp",
                             "mean_cost_in_person_gbp", "mean_wait_telemedicine_days", "mean_wait_in_person_days",
-                            "cost_difference_gbp", "cost_difference_ci_low", "cost_difference_ci_high",
-                            "wait_difference_days", "wait_difference_ci_low", "wait_difference_ci_high",
-                            "incremental_cost_per_wait_day_avoided_gbp", "incremental_cost_per_wait_day_avoided_ci_low",
-                            "incremental_cost_per_wait_day_avoided_ci_high", "dominant", "suppressed")));
+                            "cost_difference_unadjusted_gbp", "cost_difference_gbp", "cost_difference_ci_low",
+                            "cost_difference_ci_high", "wait_difference_days", "wait_difference_ci_low",
+                            "wait_difference_ci_high", "incremental_cost_per_wait_day_avoided_gbp",
+                            "incremental_cost_per_wait_day_avoided_ci_low", "incremental_cost_per_wait_day_avoided_ci_high",
+                            "ratio_note", "nmb_20", "p_cost_effective_20", "dominant", "suppressed")));
         }
         boolean impact = t.has("published", "rollout_impact");
         if (impact) {

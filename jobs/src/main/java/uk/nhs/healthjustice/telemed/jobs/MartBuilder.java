@@ -22,6 +22,7 @@ import uk.nhs.healthjustice.telemed.pipelines.access.Population;
 import uk.nhs.healthjustice.telemed.pipelines.common.LondonTime;
 import uk.nhs.healthjustice.telemed.pipelines.costs.ConsultCosts;
 import uk.nhs.healthjustice.telemed.pipelines.costs.CostEffectiveness;
+import uk.nhs.healthjustice.telemed.pipelines.costs.CostSensitivity;
 import uk.nhs.healthjustice.telemed.pipelines.costs.Costs;
 import uk.nhs.healthjustice.telemed.pipelines.evaluation.DigitalEquivalence;
 import uk.nhs.healthjustice.telemed.pipelines.evaluation.RolloutImpact;
@@ -66,8 +67,12 @@ final class MartBuilder {
         Dataset<Row> cases = spark.read().parquet(curated.resolve("mha_assessments").toString());
         marts.put("mha_transfers", MhaTransfers.compute(cases, sites, runDate));
         marts.put("costs", Costs.compute(consults, sites, ref.unitCosts(), runDate, periodsFrom));
-        marts.put("cost_effectiveness", CostEffectiveness.compute(pathways, ConsultCosts.costed(consults,
-                ref.unitCosts()), CostEffectiveness.DEFAULT_SEED, CostEffectiveness.DEFAULT_RESAMPLES, periodsFrom));
+        marts.put("cost_effectiveness", CostEffectiveness.compute(pathways, ConsultCosts.slotCosted(consults,
+                ref.unitCosts(), sites), CostEffectiveness.DEFAULT_SEED, CostEffectiveness.DEFAULT_RESAMPLES, periodsFrom));
+        // one-way sensitivity of the national adjusted incremental cost: every quarter, from every pathway (point
+        // estimates only, two recostings per assumed unit cost), rewritten whole each run
+        marts.put("cost_sensitivity", CostSensitivity.compute(periodsFrom == null ? pathways
+                : Pathways.build(referrals, consults, sites), consults, ref.unitCosts(), sites));
         // Earlier periods: hard-linked quarter slices of the previous generation, or (written before slicing)
         // read back and rewritten.
         String linkFrom = periodsFrom != null && previousIsSliced(previous) ? previous : null;

@@ -79,7 +79,9 @@ class AttackerTest extends SparkTestBase {
             "mha_transfers", List.of("cases_referred", "cases_assessed", "first_assessment_within_14_days",
                     "cases_transferred", "transferred_within_28_days", "open_over_28_days", "cases_open"),
             "costs", List.of("attended", "escorts", "escorts_avoided"),
-            "cost_effectiveness", List.of("telemedicine_pathways", "in_person_pathways"),
+            "cost_effectiveness", List.of("telemedicine_pathways", "in_person_pathways",
+                    "telemedicine_pathways_compared", "in_person_pathways_compared", "strata_compared",
+                    "strata_dropped", "pathways_dropped"),
             "rollout_impact", List.of("n", "numerator", "n_before", "n_after"));
 
     /** The count each money or hours column of {@code costs} is a sum over. */
@@ -466,7 +468,7 @@ class AttackerTest extends SparkTestBase {
 
     static final List<String> DIMENSIONS = List.of("period_type", "period_start", "period_label", "region", "site_id",
             "specialty_code", "priority", "modality_group", "measure", "first_assessment_modality", "level", "outcome",
-            "event_time", "control", "subgroup");
+            "event_time", "control", "subgroup", "perspective");
 
     private static String dimensions(String table, Map<String, Object> row, String... without) {
         StringBuilder key = new StringBuilder();

@@ -69,6 +69,78 @@ public final class ConsultCosts {
                 .drop("_clinician_rate", "_officer_rate", "_trip_rate", "_tele_rate");
     }
 
+    /**
+     * Every consult that used resources, for costing pathways (METRICS.md cost_effectiveness, version 2): all
+     * outcomes but {@code booked} (not yet happened).
+     * <ul>
+     *   <li>attended: full cost, as {@link #costed}, whatever {@code technical_failure} says (the slot, the
+     *   clinician and the platform were used), plus the consult's share of its site's fixed cost;</li>
+     *   <li>{@code did_not_attend} and {@code cancelled_*} (including {@code cancelled_technical}, the technical
+     *   failures that lost the appointment): the slot, i.e. the clinician time booked ({@code duration_minutes},
+     *   30 when unknown) and, for an offsite appointment with {@code escort_officers} set (officers were
+     *   deployed), the escort: officers x {@code escort_hours} (0 when unknown) x the officer-hour rate plus
+     *   one vehicle trip. No platform charge: it is per attended remote consult.</li>
+     *   <li>site fixed cost: {@code telemedicine_site_month} (the rate valid on the month's first live day) of
+     *   every month the site is live (go-live on or before the month's last day), spread evenly over the site's
+     *   attended telemedicine consults of that London month, each share rounded half up to the penny. A month
+     *   with no telemedicine attendance has no one to carry it (it stays in {@code marts/costs}).</li>
+     * </ul>
+     * Perspectives: {@code nhs_cost_gbp} = clinician + platform + site share; {@code hmpps_cost_gbp} = escort
+     * (officers and vehicle). Both null when a unit cost they need is missing.
+     *
+     * @param consults curated consults (all of them: the site shares count every telemedicine attendance)
+     * @param costs    unit costs
+     * @param sites    site register with {@code site_id} and {@code telemedicine_go_live}
+     * @return the consults with cost_day, clinician_cost_gbp, escort_cost_gbp, telemedicine_cost_gbp,
+     *     site_share_gbp, nhs_cost_gbp, hmpps_cost_gbp
+     */
+    public static Dataset<Row> slotCosted(Dataset<Row> consults, Dataset<Row> costs, Dataset<Row> sites) {
+        Column attendedNow = col("outcome").equalTo("attended");
+        Column tele = Modality.isTelemedicine(col("modality"));
+        Dataset<Row> used = consults.filter(col("outcome").isNotNull().and(col("outcome").notEqual("booked")))
+                .withColumn("cost_day", LondonTime.londonDate(col("scheduled_start")));
+        used = withRate(used, costs, concat(lit(UnitCost.CLINICIAN_HOUR), col("clinician_role")), "_clinician_rate");
+        used = withRate(used, costs, lit(UnitCost.ESCORT_OFFICER_HOUR), "_officer_rate");
+        used = withRate(used, costs, lit(UnitCost.ESCORT_VEHICLE_TRIP), "_trip_rate");
+        used = withRate(used, costs, lit(UnitCost.TELEMEDICINE_PER_CONSULT), "_tele_rate");
+
+        // the site-month fixed cost and the telemedicine attendances it is spread over
+        Dataset<Row> live = sites.filter(col("telemedicine_go_live").isNotNull())
+                .select(col("site_id").as("_lsite"), col("telemedicine_go_live").as("_go_live"));
+        Dataset<Row> perMonth = consults.filter(attendedNow.and(tele))
+                .groupBy(col("site_id").as("_msite"),
+                        trunc(LondonTime.londonDate(col("scheduled_start")), "month").as("_month"))
+                .agg(count(lit(1)).as("_tele_attendances"))
+                .join(broadcast(live), col("_msite").equalTo(col("_lsite")))
+                .filter(trunc(col("_go_live"), "month").leq(col("_month")))
+                .withColumn("cost_day", greatest(col("_month"), col("_go_live")));
+        perMonth = withRate(perMonth, costs, lit(UnitCost.TELEMEDICINE_SITE_MONTH), "_site_month")
+                .select(col("_msite"), col("_month"),
+                        pounds(col("_site_month").divide(col("_tele_attendances"))).as("_share"));
+        used = used.join(perMonth, col("site_id").equalTo(col("_msite"))
+                .and(trunc(col("cost_day"), "month").equalTo(col("_month"))).and(attendedNow).and(tele), "left");
+
+        Column offsite = col("modality").equalTo("face_to_face_offsite");
+        Column escorted = offsite.and(attendedNow.or(col("escort_officers").isNotNull()));
+        Column minutes = coalesce(col("duration_minutes"), lit(DEFAULT_MINUTES)).cast("decimal(10,0)");
+        Column officerHours = col("escort_officers").cast("decimal(10,0)")
+                .multiply(coalesce(col("escort_hours"), lit(0)).cast(HOURS));
+        Column clinician = pounds(minutes.multiply(col("_clinician_rate")).divide(60));
+        Column escort = when(escorted, pounds(officerHours.multiply(col("_officer_rate")).plus(col("_trip_rate"))))
+                .otherwise(ZERO);
+        Column platform = when(tele.and(attendedNow), pounds(col("_tele_rate"))).otherwise(ZERO);
+        // a live month's share; a consult outside a live month (or not a telemedicine attendance) carries none
+        Column share = when(col("_msite").isNotNull(), col("_share")).otherwise(ZERO);
+        return used
+                .withColumn("clinician_cost_gbp", clinician)
+                .withColumn("escort_cost_gbp", escort)
+                .withColumn("telemedicine_cost_gbp", platform)
+                .withColumn("site_share_gbp", share)
+                .withColumn("nhs_cost_gbp", clinician.plus(platform).plus(share).cast(MONEY))
+                .withColumn("hmpps_cost_gbp", escort)
+                .drop("_clinician_rate", "_officer_rate", "_trip_rate", "_tele_rate", "_msite", "_month", "_share");
+    }
+
     /** Adds the value of the named unit cost valid on {@code cost_day} (a broadcast range join; no shuffle). */
     static Dataset<Row> withRate(Dataset<Row> rows, Dataset<Row> costs, Column name, String as) {
         Dataset<Row> c = costs.select(col("name").as(as + "_name"), col("value_gbp").as(as),

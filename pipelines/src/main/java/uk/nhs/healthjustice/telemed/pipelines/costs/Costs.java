@@ -22,9 +22,12 @@ import uk.nhs.healthjustice.telemed.schemas.UnitCost;
  * the one valid on the first live day of the month. Months run from the first month with an attended consult
  * to the month of the run date.
  *
- * <p>{@code escort_cost_avoided_gbp} = escorts avoided (attended telemedicine consults on a referral
- * pathway) x {@code national_mean_escort_cost_gbp}, the mean escort cost per offsite attendance of the same
- * period nationally rounded to the penny. Money is {@code DECIMAL(18,2)}, hours {@code DECIMAL(12,2)}: sums
+ * <p>{@code escorts_avoided} (version 2) is an expected count: each attended telemedicine consult on a referral
+ * pathway counts the chance it would otherwise have been offsite, the site's pre-go-live offsite share for its
+ * specialty (national share where the site has none; see {@link #withEscortAvoided}); fractional, exact to
+ * 10 decimal places, rounded only when published. {@code escort_cost_avoided_gbp} = escorts avoided x
+ * {@code national_mean_escort_cost_gbp}, the mean escort cost per offsite attendance of the same period
+ * nationally rounded to the penny, the product rounded half up to the penny. Money is {@code DECIMAL(18,2)}, hours {@code DECIMAL(12,2)}: sums
  * of exact pence, so reruns give the same figures whatever order Spark adds them in.
  */
 public final class Costs {
@@ -47,13 +50,16 @@ public final class Costs {
         Column day = LondonTime.londonDate(col("scheduled_start"));
         Dataset<Row> firstMonth = consults.filter(col("outcome").equalTo("attended"))
                 .agg(min(trunc(day, "month")).as("_first_month"));
+        Column tele = Modality.isTelemedicine(col("modality"));
         Dataset<Row> costed = ConsultCosts.costed(consults.filter(onOrAfter(day, fromQuarter)), unitCosts)
                 .join(broadcast(regions), col("site_id").equalTo(col("_sid")), "left")
                 .withColumn(Modality.MODALITY_GROUP, Modality.group(col("modality")));
+        costed = withEscortAvoided(costed, consults, sites)
+                .withColumn("_avoided", when(tele.and(col("referral_id").isNotNull()), col("escort_avoided"))
+                        .otherwise(lit(0).cast(SHARE)));
         Dataset<Row> facts = Rollups.periodsOf(costed, col("cost_day"));
         facts = Rollups.geography(facts);
         facts = Rollups.withAll(facts, Modality.MODALITY_GROUP);
-        Column tele = Modality.isTelemedicine(col("modality"));
         List<Column> keys = Rollups.keyColumns(Modality.MODALITY_GROUP);
         Dataset<Row> variable = facts.groupBy(keys.toArray(Column[]::new)).agg(
                 count(lit(1)).as("attended"),
@@ -62,7 +68,7 @@ public final class Costs {
                 sum("telemedicine_cost_gbp").as("_per_consult_gbp"),
                 count(when(col("offsite"), 1)).as("escorts"),
                 sum("escort_officer_hours").as("escort_officer_hours"),
-                count(when(tele.and(col("referral_id").isNotNull()), 1)).as("escorts_avoided"),
+                sum("_avoided").as("escorts_avoided"),
                 count(when(col("missing_unit_cost"), 1)).as("attendances_without_unit_cost"));
 
         Dataset<Row> fixed = siteFixedCosts(sites, unitCosts, firstMonth, runDate, fromQuarter);
@@ -83,7 +89,7 @@ public final class Costs {
         Column siteFixed = money(col("site_fixed_cost_gbp"));
         Column telemedicine = money(col("_per_consult_gbp")).plus(siteFixed).cast(ConsultCosts.MONEY);
         Column total = clinician.plus(escort).plus(telemedicine).cast(ConsultCosts.MONEY);
-        Column avoided = coalesce(col("escorts_avoided"), lit(0L));
+        Column avoided = coalesce(col("escorts_avoided"), lit(0)).cast(EXPECTED_COUNT);
         return withMean.select(col(PERIOD_TYPE), col(PERIOD_START), labelColumn(), col("region"), col("site_id"),
                 col(Modality.MODALITY_GROUP),
                 attended.as("attended"),
@@ -96,8 +102,7 @@ public final class Costs {
                 coalesce(col("escorts"), lit(0L)).as("escorts"),
                 coalesce(col("escort_officer_hours"), lit(0)).cast(ConsultCosts.HOURS).as("escort_officer_hours"),
                 avoided.as("escorts_avoided"),
-                avoided.cast("decimal(18,0)").multiply(col("_mean_escort_cost")).cast(ConsultCosts.MONEY)
-                        .as("escort_cost_avoided_gbp"),
+                ConsultCosts.pounds(avoided.multiply(col("_mean_escort_cost"))).as("escort_cost_avoided_gbp"),
                 col("_mean_escort_cost").as("national_mean_escort_cost_gbp"),
                 coalesce(col("attendances_without_unit_cost"), lit(0L)).as("attendances_without_unit_cost"));
     }
@@ -124,6 +129,41 @@ public final class Costs {
                 .withColumn(Modality.MODALITY_GROUP, explode(array(lit(Modality.TELEMEDICINE), lit(Rollups.ALL))));
         return facts.groupBy(Rollups.keyColumns(Modality.MODALITY_GROUP).toArray(Column[]::new))
                 .agg(ConsultCosts.pounds(sum("_site_month")).as("site_fixed_cost_gbp"));
+    }
+
+    /** A share of attendances (0-1): exact decimal, so sums of shares do not depend on Spark's order. */
+    static final String SHARE = "decimal(20,10)";
+    /** An expected count (a sum of shares), fractional: rounded only when published. */
+    static final String EXPECTED_COUNT = "decimal(24,10)";
+
+    /**
+     * Adds {@code escort_avoided}: the chance that an attendance, had it not been remote, would have been
+     * offsite (METRICS.md costs, version 2). For the consult's site and specialty: the share of the site's
+     * attended consults of that specialty before its go-live (all of them for a site never live) that were
+     * {@code face_to_face_offsite}; where the site had no attended consult of the specialty before go-live, the
+     * national share (every site's attendances of the specialty before its go-live); 0 where there is neither.
+     * The shares come from all {@code consults}, whatever window is computed, so a window's rows are those of a
+     * full computation.
+     */
+    static Dataset<Row> withEscortAvoided(Dataset<Row> costed, Dataset<Row> consults, Dataset<Row> sites) {
+        Dataset<Row> goLive = sites.select(col("site_id").as("_gsite"), col("telemedicine_go_live").as("_go_live"));
+        Dataset<Row> before = consults.filter(col("outcome").equalTo("attended"))
+                .join(broadcast(goLive), col("site_id").equalTo(col("_gsite")), "left")
+                .filter(col("_go_live").isNull().or(LondonTime.londonDate(col("scheduled_start")).lt(col("_go_live"))))
+                .withColumn("_off", when(col("modality").equalTo("face_to_face_offsite"), 1).otherwise(0));
+        Dataset<Row> bySite = before.groupBy(col("site_id").as("_ssite"), col("specialty_code").as("_sspec"))
+                .agg(sum("_off").as("_s_off"), count(lit(1)).as("_s_all"));
+        Dataset<Row> national = before.groupBy(col("specialty_code").as("_nspec"))
+                .agg(sum("_off").as("_n_off"), count(lit(1)).as("_n_all"));
+        Column siteShare = col("_s_off").cast("decimal(20,0)").divide(col("_s_all").cast("decimal(20,0)"));
+        Column nationalShare = col("_n_off").cast("decimal(20,0)").divide(col("_n_all").cast("decimal(20,0)"));
+        return costed
+                .join(bySite, col("site_id").equalTo(col("_ssite")).and(col("specialty_code").equalTo(col("_sspec"))),
+                        "left")
+                .join(national, col("specialty_code").equalTo(col("_nspec")), "left")
+                .withColumn("escort_avoided", round(coalesce(when(col("_s_all").gt(0), siteShare), nationalShare,
+                        lit(0)), 10).cast(SHARE))
+                .drop("_ssite", "_sspec", "_s_off", "_s_all", "_nspec", "_n_off", "_n_all");
     }
 
     /** A money total, zero where there is none, exact to the penny. */

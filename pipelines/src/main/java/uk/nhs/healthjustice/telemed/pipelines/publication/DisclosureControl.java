@@ -84,8 +84,16 @@ public final class DisclosureControl {
         Column rowSuppressed = lit(false);
         for (String c : table.named(DisclosureClass.COUNT)) {
             if (present.contains(c)) {
-                published.put(c, when(national, col(c)).otherwise(controlledCount(col(c))));
-                rowSuppressed = rowSuppressed.or(coalesce(col(c).between(1, 7), lit(false)));
+                // an expected count (a sum of shares, costs.escorts_avoided) is rounded to a whole number below
+                // national and then controlled like any count; national rows are not changed
+                org.apache.spark.sql.types.DataType type = mart.schema().apply(c).dataType();
+                boolean integral = type.equals(org.apache.spark.sql.types.DataTypes.LongType)
+                        || type.equals(org.apache.spark.sql.types.DataTypes.IntegerType)
+                        || type.equals(org.apache.spark.sql.types.DataTypes.ShortType)
+                        || type.equals(org.apache.spark.sql.types.DataTypes.ByteType);
+                Column whole = integral ? col(c) : round(col(c), 0).cast("long");
+                published.put(c, when(national, col(c)).otherwise(controlledCount(whole)));
+                rowSuppressed = rowSuppressed.or(coalesce(whole.between(1, 7), lit(false)));
             }
         }
         for (PublishedColumn c : table.columns()) {

@@ -22,7 +22,8 @@ import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
  * <pre>
  * k1 S2 offsite 20 Oct, consultant 60 min, 2 officers x 4 h: clinician 60 + escort 2*4*30+100 = 340 -> 400
  * k2 S2 offsite 20 Nov, consultant null (30 min), 3 x 5 h:     clinician 30 + escort 3*5*36+100 = 640 -> 670
- * k3 S1 video 20 Nov, consultant 30 min, on referral R3:      clinician 30 + platform 5 -> 35 (escort avoided)
+ * k3 S1 video 20 Nov, consultant 30 min, on referral R3:      clinician 30 + platform 5 -> 35 (1 escort avoided:
+ *    S1 had no specialty-100 attendance before go-live; the national pre-go-live offsite share is 2 of 2)
  * k4 S1 telephone 1 Dec, GP 15 min, primary care:             clinician 30 + platform 5 -> 35
  * k5 S1 onsite did not attend: not costed
  * Site fixed cost: S1 live in November and December: 2 x 1000.
@@ -52,7 +53,8 @@ class CostsTest extends SparkTestBase {
                 new Object[] {"k2", "R2", "S2", utc("2025-11-20T10:00:00Z"), "face_to_face_offsite", "attended", null, "consultant", 3, 5.0},
                 new Object[] {"k3", "R3", "S1", utc("2025-11-20T11:00:00Z"), "video", "attended", 30, "consultant", null, null},
                 new Object[] {"k4", null, "S1", utc("2025-12-01T11:00:00Z"), "telephone", "attended", 15, "gp", null, null},
-                new Object[] {"k5", "R3", "S1", utc("2025-11-01T11:00:00Z"), "face_to_face_onsite", "did_not_attend", null, "consultant", null, null});
+                new Object[] {"k5", "R3", "S1", utc("2025-11-01T11:00:00Z"), "face_to_face_onsite", "did_not_attend", null, "consultant", null, null})
+                .withColumn("specialty_code", org.apache.spark.sql.functions.lit("100"));
         costs = frame(COSTS,
                 new Object[] {"clinician_hour.consultant", new BigDecimal("60.0"), date("2024-01-01"), null},
                 new Object[] {"clinician_hour.gp", new BigDecimal("120.0"), date("2024-01-01"), null},
@@ -91,7 +93,9 @@ class CostsTest extends SparkTestBase {
         assertMoney("785.00", q, "cost_per_attendance_gbp");
         Assertions.assertEquals(2L, q.<Long>getAs("escorts"));
         assertMoney("23.00", q, "escort_officer_hours");
-        Assertions.assertEquals(1L, q.<Long>getAs("escorts_avoided"));
+        // S1 had no attendance of specialty 100 before its go-live: the national pre-go-live offsite share of 100
+        // is S2's (never live), 2 of 2 attendances offsite, so k3 avoids 1 x 1 = 1 expected escort
+        Assertions.assertEquals(0, BigDecimal.ONE.compareTo(q.getAs("escorts_avoided")));
         // one escort avoided x the national mean escort cost per offsite attendance (980 / 2)
         assertMoney("490.00", q, "escort_cost_avoided_gbp");
     }
@@ -116,34 +120,6 @@ class CostsTest extends SparkTestBase {
         Row dec = row("2025-12", "S1", "telemedicine");
         assertMoney("1005.00", dec, "telemedicine_cost_gbp");
         assertMoney("1035.00", dec, "total_cost_gbp");
-    }
-
-    @Test
-    void costEffectivenessWithAReproducibleBootstrap() {
-        StructType refs = new StructType().add("referral_id", DataTypes.StringType).add("site_id", DataTypes.StringType)
-                .add("referral_date", DataTypes.DateType).add("status", DataTypes.StringType);
-        Dataset<Row> referrals = frame(refs,
-                new Object[] {"R1", "S2", date("2025-09-20"), "closed"},
-                new Object[] {"R2", "S2", date("2025-10-01"), "closed"},
-                new Object[] {"R3", "S1", date("2025-10-01"), "closed"});
-        Dataset<Row> pathways = Pathways.build(referrals, consults, sites);
-        Dataset<Row> costed = ConsultCosts.costed(consults, costs);
-        // telemedicine: R3 cost 35, wait 50; in person: R1 400 / 30 days, R2 670 / 50 days
-        Row r = CostEffectiveness.compute(pathways, costed, 7, 500)
-                .filter(col("region").equalTo("ALL")).first();
-        Assertions.assertEquals(1L, r.<Long>getAs("telemedicine_pathways"));
-        Assertions.assertEquals(2L, r.<Long>getAs("in_person_pathways"));
-        assertMoney("-500.00", r, "cost_difference_gbp");
-        Assertions.assertEquals(10.0, r.<Double>getAs("wait_difference_days"), 1e-9);
-        // -500 / (40 - 50): cheaper but slower, 50 pounds saved per extra day waited
-        assertMoney("50.00", r, "incremental_cost_per_wait_day_avoided_gbp");
-        Assertions.assertEquals(false, r.<Boolean>getAs("dominant"));
-        // resampled in-person means can only be 400, 535 or 670: the interval lies within [-635, -365]
-        double low = r.<java.math.BigDecimal>getAs("cost_difference_ci_low").doubleValue();
-        double high = r.<java.math.BigDecimal>getAs("cost_difference_ci_high").doubleValue();
-        Assertions.assertTrue(low <= -500 && -500 <= high && low >= -635 && high <= -365, low + ".." + high);
-        Row again = CostEffectiveness.compute(pathways, costed, 7, 500).filter(col("region").equalTo("ALL")).first();
-        Assertions.assertEquals(r, again);
     }
 
     /**
@@ -182,33 +158,80 @@ class CostsTest extends SparkTestBase {
 
     /**
      * Windowed from 2025-26 Q4: R4 (S1, referred 1 December 2025, seen by video on 10 January 2026, cost
-     * 30 + 5 = 35, wait 40 days) is that quarter's only pathway, so its rows have one telemedicine pathway and
-     * none in person; they equal the full mart's Q4 rows (same group seeds), and Q3 is left out.
+     * 30 + 5 + S1's January fixed cost 1000 spread over its one telemedicine attendance = 1035 to the NHS, wait
+     * 40 days) is that quarter's only pathway, so its rows have one telemedicine pathway and none in person (no
+     * stratum with both arms: no comparison); they equal the full mart's Q4 rows (seeds from the row's labels),
+     * and Q3 is left out.
      */
     @Test
     void costEffectivenessWindowGivesTheFullMartsLaterQuarters() {
         StructType refs = new StructType().add("referral_id", DataTypes.StringType).add("site_id", DataTypes.StringType)
+                .add("specialty_code", DataTypes.StringType).add("priority", DataTypes.StringType)
                 .add("referral_date", DataTypes.DateType).add("clock_stop_date", DataTypes.DateType)
                 .add("status", DataTypes.StringType);
         Dataset<Row> referrals = frame(refs,
-                new Object[] {"R1", "S2", date("2025-09-20"), null, "closed"},
-                new Object[] {"R2", "S2", date("2025-10-01"), null, "closed"},
-                new Object[] {"R3", "S1", date("2025-10-01"), null, "closed"},
-                new Object[] {"R4", "S1", date("2025-12-01"), null, "closed"});
+                new Object[] {"R1", "S2", "100", "routine", date("2025-09-20"), null, "closed"},
+                new Object[] {"R2", "S2", "100", "routine", date("2025-10-01"), null, "closed"},
+                new Object[] {"R3", "S1", "100", "routine", date("2025-10-01"), null, "closed"},
+                new Object[] {"R4", "S1", "100", "routine", date("2025-12-01"), null, "closed"});
         Dataset<Row> more = consults.unionByName(frame(CONSULTS,
-                new Object[] {"k6", "R4", "S1", utc("2026-01-10T10:00:00Z"), "video", "attended", 30, "consultant", null, null}));
-        Dataset<Row> costed = ConsultCosts.costed(more, costs);
+                new Object[] {"k6", "R4", "S1", utc("2026-01-10T10:00:00Z"), "video", "attended", 30, "consultant", null, null})
+                .withColumn("specialty_code", org.apache.spark.sql.functions.lit("100")));
+        Dataset<Row> costed = ConsultCosts.slotCosted(more, costs, sites);
         LocalDate from = LocalDate.parse("2026-01-01");
         Dataset<Row> full = CostEffectiveness.compute(Pathways.build(referrals, more, sites), costed, 7, 200);
         Dataset<Row> window = CostEffectiveness.compute(Pathways.build(referrals, more, sites, from), costed, 7, 200, from);
         Assertions.assertTrue(full.filter(col("period_start").lt(date("2026-01-01"))).count() > 0);
         assertSameRows(full.filter(col("period_start").geq(date("2026-01-01"))), window);
-        Row q4 = window.filter(col("region").equalTo("ALL")).first();
+        Row q4 = window.filter(col("region").equalTo("ALL").and(col("perspective").equalTo("nhs"))).first();
         Assertions.assertEquals("2025-26 Q4", q4.getAs("period_label"));
         Assertions.assertEquals(1L, q4.<Long>getAs("telemedicine_pathways"));
         Assertions.assertEquals(0L, q4.<Long>getAs("in_person_pathways"));
-        assertMoney("35.00", q4, "mean_cost_telemedicine_gbp");
+        assertMoney("1035.00", q4, "mean_cost_telemedicine_gbp");
+        Assertions.assertNull(q4.getAs("cost_difference_gbp"));
+        Assertions.assertEquals(1L, q4.<Long>getAs("strata_dropped"));
         Assertions.assertEquals(40.0, q4.<Double>getAs("mean_wait_telemedicine_days"), 1e-9);
+    }
+
+    /**
+     * Escorts avoided as an expected count (METRICS.md costs, version 2). S3 goes live on 1 November 2025, S4
+     * never. Attended before go-live: S3 specialty 100: e1 offsite (2 officers x 4 h at 30 + trip 100 = 340),
+     * e2-e4 onsite (e5, an offsite did-not-attend, is no attendance): S3's offsite share of 100 is 1/4. S4
+     * (all of its attendances are before a go-live it never had) specialty 330: g1 offsite (340), g2 onsite:
+     * national share of 330 is 1/2; S3 has no 330 of its own. In November S3 has, on referrals, v1 video 100
+     * (x 1/4), v3 video 330 (x national 1/2), v6 video 710 (no share anywhere: 0), and a primary-care video
+     * v4 (no referral: not counted): 0.25 + 0.5 = 0.75 expected escorts avoided, left fractional. The
+     * quarter's national mean escort cost is (340 + 340) / 2 = 340, so 0.75 x 340 = 255.00 avoided.
+     */
+    @Test
+    void escortsAvoidedUseTheSitesPreGoLiveOffsiteShare() {
+        Dataset<Row> s = frame(new StructType().add("site_id", DataTypes.StringType).add("region", DataTypes.StringType)
+                        .add("telemedicine_go_live", DataTypes.DateType),
+                new Object[] {"S3", "North", date("2025-11-01")}, new Object[] {"S4", "North", null});
+        StructType withSpecialty = CONSULTS.add("specialty_code", DataTypes.StringType);
+        Dataset<Row> c = frame(withSpecialty,
+                new Object[] {"e1", "Q1", "S3", utc("2025-10-06T10:00:00Z"), "face_to_face_offsite", "attended", 30, "consultant", 2, 4.0, "100"},
+                new Object[] {"e2", "Q2", "S3", utc("2025-10-07T10:00:00Z"), "face_to_face_onsite", "attended", 30, "consultant", null, null, "100"},
+                new Object[] {"e3", "Q3", "S3", utc("2025-10-08T10:00:00Z"), "face_to_face_onsite", "attended", 30, "consultant", null, null, "100"},
+                new Object[] {"e4", "Q4", "S3", utc("2025-10-09T10:00:00Z"), "face_to_face_onsite", "attended", 30, "consultant", null, null, "100"},
+                new Object[] {"e5", "Q5", "S3", utc("2025-10-10T10:00:00Z"), "face_to_face_offsite", "did_not_attend", 30, "consultant", null, null, "100"},
+                new Object[] {"g1", "Q6", "S4", utc("2025-10-06T10:00:00Z"), "face_to_face_offsite", "attended", 30, "consultant", 2, 4.0, "330"},
+                new Object[] {"g2", "Q7", "S4", utc("2025-10-07T10:00:00Z"), "face_to_face_onsite", "attended", 30, "consultant", null, null, "330"},
+                new Object[] {"v1", "Q8", "S3", utc("2025-11-10T10:00:00Z"), "video", "attended", 30, "consultant", null, null, "100"},
+                new Object[] {"v3", "Q9", "S3", utc("2025-11-11T10:00:00Z"), "video", "attended", 30, "consultant", null, null, "330"},
+                new Object[] {"v4", null, "S3", utc("2025-11-12T10:00:00Z"), "video", "attended", 30, "consultant", null, null, "330"},
+                new Object[] {"v6", "Q10", "S3", utc("2025-11-13T10:00:00Z"), "video", "attended", 30, "consultant", null, null, "710"});
+        Dataset<Row> m = Costs.compute(c, s, costs, LocalDate.parse("2025-12-31"));
+        Row tele = m.filter(col("period_label").equalTo("2025-26 Q3").and(col("site_id").equalTo("S3"))
+                .and(col("modality_group").equalTo("telemedicine"))).first();
+        Assertions.assertEquals(0, new BigDecimal("0.75").compareTo(tele.getAs("escorts_avoided")), tele.toString());
+        assertMoney("340.00", tele, "national_mean_escort_cost_gbp");
+        assertMoney("255.00", tele, "escort_cost_avoided_gbp");
+        Row nov = m.filter(col("period_label").equalTo("2025-11").and(col("site_id").equalTo("ALL"))
+                .and(col("modality_group").equalTo("ALL"))).first();
+        Assertions.assertEquals(0, new BigDecimal("0.75").compareTo(nov.getAs("escorts_avoided")));
+        // no offsite attendance in November: no national mean escort cost, so no money figure
+        Assertions.assertNull(nov.getAs("escort_cost_avoided_gbp"));
     }
 
     /**

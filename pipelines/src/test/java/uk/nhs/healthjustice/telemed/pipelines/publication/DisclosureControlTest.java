@@ -60,6 +60,37 @@ class DisclosureControlTest extends SparkTestBase {
         Assertions.assertEquals(false, national.getAs("suppressed"));
     }
 
+    /**
+     * An expected count (costs.escorts_avoided, a sum of offsite shares) is rounded to a whole number below
+     * national, then controlled: 0.4 -> 0 (zero stays zero); 0.75 -> 1 and 7.4 -> 7, suppressed; 7.5 -> 8 -> 10;
+     * 12.6 -> 13 -> 15. National rows are not changed: 3.5 stays 3.5.
+     */
+    @Test
+    void expectedCountsAreRoundedToWholeThenControlled() {
+        StructType mart = new StructType().add("region", DataTypes.StringType).add("site_id", DataTypes.StringType)
+                .add("avoided", DataTypes.createDecimalType(24, 10));
+        PublishedTable declaration = new PublishedTable("expected", List.of(dimension("region"), dimension("site_id"),
+                count("avoided")));
+        Map<String, Row> p = new java.util.TreeMap<>();
+        DisclosureControl.apply(frame(mart,
+                        new Object[] {"N", "A", new java.math.BigDecimal("0.4")},
+                        new Object[] {"N", "B", new java.math.BigDecimal("0.75")},
+                        new Object[] {"N", "C", new java.math.BigDecimal("7.4")},
+                        new Object[] {"N", "D", new java.math.BigDecimal("7.5")},
+                        new Object[] {"N", "E", new java.math.BigDecimal("12.6")},
+                        new Object[] {"ALL", "ALL", new java.math.BigDecimal("3.5")}), declaration)
+                .collectAsList().forEach(r -> p.put(r.getString(0) + "/" + r.getString(1), r));
+        java.util.function.BiConsumer<String, String> is = (site, expected) -> Assertions.assertEquals(0,
+                new java.math.BigDecimal(expected).compareTo(p.get(site).getAs("avoided")), site);
+        is.accept("N/A", "0");
+        Assertions.assertNull(p.get("N/B").getAs("avoided"));
+        Assertions.assertEquals(true, p.get("N/B").getAs("suppressed"));
+        Assertions.assertNull(p.get("N/C").getAs("avoided"));
+        is.accept("N/D", "10");
+        is.accept("N/E", "15");
+        is.accept("ALL/ALL", "3.5");
+    }
+
     @Test
     void statisticsOnOneToSevenPeopleAreSuppressedBelowNationalOnly() {
         Map<String, Row> p = published(

@@ -31,6 +31,9 @@ public final class PublishedTables {
             + " escort officer-hour, clinician hour), and ALL minus the other modalities would give a suppressed"
             + " row's total: national rows only";
 
+    private static final String NATIONAL_SENSITIVITY = "the national adjusted incremental cost per pathway under a"
+            + " varied unit cost: the mart has national rows only";
+
     public static final PublishedTable WAITING_TIMES = new PublishedTable("waiting_times", concat(
             periodAndGeography(), List.of(dimension("specialty_code"), dimension("priority"), dimension("modality_group"),
                     dimension("measure"),
@@ -113,28 +116,72 @@ public final class PublishedTables {
                     "the national figure, the same on every row of a period: national figures are not controlled"),
             count("attendances_without_unit_cost"))));
 
+    /**
+     * Version 2: one row per perspective ({@code nhs}, {@code hmpps}, {@code public_sector}). Unadjusted means
+     * and differences rest on all pathways of each arm; the case-mix adjusted differences, their intervals and
+     * every decision output (ratio, quadrant shares, net monetary benefit, acceptability) rest on the pathways
+     * of the compared strata, so below national they are published only where both compared counts are 8 or
+     * more. Counts of strata are controlled like counts of people: a number of strata dropped is a lower bound
+     * on the pathways dropped.
+     */
     public static final PublishedTable COST_EFFECTIVENESS = new PublishedTable("cost_effectiveness", concat(
-            periodAndGeography(), List.of(
+            periodAndGeography(), concat(List.of(
+                    dimension("perspective"),
                     count("telemedicine_pathways"), count("in_person_pathways"),
+                    count("telemedicine_pathways_compared"), count("in_person_pathways_compared"),
+                    count("strata_compared"), count("strata_dropped"), count("pathways_dropped"),
                     moneyMean("mean_cost_telemedicine_gbp", "a mean per pathway resting on 8 or more pathways",
                             "telemedicine_pathways"),
                     moneyMean("mean_cost_in_person_gbp", "a mean per pathway resting on 8 or more pathways",
                             "in_person_pathways"),
-                    betweenArms("cost_difference_gbp"),
-                    betweenArms("cost_difference_ci_low"),
-                    betweenArms("cost_difference_ci_high"),
+                    betweenArms("cost_difference_unadjusted_gbp"),
+                    compared("cost_difference_gbp"),
+                    compared("cost_difference_ci_low"),
+                    compared("cost_difference_ci_high"),
                     statistic("mean_wait_telemedicine_days", "telemedicine_pathways"),
                     statistic("mean_wait_in_person_days", "in_person_pathways"),
-                    betweenArms("wait_difference_days"),
-                    betweenArms("wait_difference_ci_low"),
-                    betweenArms("wait_difference_ci_high"),
-                    betweenArms("incremental_cost_per_wait_day_avoided_gbp"),
-                    betweenArms("incremental_cost_per_wait_day_avoided_ci_low"),
-                    betweenArms("incremental_cost_per_wait_day_avoided_ci_high"),
-                    betweenArms("dominant"),
-                    betweenArms("verdict"),
+                    betweenArms("wait_difference_unadjusted_days"),
+                    compared("wait_difference_days"),
+                    compared("wait_difference_ci_low"),
+                    compared("wait_difference_ci_high"),
+                    compared("incremental_cost_per_wait_day_avoided_gbp"),
+                    compared("incremental_cost_per_wait_day_avoided_ci_low"),
+                    compared("incremental_cost_per_wait_day_avoided_ci_high"),
+                    compared("ratio_note"),
+                    compared("p_cheaper_and_faster"), compared("p_dearer_and_faster"),
+                    compared("p_cheaper_and_slower"), compared("p_dearer_and_slower")),
+                    concat(decisionColumns(), List.of(
+                    compared("dominant"),
+                    compared("verdict"),
+                    compared("bootstrap_unit"),
+                    compared("bootstrap_sites"),
                     dimension("bootstrap_resamples"),
-                    dimension("bootstrap_seed"))));
+                    dimension("bootstrap_seed"))))));
+
+    /**
+     * One-way sensitivity of the national adjusted incremental cost (METRICS.md cost_effectiveness,
+     * "Sensitivity"): national rows only, which disclosure control does not change; declared national-only so
+     * that a row below national, were one ever written, would publish no money.
+     */
+    public static final PublishedTable COST_SENSITIVITY = new PublishedTable("cost_sensitivity", concat(
+            periodAndGeography(), List.of(
+                    dimension("parameter"), dimension("perspective"),
+                    dimension("low_factor"), dimension("high_factor"),
+                    moneyNationalOnly("cost_difference_gbp", NATIONAL_SENSITIVITY),
+                    moneyNationalOnly("cost_difference_low_gbp", NATIONAL_SENSITIVITY),
+                    moneyNationalOnly("cost_difference_high_gbp", NATIONAL_SENSITIVITY))));
+
+    /** Net monetary benefit and acceptability at each willingness to pay (METRICS.md: 0 to 200 GBP a wait-day). */
+    private static List<PublishedColumn> decisionColumns() {
+        List<PublishedColumn> out = new ArrayList<>();
+        for (int lambda : new int[] {0, 5, 10, 20, 50, 100, 200}) {
+            out.add(compared("nmb_" + lambda));
+        }
+        for (int lambda : new int[] {0, 5, 10, 20, 50, 100, 200}) {
+            out.add(compared("p_cost_effective_" + lambda));
+        }
+        return out;
+    }
 
     /**
      * National rows are model estimates; site rows are the site's quarterly values and its before/after means.
@@ -184,15 +231,20 @@ public final class PublishedTables {
 
     /** The controlled tables, by name, in the order they are published. */
     public static final Map<String, PublishedTable> CONTROLLED = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
-            COST_EFFECTIVENESS, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE);
+            COST_EFFECTIVENESS, COST_SENSITIVITY, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE);
 
     /** Every table under {@code published/}. */
     public static final Map<String, PublishedTable> ALL = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
-            COST_EFFECTIVENESS, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE, SITES);
+            COST_EFFECTIVENESS, COST_SENSITIVITY, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE, SITES);
 
     /** A comparison of the two arms of cost_effectiveness: it rests on both arms' pathways. */
     private static PublishedColumn betweenArms(String name) {
         return modelOutput(name, "telemedicine_pathways", "in_person_pathways");
+    }
+
+    /** A case-mix adjusted comparison: it rests on the pathways of the strata with both arms. */
+    private static PublishedColumn compared(String name) {
+        return modelOutput(name, "telemedicine_pathways_compared", "in_person_pathways_compared");
     }
 
     private static List<PublishedColumn> periodAndGeography() {
