@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import uk.nhs.healthjustice.telemed.pipelines.common.DayHistogram;
 import uk.nhs.healthjustice.telemed.pipelines.common.LondonTime;
 import uk.nhs.healthjustice.telemed.pipelines.common.Modality;
 import uk.nhs.healthjustice.telemed.pipelines.common.Periods;
@@ -49,27 +50,50 @@ public final class Access {
                         Modality.group(col("modality")).as(Modality.MODALITY_GROUP),
                         LondonTime.londonDate(col("scheduled_start")).as("_day"));
         Dataset<Row> facts = Rollups.periodsOf(due, col("_day"));
-        facts = Rollups.geography(facts);
-        facts = Rollups.withAll(facts, Modality.MODALITY_GROUP);
+
+        // Additive counts: the consults counted once at the finest grain, then every rollup level by adding
+        // those counts, so no consult is repeated per level.
+        Dataset<Row> fine = DayHistogram.countBy(facts, List.of(PERIOD_TYPE, PERIOD_START, "region", "site_id",
+                Modality.MODALITY_GROUP, "specialty_code", "outcome", "technical_failure", "_tele"));
+        fine = Rollups.geography(fine);
+        fine = Rollups.withAll(fine, Modality.MODALITY_GROUP);
 
         Column attended = outcome.equalTo("attended");
         List<Column> keys = Rollups.keyColumns(Modality.MODALITY_GROUP);
-        Dataset<Row> counts = facts.groupBy(keys.toArray(Column[]::new)).agg(
-                count(lit(1)).as("consults_due"),
-                count(when(attended, 1)).as("attended"),
-                count(when(outcome.equalTo("did_not_attend"), 1)).as("did_not_attend"),
-                count(when(outcome.equalTo("cancelled_no_escort"), 1)).as("cancelled_no_escort"),
-                count(when(outcome.equalTo("cancelled_security"), 1)).as("cancelled_security"),
+        Dataset<Row> counts = fine.groupBy(keys.toArray(Column[]::new)).agg(
+                DayHistogram.countWhere(lit(true)).as("consults_due"),
+                DayHistogram.countWhere(attended).as("attended"),
+                DayHistogram.countWhere(outcome.equalTo("did_not_attend")).as("did_not_attend"),
+                DayHistogram.countWhere(outcome.equalTo("cancelled_no_escort")).as("cancelled_no_escort"),
+                DayHistogram.countWhere(outcome.equalTo("cancelled_security")).as("cancelled_security"),
                 // the remaining reasons: by the patient, by the provider, technical
-                count(when(outcome.startsWith("cancelled_").and(outcome.notEqual("cancelled_no_escort"))
-                        .and(outcome.notEqual("cancelled_security")), 1)).as("cancelled_other"),
-                count(when(attended.and(col("_tele")), 1)).as("attended_telemedicine"),
-                // distinct counts as set sizes: one hash aggregate, not Spark's Expand of the rows per distinct column
-                size(collect_set(when(attended, col("patient_key")))).cast("long").as("patients_seen"),
+                DayHistogram.countWhere(outcome.startsWith("cancelled_").and(outcome.notEqual("cancelled_no_escort"))
+                        .and(outcome.notEqual("cancelled_security"))).as("cancelled_other"),
+                DayHistogram.countWhere(attended.and(col("_tele"))).as("attended_telemedicine"),
+                // specialty is in the grain: the distinct specialties of the counted rows
                 size(collect_set(when(attended, col("specialty_code")))).cast("long").as("specialties_attended"),
-                count(when(attended.and(col("specialty_code").equalTo(GIC)), 1)).as("gic_attended"),
-                count(when(col("_tele"), 1)).as("telemedicine_due"),
-                count(when(col("_tele").and(col("technical_failure")), 1)).as("technical_failures"));
+                DayHistogram.countWhere(attended.and(col("specialty_code").equalTo(GIC))).as("gic_attended"),
+                DayHistogram.countWhere(col("_tele")).as("telemedicine_due"),
+                DayHistogram.countWhere(col("_tele").and(col("technical_failure"))).as("technical_failures"));
+
+        // Distinct patients do not add up across levels: one distinct (level, patient) set, counted per level.
+        List<String> keyNames = List.of(PERIOD_TYPE, PERIOD_START, Rollups.REGION, Rollups.SITE_ID,
+                Modality.MODALITY_GROUP);
+        Dataset<Row> seen = facts.filter(attended.and(col("patient_key").isNotNull()))
+                .select(col(PERIOD_TYPE), col(PERIOD_START), col("region"), col("site_id"),
+                        col(Modality.MODALITY_GROUP), col("patient_key"))
+                .dropDuplicates();
+        seen = Rollups.withAll(Rollups.geography(seen), Modality.MODALITY_GROUP).dropDuplicates();
+        seen = seen.groupBy(keys.toArray(Column[]::new)).agg(count(lit(1)).as("_patients"));
+        for (String k : keyNames) {
+            seen = seen.withColumnRenamed(k, "_seen_" + k);
+        }
+        Column sameKey = lit(true);
+        for (String k : keyNames) {
+            sameKey = sameKey.and(counts.col(k).eqNullSafe(seen.col("_seen_" + k)));
+        }
+        counts = counts.join(seen, sameKey, "left")
+                .withColumn("patients_seen", coalesce(col("_patients"), lit(0L)));
 
         Dataset<Row> pop = population.select(col(PERIOD_TYPE).as("_pt"), col(PERIOD_START).as("_ps"),
                 col("region").as("_r"), col("site_id").as("_s"), col(Population.AVERAGE_POPULATION));

@@ -133,11 +133,27 @@ public final class KaplanMeier {
      */
     public static Dataset<Row> mediansBy(Dataset<Row> subjects, List<String> keys, Column day, Column event,
                                          String as) {
+        return mediansBy(subjects, keys, day, event, null, as);
+    }
+
+    /**
+     * As {@link #mediansBy(Dataset, List, Column, Column, String)} from rows that each stand for
+     * {@code subjects} subjects (counts already taken at a finer grain, e.g. before a rollup); null counts each
+     * row once.
+     *
+     * @param subjects the number of subjects of a row (bigint, not null), or null for one per row
+     */
+    public static Dataset<Row> mediansBy(Dataset<Row> rows, List<String> keys, Column day, Column event,
+                                         Column subjects, String as) {
         List<Column> dayKeys = new ArrayList<>();
         keys.forEach(k -> dayKeys.add(col(k)));
         dayKeys.add(day.cast("int").as(DAY));
-        Dataset<Row> perDay = subjects.filter(day.isNotNull()).groupBy(dayKeys.toArray(Column[]::new))
-                .agg(count(when(event, 1)).as(EVENTS), count(when(not(event), 1)).as(CENSORED));
+        Column events = subjects == null ? count(when(event, 1))
+                : coalesce(sum(when(event, subjects)), lit(0L));
+        Column censored = subjects == null ? count(when(not(event), 1))
+                : coalesce(sum(when(not(event), subjects)), lit(0L));
+        Dataset<Row> perDay = rows.filter(day.isNotNull()).groupBy(dayKeys.toArray(Column[]::new))
+                .agg(events.as(EVENTS), censored.as(CENSORED));
         List<Column> groupKeys = new ArrayList<>();
         keys.forEach(k -> groupKeys.add(col(k)));
         Dataset<Row> grouped = perDay.groupBy(groupKeys.toArray(Column[]::new))

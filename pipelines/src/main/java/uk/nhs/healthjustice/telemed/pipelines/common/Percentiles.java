@@ -8,6 +8,9 @@ import org.apache.spark.sql.Column;
  * Exact nearest-rank percentiles on whole days: the p-th percentile of n values is the smallest value v such
  * that at least ceil(p/100 x n) values are {@code <= v}. Integer arithmetic throughout, so 92% of 25 is rank 23,
  * never 24 from a floating-point ceil.
+ *
+ * <p>This is the reference definition on collected values; the marts take the same percentiles from counts per
+ * day ({@link DayHistogram}), which add up across rollup levels without collecting every value.
  */
 public final class Percentiles {
 

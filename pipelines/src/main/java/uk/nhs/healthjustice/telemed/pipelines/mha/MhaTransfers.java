@@ -9,9 +9,9 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import uk.nhs.healthjustice.telemed.pipelines.common.DayHistogram;
 import uk.nhs.healthjustice.telemed.pipelines.common.KaplanMeier;
 import uk.nhs.healthjustice.telemed.pipelines.common.LondonTime;
-import uk.nhs.healthjustice.telemed.pipelines.common.Percentiles;
 import uk.nhs.healthjustice.telemed.pipelines.common.Periods;
 import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
 
@@ -124,7 +124,10 @@ public final class MhaTransfers {
         List<String> columns = List.of("region", "site_id", PERIOD_TYPE, PERIOD_START, "_kind", "_mod", "_to_first",
                 "_transferred", "_first_to_transfer", "_to_transfer", "_open", "_km_event", "_km_day");
         Column[] select = columns.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-        Dataset<Row> facts = Rollups.geography(cohort.select(select).unionByName(stock.select(select)));
+        // Facts counted once per distinct (site, period, status, days...) before the rollup levels: every
+        // statistic is a count or a percentile of whole days, so the levels add counts (DayHistogram).
+        Dataset<Row> facts = DayHistogram.countBy(cohort.select(select).unionByName(stock.select(select)), columns);
+        facts = Rollups.geography(facts);
         // a case not assessed by the as-at day has no modality: it counts on ALL rows only
         facts = facts.withColumn(MODALITY, explode(array(col("_mod"), lit(Rollups.ALL))))
                 .filter(col(MODALITY).isNotNull());
@@ -134,20 +137,20 @@ public final class MhaTransfers {
         Column toTransfer = col("_to_transfer");
         List<Column> keys = Rollups.keyColumns(MODALITY);
         Dataset<Row> agg = facts.groupBy(keys.toArray(Column[]::new)).agg(
-                count(when(inCohort, 1)).as("cases_referred"),
-                count(toFirst).as("cases_assessed"),
-                Percentiles.sortedValues(toFirst).as("_first"),
-                count(when(toFirst.leq(14), 1)).as("first_assessment_within_14_days"),
-                count(when(inCohort.and(col("_transferred")), 1)).as("cases_transferred"),
-                Percentiles.sortedValues(col("_first_to_transfer")).as("_stage2"),
-                Percentiles.sortedValues(toTransfer).as("_whole"),
-                count(when(toTransfer.leq(TRANSFER_DAYS), 1)).as("transferred_within_28_days"),
-                count(when(col("_kind").equalTo(STOCK), 1)).as("open_over_28_days"),
-                count(when(inCohort.and(col("_open")), 1)).as("cases_open"));
+                DayHistogram.countWhere(inCohort).as("cases_referred"),
+                DayHistogram.countWhere(toFirst.isNotNull()).as("cases_assessed"),
+                DayHistogram.histogram(toFirst).as("_first"),
+                DayHistogram.countWhere(toFirst.leq(14)).as("first_assessment_within_14_days"),
+                DayHistogram.countWhere(inCohort.and(col("_transferred"))).as("cases_transferred"),
+                DayHistogram.histogram(col("_first_to_transfer")).as("_stage2"),
+                DayHistogram.histogram(toTransfer).as("_whole"),
+                DayHistogram.countWhere(toTransfer.leq(TRANSFER_DAYS)).as("transferred_within_28_days"),
+                DayHistogram.countWhere(col("_kind").equalTo(STOCK)).as("open_over_28_days"),
+                DayHistogram.countWhere(inCohort.and(col("_open"))).as("cases_open"));
 
         List<String> keyNames = List.of(PERIOD_TYPE, PERIOD_START, Rollups.REGION, Rollups.SITE_ID, MODALITY);
         Dataset<Row> km = KaplanMeier.mediansBy(facts.filter(inCohort), keyNames, col("_km_day"), col("_km_event"),
-                "km_median_days_to_transfer");
+                col(DayHistogram.COUNT), "km_median_days_to_transfer");
         for (String k : keyNames) {
             km = km.withColumnRenamed(k, "_km_" + k);
         }
@@ -157,11 +160,11 @@ public final class MhaTransfers {
         }
         return agg.join(km, same, "left").select(col(PERIOD_TYPE), col(PERIOD_START), labelColumn(), col("region"),
                 col("site_id"), col(MODALITY), col("cases_referred"), col("cases_assessed"),
-                Percentiles.nearestRank(col("_first"), 50).as("median_days_to_first_assessment"),
-                Percentiles.nearestRank(col("_first"), 92).as("p92_days_to_first_assessment"),
+                DayHistogram.nearestRank(col("_first"), 50).as("median_days_to_first_assessment"),
+                DayHistogram.nearestRank(col("_first"), 92).as("p92_days_to_first_assessment"),
                 col("first_assessment_within_14_days"), col("cases_transferred"),
-                Percentiles.nearestRank(col("_stage2"), 50).as("median_days_assessment_to_transfer"),
-                Percentiles.nearestRank(col("_whole"), 50).as("median_days_to_transfer"),
+                DayHistogram.nearestRank(col("_stage2"), 50).as("median_days_assessment_to_transfer"),
+                DayHistogram.nearestRank(col("_whole"), 50).as("median_days_to_transfer"),
                 col("transferred_within_28_days"),
                 when(col("cases_transferred").gt(0), col("transferred_within_28_days").multiply(100.0)
                         .divide(col("cases_transferred"))).as("pct_transferred_within_28_days"),

@@ -9,8 +9,8 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import uk.nhs.healthjustice.telemed.pipelines.common.DayHistogram;
 import uk.nhs.healthjustice.telemed.pipelines.common.Modality;
-import uk.nhs.healthjustice.telemed.pipelines.common.Percentiles;
 import uk.nhs.healthjustice.telemed.pipelines.common.Periods;
 import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
 
@@ -23,7 +23,8 @@ import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
  * no completed pathway and have no completed wait, but take the pathway off the waiting list from the day of
  * the removal, as a completion does.
  *
- * <p>All rows, every rollup level and both measures come from one aggregation over one exploded frame:
+ * <p>All rows, every rollup level and both measures come from one frame of facts, counted once per wait day
+ * at the finest grain and rolled up by adding those counts ({@link DayHistogram}; percentiles stay exact):
  * each pathway contributes a "completed" fact per measure, an "incomplete" fact per period end it was
  * still waiting at, a "start" fact in the period of its referral date and a removal fact in the period of
  * its removal; every fact takes the modality group of the first attendance on or before its own day.
@@ -137,8 +138,20 @@ public final class WaitingTimes {
                 PERIOD_TYPE, PERIOD_START, "_wait", "_group", "_kind");
         Dataset<Row> facts = select(completed, columns).unionByName(select(incomplete, columns))
                 .withColumnRenamed("_group", Modality.MODALITY_GROUP);
-        facts = Rollups.geography(facts);
-        facts = Rollups.withAll(facts, "specialty_code", "priority", Modality.MODALITY_GROUP);
+
+        // Counts per wait day at the finest grain, then every rollup level by adding those counts: each
+        // statistic below is a count, a sum or a percentile of waits, all of which follow from the
+        // histogram, so no fact is repeated per level and no wait is collected one by one.
+        List<String> fine = new ArrayList<>(columns);
+        fine.set(fine.indexOf("_group"), Modality.MODALITY_GROUP);
+        Dataset<Row> counts = DayHistogram.countBy(facts, fine);
+        counts = Rollups.geography(counts);
+        counts = Rollups.withAll(counts, "specialty_code", "priority", Modality.MODALITY_GROUP);
+        List<String> keyNames = List.of(PERIOD_TYPE, PERIOD_START, Rollups.REGION, Rollups.SITE_ID,
+                "specialty_code", "priority", Modality.MODALITY_GROUP, MEASURE);
+        List<String> rolledUp = new ArrayList<>(keyNames);
+        rolledUp.addAll(List.of("_kind", "_wait"));
+        counts = DayHistogram.sumBy(counts, rolledUp);
 
         Column kind = col("_kind");
         Column complete = kind.equalTo(COMPLETED);
@@ -146,24 +159,27 @@ public final class WaitingTimes {
         Column wait = col("_wait");
         Column completedWait = when(complete, wait);
         Column incompleteWait = when(waiting, wait);
+        Column completedCount = DayHistogram.countWhere(completedWait.isNotNull());
         List<Column> keys = Rollups.keyColumns("specialty_code", "priority", Modality.MODALITY_GROUP, MEASURE);
-        Dataset<Row> agg = facts.groupBy(keys.toArray(Column[]::new)).agg(
-                count(completedWait).as("completed_pathways"),
-                Percentiles.sortedValues(completedWait).as("_done"),
-                avg(completedWait).as("mean_wait_days"),
-                count(when(complete.and(wait.leq(WEEKS_18_DAYS)), 1)).as("completed_within_18_weeks"),
-                count(incompleteWait).as("incomplete_pathways"),
-                count(when(waiting.and(wait.leq(WEEKS_18_DAYS)), 1)).as("incomplete_within_18_weeks"),
-                count(when(waiting.and(wait.gt(WEEKS_18_DAYS)), 1)).as("incomplete_over_18_weeks"),
-                count(when(waiting.and(wait.gt(WEEKS_52_DAYS)), 1)).as("incomplete_over_52_weeks"),
-                count(when(waiting.and(wait.gt(WEEKS_65_DAYS)), 1)).as("incomplete_over_65_weeks"),
-                count(when(waiting.and(wait.gt(WEEKS_78_DAYS)), 1)).as("incomplete_over_78_weeks"),
-                count(when(waiting.and(wait.gt(WEEKS_104_DAYS)), 1)).as("incomplete_over_104_weeks"),
-                Percentiles.sortedValues(incompleteWait).as("_waiting"),
-                count(when(kind.equalTo(START), 1)).as("new_clock_starts"),
-                count(when(kind.equalTo(RELEASED), 1)).as("removed_released"),
-                count(when(kind.equalTo(TRANSFERRED_OUT), 1)).as("removed_transferred_out"),
-                count(when(kind.equalTo(DIED), 1)).as("removed_died"));
+        Dataset<Row> agg = counts.groupBy(keys.toArray(Column[]::new)).agg(
+                completedCount.as("completed_pathways"),
+                DayHistogram.histogram(completedWait).as("_done"),
+                // sum / count in doubles of exact whole sums: the value avg gives
+                when(completedCount.gt(0), DayHistogram.sumWhere(completedWait).cast("double")
+                        .divide(completedCount.cast("double"))).as("mean_wait_days"),
+                DayHistogram.countWhere(complete.and(wait.leq(WEEKS_18_DAYS))).as("completed_within_18_weeks"),
+                DayHistogram.countWhere(incompleteWait.isNotNull()).as("incomplete_pathways"),
+                DayHistogram.countWhere(waiting.and(wait.leq(WEEKS_18_DAYS))).as("incomplete_within_18_weeks"),
+                DayHistogram.countWhere(waiting.and(wait.gt(WEEKS_18_DAYS))).as("incomplete_over_18_weeks"),
+                DayHistogram.countWhere(waiting.and(wait.gt(WEEKS_52_DAYS))).as("incomplete_over_52_weeks"),
+                DayHistogram.countWhere(waiting.and(wait.gt(WEEKS_65_DAYS))).as("incomplete_over_65_weeks"),
+                DayHistogram.countWhere(waiting.and(wait.gt(WEEKS_78_DAYS))).as("incomplete_over_78_weeks"),
+                DayHistogram.countWhere(waiting.and(wait.gt(WEEKS_104_DAYS))).as("incomplete_over_104_weeks"),
+                DayHistogram.histogram(incompleteWait).as("_waiting"),
+                DayHistogram.countWhere(kind.equalTo(START)).as("new_clock_starts"),
+                DayHistogram.countWhere(kind.equalTo(RELEASED)).as("removed_released"),
+                DayHistogram.countWhere(kind.equalTo(TRANSFERRED_OUT)).as("removed_transferred_out"),
+                DayHistogram.countWhere(kind.equalTo(DIED)).as("removed_died"));
 
         Column isRtt = col(MEASURE).equalTo(RTT);
         Column removalsAndCompleted = col("completed_pathways").plus(col("removed_released"))
@@ -173,8 +189,8 @@ public final class WaitingTimes {
                 col("region"), col("site_id"), col("specialty_code"), col("priority"),
                 col(Modality.MODALITY_GROUP), col(MEASURE),
                 col("completed_pathways"),
-                Percentiles.nearestRank(col("_done"), 50).as("median_wait_days"),
-                Percentiles.nearestRank(col("_done"), 92).as("p92_wait_days"),
+                DayHistogram.nearestRank(col("_done"), 50).as("median_wait_days"),
+                DayHistogram.nearestRank(col("_done"), 92).as("p92_wait_days"),
                 col("mean_wait_days"),
                 col("completed_within_18_weeks"),
                 when(col("completed_pathways").gt(0),
@@ -183,8 +199,8 @@ public final class WaitingTimes {
                 when(isRtt, col("incomplete_pathways")).as("incomplete_pathways"),
                 when(isRtt, col("incomplete_over_18_weeks")).as("incomplete_over_18_weeks"),
                 when(isRtt, col("incomplete_over_52_weeks")).as("incomplete_over_52_weeks"),
-                when(isRtt, Percentiles.nearestRank(col("_waiting"), 92)).as("incomplete_p92_wait_days"),
-                when(isRtt, Percentiles.nearestRank(col("_waiting"), 50)).as("incomplete_median_wait_days"),
+                when(isRtt, DayHistogram.nearestRank(col("_waiting"), 92)).as("incomplete_p92_wait_days"),
+                when(isRtt, DayHistogram.nearestRank(col("_waiting"), 50)).as("incomplete_median_wait_days"),
                 when(isRtt, col("incomplete_within_18_weeks")).as("incomplete_within_18_weeks"),
                 when(isRtt.and(col("incomplete_pathways").gt(0)),
                         col("incomplete_within_18_weeks").multiply(100.0).divide(col("incomplete_pathways")))

@@ -1,0 +1,134 @@
+package uk.nhs.healthjustice.telemed.pipelines.common;
+
+import static org.apache.spark.sql.functions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
+
+class DayHistogramTest extends SparkTestBase {
+
+    private static final StructType SCHEMA = new StructType().add("site", DataTypes.StringType)
+            .add("v", DataTypes.IntegerType);
+
+    private Dataset<Row> waits(String site, Integer... values) {
+        Object[][] rows = java.util.Arrays.stream(values).map(v -> new Object[] {site, v}).toArray(Object[][]::new);
+        return frame(SCHEMA, rows);
+    }
+
+    /** Counts per (site, days), summed over sites (the national histogram), then median and p92. */
+    private Row pooled(Dataset<Row> facts) {
+        Dataset<Row> perSite = DayHistogram.countBy(facts, List.of("site", "v"));
+        Dataset<Row> national = DayHistogram.sumBy(perSite.withColumn("site", lit("ALL")), List.of("site", "v"));
+        return national.groupBy(col("site")).agg(DayHistogram.histogram(col("v")).as("h"))
+                .select(DayHistogram.nearestRank(col("h"), 50), DayHistogram.nearestRank(col("h"), 92),
+                        DayHistogram.size(col("h")))
+                .first();
+    }
+
+    private Row perSite(Dataset<Row> facts, String site) {
+        return DayHistogram.countBy(facts, List.of("site", "v")).groupBy(col("site"))
+                .agg(DayHistogram.histogram(col("v")).as("h"))
+                .filter(col("site").equalTo(site))
+                .select(DayHistogram.nearestRank(col("h"), 50), DayHistogram.nearestRank(col("h"), 92)).first();
+    }
+
+    @Test
+    void tiesAreCountsOfOneDay() {
+        // {3,3,5,9} -> histogram (3:2)(5:1)(9:1), n=4. Median rank ceil(2)=2: cumulative 2 at day 3 -> 3.
+        // p92 rank ceil(3.68)=4: cumulative 2, 3, 4 -> reached at day 9 -> 9.
+        Row r = pooled(waits("A", 9, 3, 5, 3));
+        assertEquals(3, r.getInt(0));
+        assertEquals(9, r.getInt(1));
+        assertEquals(4L, r.getLong(2));
+    }
+
+    @Test
+    void exactRankWhereFloatingPointWouldOvershoot() {
+        // 1..25: 0.92 * 25 = 23.000000000000004 in doubles; the rank is exactly 23 -> 23. Median rank 13 -> 13.
+        Row r = pooled(waits("A", IntStream.rangeClosed(1, 25).boxed().toArray(Integer[]::new)));
+        assertEquals(13, r.getInt(0));
+        assertEquals(23, r.getInt(1));
+    }
+
+    @Test
+    void nullsAreNoValueAndAnEmptyGroupHasNoPercentile() {
+        // {9, null}: n=1 -> median and p92 are 9. {null}: n=0 -> null, size 0.
+        Row r = pooled(waits("A", 9, null));
+        assertEquals(9, r.getInt(0));
+        assertEquals(9, r.getInt(1));
+        Row empty = pooled(waits("A", (Integer) null));
+        assertNull(empty.get(0));
+        assertNull(empty.get(1));
+        assertEquals(0L, empty.getLong(2));
+    }
+
+    @Test
+    void twoSiteHistogramsSummedGiveThePooledPercentile() {
+        // A {1,2,2,10}: median rank 2 -> 2, p92 rank ceil(3.68)=4 -> 10.
+        // B {2,4,4,4,7}: median rank ceil(2.5)=3 -> 4, p92 rank ceil(4.6)=5 -> 7.
+        // A+B: (1:1)(2:3)(4:3)(7:1)(10:1), n=9. Median rank ceil(4.5)=5: cumulative 1, 4, 7 -> day 4.
+        // p92 rank ceil(8.28)=9: cumulative 1, 4, 7, 8, 9 -> day 10. Not the median of the site medians (3).
+        Dataset<Row> facts = waits("A", 1, 2, 2, 10).unionByName(waits("B", 2, 4, 4, 4, 7));
+        Row a = perSite(facts, "A");
+        assertEquals(2, a.getInt(0));
+        assertEquals(10, a.getInt(1));
+        Row b = perSite(facts, "B");
+        assertEquals(4, b.getInt(0));
+        assertEquals(7, b.getInt(1));
+        Row all = pooled(facts);
+        assertEquals(4, all.getInt(0));
+        assertEquals(10, all.getInt(1));
+        assertEquals(9L, all.getLong(2));
+    }
+
+    @Test
+    void unsummedEntriesOfOneDayGiveTheSamePercentiles() {
+        // Histograms of A and B collected without summing per day: (2:2) and (2:1) are separate entries;
+        // the cumulative counts at the end of day 2 are still 4, so median 4 and p92 10 as above.
+        Dataset<Row> facts = waits("A", 1, 2, 2, 10).unionByName(waits("B", 2, 4, 4, 4, 7));
+        Row r = DayHistogram.countBy(facts, List.of("site", "v")).agg(DayHistogram.histogram(col("v")).as("h"))
+                .select(DayHistogram.nearestRank(col("h"), 50), DayHistogram.nearestRank(col("h"), 92)).first();
+        assertEquals(4, r.getInt(0));
+        assertEquals(10, r.getInt(1));
+    }
+
+    @Test
+    void sameAsSortedValuesOnGeneratedGroups() {
+        // 40 groups of 0..60 waits in 0..400 days (some null), fixed seed: every percentile from the pooled
+        // histograms equals Percentiles.nearestRank over all the values.
+        Random random = new Random(16);
+        List<Object[]> rows = new ArrayList<>();
+        for (int g = 0; g < 40; g++) {
+            int size = random.nextInt(61);
+            for (int i = 0; i < size; i++) {
+                rows.add(new Object[] {"g" + g, random.nextInt(10) == 0 ? null : random.nextInt(401)});
+            }
+        }
+        Dataset<Row> facts = frame(SCHEMA, rows.toArray(Object[][]::new));
+        int[] ps = {1, 25, 50, 75, 90, 92, 95, 99, 100};
+        List<org.apache.spark.sql.Column> fromValues = new ArrayList<>();
+        List<org.apache.spark.sql.Column> fromHistogram = new ArrayList<>();
+        for (int p : ps) {
+            fromValues.add(Percentiles.nearestRank(col("s"), p).as("p" + p));
+            fromHistogram.add(DayHistogram.nearestRank(col("h"), p).as("p" + p));
+        }
+        fromValues.add(0, col("site"));
+        fromHistogram.add(0, col("site"));
+        Dataset<Row> expected = facts.groupBy(col("site")).agg(Percentiles.sortedValues(col("v")).as("s"))
+                .select(fromValues.toArray(org.apache.spark.sql.Column[]::new));
+        Dataset<Row> actual = DayHistogram.countBy(facts, List.of("site", "v")).groupBy(col("site"))
+                .agg(DayHistogram.histogram(col("v")).as("h"))
+                .select(fromHistogram.toArray(org.apache.spark.sql.Column[]::new));
+        assertSameRows(expected, actual);
+    }
+}
