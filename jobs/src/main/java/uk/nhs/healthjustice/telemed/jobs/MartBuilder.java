@@ -69,8 +69,8 @@ final class MartBuilder {
         marts.put("cost_effectiveness", CostEffectiveness.compute(pathways, ConsultCosts.slotCosted(consults,
                 ref.unitCosts(), sites), CostEffectiveness.DEFAULT_SEED, CostEffectiveness.DEFAULT_RESAMPLES, periodsFrom));
         // cost_sensitivity (CostSensitivity) is not computed by the nightly yet: recosting every consult twice per
-        // assumed unit cost, one plan branch each, took about 30 s of a small night's 45 s (issue 17 note); it
-        // waits for a one-pass form (scenarios as a column)
+        // assumed unit cost, one plan branch each, took about 30 s per small run, more than every other mart and
+        // published table together (issue 17); it waits for a one-pass form (scenarios as a column)
         // Earlier periods: hard-linked quarter slices of the previous generation, or (written before slicing)
         // read back and rewritten.
         String linkFrom = periodsFrom != null && previousIsSliced(previous) ? previous : null;
