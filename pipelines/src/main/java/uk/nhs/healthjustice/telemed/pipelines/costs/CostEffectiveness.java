@@ -373,8 +373,13 @@ public final class CostEffectiveness {
                         note = (costZero && waitZero ? "cost and wait difference intervals include"
                                 : costZero ? "cost difference interval includes" : "wait difference interval includes")
                                 + " zero: no ratio interval; see the quadrant shares and net monetary benefit";
+                    } else if (!allSameSign(waitReps, waitDiff)) {
+                        // the 95% interval excludes zero but a replicate outside it has no wait difference or the
+                        // other sign: its ratio is undefined or meaningless, so no percentile interval of ratios
+                        note = "a bootstrap replicate has no wait difference or the opposite sign: no ratio interval;"
+                                + " see the quadrant shares and net monetary benefit";
                     } else {
-                        // neither crosses zero: every replicate's wait difference has the point's sign, never 0
+                        // every replicate's wait difference has the point's sign, never 0
                         BigDecimal[] ratios = new BigDecimal[reps];
                         for (int b = 0; b < reps; b++) {
                             ratios[b] = perWaitDayAvoided(costReps[k][b], waitReps[b]);
@@ -434,6 +439,16 @@ public final class CostEffectiveness {
 
         private static BigDecimal pounds(long pence, long n) {
             return BigDecimal.valueOf(pence, 2).divide(BigDecimal.valueOf(n), 2, RoundingMode.HALF_UP);
+        }
+
+        /** True when every replicate is non-zero with the sign of {@code point}. */
+        private static boolean allSameSign(double[] replicates, double point) {
+            for (double r : replicates) {
+                if (r == 0 || Math.signum(r) != Math.signum(point)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Cost difference per wait-day avoided (wait difference negative = days avoided), to the penny. */
