@@ -94,7 +94,7 @@ public final class NightlyJob {
         this.spark = spark;
         this.options = options;
         this.pseudonymiser = new Pseudonymiser(key);
-        this.progress = new Progress(log, stageMillis);
+        this.progress = new Progress(log, stageMillis).countingJobsOf(spark.sparkContext());
         this.log = log;
         this.store = new OutputStore(options.output());
     }

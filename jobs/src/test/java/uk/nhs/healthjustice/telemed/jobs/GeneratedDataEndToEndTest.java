@@ -232,28 +232,43 @@ class GeneratedDataEndToEndTest extends SparkTestBase {
             }
         }
         Assertions.assertTrue(numbers.size() > 1000, "found " + numbers.size());
+        // text files one by one; Parquet one Spark job per directory of files (one per file and column took
+        // minutes), returning only the string values that look like an NHS number, checked here against the set
+        java.util.Map<Path, List<String>> parquetByDir = new java.util.TreeMap<>();
         try (Stream<Path> files = Files.walk(output)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String name = f.getFileName().toString();
                 if (name.endsWith(".parquet")) {
-                    Dataset<Row> t = spark().read().parquet(f.toString());
-                    for (StructField field : t.schema().fields()) {
-                        if (field.dataType().equals(DataTypes.StringType)) {
-                            for (Row r : t.select(col(field.name())).filter(col(field.name())
-                                    .rlike("[0-9]{3} ?[0-9]{3} ?[0-9]{4}")).collectAsList()) {
-                                Matcher m = NHS_SHAPE.matcher(r.getString(0));
-                                while (m.find()) {
-                                    Assertions.assertFalse(numbers.contains(m.group().replace(" ", "")),
-                                            f + " column " + field.name());
-                                }
-                            }
-                        }
-                    }
+                    parquetByDir.computeIfAbsent(f.getParent(), d -> new java.util.ArrayList<>()).add(f.toString());
                 } else if (!name.endsWith(".crc")) {
                     Matcher m = NHS_SHAPE.matcher(Files.readString(f, StandardCharsets.ISO_8859_1));
                     while (m.find()) {
                         Assertions.assertFalse(numbers.contains(m.group().replace(" ", "")), f.toString());
                     }
+                }
+            }
+        }
+        Assertions.assertTrue(parquetByDir.size() > 10, "Parquet directories: " + parquetByDir.keySet());
+        for (Map.Entry<Path, List<String>> dir : parquetByDir.entrySet()) {
+            Dataset<Row> t = spark().read().parquet(dir.getValue().toArray(String[]::new));
+            List<org.apache.spark.sql.Column> strings = new java.util.ArrayList<>();
+            for (StructField field : t.schema().fields()) {
+                if (field.dataType().equals(DataTypes.StringType)) {
+                    strings.add(col(field.name()));
+                }
+            }
+            if (strings.isEmpty()) {
+                continue;
+            }
+            // every string value of the table in one column, tagged with its column's name
+            org.apache.spark.sql.Column[] tagged = strings.stream().map(c -> org.apache.spark.sql.functions.concat(
+                    org.apache.spark.sql.functions.lit(c.toString() + "="), c)).toArray(org.apache.spark.sql.Column[]::new);
+            for (Row r : t.select(org.apache.spark.sql.functions.explode(org.apache.spark.sql.functions.array(tagged))
+                    .as("v")).filter(col("v").rlike("[0-9]{3} ?[0-9]{3} ?[0-9]{4}")).collectAsList()) {
+                Matcher m = NHS_SHAPE.matcher(r.getString(0));
+                while (m.find()) {
+                    Assertions.assertFalse(numbers.contains(m.group().replace(" ", "")), dir.getKey() + ": " + r.getString(0)
+                            .substring(0, r.getString(0).indexOf('=')));
                 }
             }
         }

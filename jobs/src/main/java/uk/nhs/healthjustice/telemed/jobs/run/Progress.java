@@ -2,6 +2,10 @@ package uk.nhs.healthjustice.telemed.jobs.run;
 
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 
 /** One line per stage on stderr, with counts and timings, for the operator and the scheduler's log. */
 public final class Progress {
@@ -9,21 +13,54 @@ public final class Progress {
     private final PrintStream out;
     private final Map<String, Long> stageMillis;
     private volatile String current;
+    private AtomicLong sparkJobs;
 
     public Progress(PrintStream out, Map<String, Long> stageMillis) {
         this.out = out;
         this.stageMillis = stageMillis;
     }
 
+    /**
+     * Also prints how many Spark jobs each stage started: on small nights the time goes to the number of jobs
+     * (each one plans, compiles and schedules), not to the rows, so this is the figure to bring down.
+     */
+    public Progress countingJobsOf(SparkContext context) {
+        this.sparkJobs = JobCounter.of(context);
+        return this;
+    }
+
+    /** One listener per SparkContext (never one per run: a test JVM runs hundreds of nights on one context). */
+    private static final class JobCounter extends SparkListener {
+        private static final Map<SparkContext, AtomicLong> COUNTS = java.util.Collections.synchronizedMap(
+                new java.util.WeakHashMap<>());
+        private final AtomicLong started = new AtomicLong();
+
+        static AtomicLong of(SparkContext context) {
+            return COUNTS.computeIfAbsent(context, c -> {
+                JobCounter counter = new JobCounter();
+                c.addSparkListener(counter);
+                return counter.started;
+            });
+        }
+
+        @Override
+        public void onJobStart(SparkListenerJobStart jobStart) {
+            started.incrementAndGet();
+        }
+    }
+
     /** Runs a stage, records its time and prints one line. Lines never carry row contents. */
     public <T> T stage(String name, java.util.function.Supplier<T> work, java.util.function.Function<T, String> detail) {
         long t0 = System.nanoTime();
+        long jobs0 = sparkJobs == null ? 0 : sparkJobs.get();
         current = name;
         T result = work.get();
         current = null;
         long ms = (System.nanoTime() - t0) / 1_000_000;
         stageMillis.merge(name, ms, Long::sum);
-        out.printf("[telemed] %-28s %7d ms  %s%n", name, ms, detail.apply(result));
+        // the listener bus is asynchronous: a job's start can be counted a moment late, in the next stage
+        String jobs = sparkJobs == null ? "" : String.format("%4d jobs", sparkJobs.get() - jobs0);
+        out.printf("[telemed] %-28s %7d ms %s  %s%n", name, ms, jobs, detail.apply(result));
         return result;
     }
 
