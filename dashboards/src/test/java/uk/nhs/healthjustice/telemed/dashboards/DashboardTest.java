@@ -177,10 +177,8 @@ class DashboardTest {
     void theImpactChartShowsTheHeadlineControlAndNoPlacebo() throws Exception {
         org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
         Path root = PublishedFixture.write(spark, tmp.resolve("v2"));
-        org.apache.spark.sql.types.StructType ri = new org.apache.spark.sql.types.StructType()
-                .add("level", "string").add("region", "string").add("site_id", "string").add("outcome", "string")
-                .add("control", "string").add("event_time", "int").add("estimate", "double")
-                .add("ci_low", "double").add("ci_high", "double").add("method", "string");
+        org.apache.spark.sql.types.StructType ri = PublishedFixture.declared("rollout_impact", "level", "region",
+                "site_id", "outcome", "control", "event_time", "estimate", "ci_low", "ci_high", "method");
         List<org.apache.spark.sql.Row> rows = new ArrayList<>();
         for (String control : List.of("not_yet_treated", "never_treated")) {
             for (String outcome : List.of("mean_first_attendance_wait_days", "mean_first_attendance_wait_days_placebo")) {

@@ -9,21 +9,20 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import uk.nhs.healthjustice.telemed.schemas.published.PublishedTables;
 
 /**
- * A tiny published/ tree: two regions, three sites (one named like an attack), two quarters. Money is
- * {@code DECIMAL(18,2)} and hours {@code DECIMAL(12,2)} as the pipeline publishes them; below national level
+ * A tiny published/ tree: two regions, three sites (one named like an attack), two quarters. Every table names
+ * the columns it fills and takes their types from {@link PublishedTables} (money {@code DECIMAL(18,2)}, hours
+ * {@code DECIMAL(12,2)}, ...), the declarations the nightly's written schemas are checked against, so a renamed
+ * or retyped published column breaks these fixtures too. Below national level
  * the cost and hours totals are null (only means and the fixed cost stay), and on a suppressed row every money
  * and hours value is null.
  */
 final class PublishedFixture {
 
     static final String EVIL = "<script>alert(1)</script>";
-    static final DataType MONEY = DataTypes.createDecimalType(18, 2);
-    static final DataType HOURS = DataTypes.createDecimalType(12, 2);
 
     /** Every marker the page templates have: untrusted site names made of them must stay plain text. */
     static final List<String> MARKERS = List.of("/*DATA*/", "/*ECHARTS*/", "{{TABLES}}", "{{QUARTER}}", "{{RANGE}}",
@@ -51,6 +50,20 @@ final class PublishedFixture {
         return new BigDecimal(pounds);
     }
 
+    /**
+     * The schema of the named columns of {@code published/<table>}, in the order given, typed as declared.
+     *
+     * @throws IllegalArgumentException when the table does not declare one of them (renamed or dropped)
+     */
+    static StructType declared(String table, String... columns) {
+        StructType published = PublishedTables.publishedSchema(table);
+        StructType out = new StructType();
+        for (String c : columns) {
+            out = out.add(published.apply(c));
+        }
+        return out;
+    }
+
     private PublishedFixture() {
     }
 
@@ -65,32 +78,19 @@ final class PublishedFixture {
     }
 
     static Path write(SparkSession spark, Path root, List<Object[]> siteList) throws Exception {
-        StructType sites = new StructType().add("site_id", DataTypes.StringType).add("site_name", DataTypes.StringType)
-                .add("region", DataTypes.StringType).add("site_type", DataTypes.StringType)
-                .add("telemedicine_go_live", DataTypes.DateType);
+        StructType sites = declared("sites", "site_id", "site_name", "region", "site_type", "telemedicine_go_live");
         spark.createDataFrame(siteList.stream().map(RowFactory::create).toList(), sites)
                 .write().parquet(root.resolve("published/sites").toString());
 
-        StructType access = new StructType().add("period_type", DataTypes.StringType).add("period_start", DataTypes.DateType)
-                .add("period_label", DataTypes.StringType).add("region", DataTypes.StringType)
-                .add("site_id", DataTypes.StringType).add("modality_group", DataTypes.StringType)
-                .add("consults_due", DataTypes.LongType).add("attended", DataTypes.LongType)
-                .add("did_not_attend", DataTypes.LongType).add("cancelled_no_escort", DataTypes.LongType)
-                .add("cancelled_security", DataTypes.LongType)
-                .add("dna_rate", DataTypes.DoubleType).add("telemedicine_share", DataTypes.DoubleType)
-                .add("attended_per_1000", DataTypes.DoubleType).add("technical_failure_rate", DataTypes.DoubleType)
-                .add("gic_attended", DataTypes.LongType).add("suppressed", DataTypes.BooleanType);
-        StructType waits = new StructType().add("period_type", DataTypes.StringType).add("period_start", DataTypes.DateType)
-                .add("period_label", DataTypes.StringType).add("region", DataTypes.StringType)
-                .add("site_id", DataTypes.StringType).add("specialty_code", DataTypes.StringType)
-                .add("priority", DataTypes.StringType).add("modality_group", DataTypes.StringType)
-                .add("measure", DataTypes.StringType).add("completed_pathways", DataTypes.LongType)
-                .add("median_wait_days", DataTypes.IntegerType).add("p92_wait_days", DataTypes.IntegerType)
-                .add("pct_within_18_weeks", DataTypes.DoubleType).add("suppressed", DataTypes.BooleanType);
-        for (String c : WAITING_LIST_COLUMNS) {
-            waits = waits.add(c, c.startsWith("pct_") || c.endsWith("_rate") ? DataTypes.DoubleType
-                    : c.endsWith("_days") ? DataTypes.IntegerType : DataTypes.LongType);
-        }
+        StructType access = declared("access", "period_type", "period_start", "period_label", "region", "site_id",
+                "modality_group", "consults_due", "attended", "did_not_attend", "cancelled_no_escort",
+                "cancelled_security", "dna_rate", "telemedicine_share", "attended_per_1000", "technical_failure_rate",
+                "gic_attended", "suppressed");
+        List<String> waitColumns = new ArrayList<>(List.of("period_type", "period_start", "period_label", "region",
+                "site_id", "specialty_code", "priority", "modality_group", "measure", "completed_pathways",
+                "median_wait_days", "p92_wait_days", "pct_within_18_weeks", "suppressed"));
+        waitColumns.addAll(WAITING_LIST_COLUMNS);
+        StructType waits = declared("waiting_times", waitColumns.toArray(String[]::new));
         List<Row> a = new ArrayList<>();
         List<Row> w = new ArrayList<>();
         String[][] periods = {{"quarter", "2026-04-01", "2026-27 Q1"}, {"quarter", "2026-07-01", "2026-27 Q2"},
@@ -182,14 +182,10 @@ final class PublishedFixture {
      * escort cost avoided; site BBB's Q2 ALL row is suppressed, so all its money is null.
      */
     private static void writeCosts(SparkSession spark, Path root, String[][] periods, String[][] geos) {
-        StructType costs = new StructType().add("period_type", DataTypes.StringType).add("period_start", DataTypes.DateType)
-                .add("period_label", DataTypes.StringType).add("region", DataTypes.StringType)
-                .add("site_id", DataTypes.StringType).add("modality_group", DataTypes.StringType)
-                .add("attended", DataTypes.LongType).add("clinician_cost_gbp", MONEY).add("escort_cost_gbp", MONEY)
-                .add("telemedicine_cost_gbp", MONEY).add("site_fixed_cost_gbp", MONEY).add("total_cost_gbp", MONEY)
-                .add("cost_per_attendance_gbp", MONEY).add("escorts", DataTypes.LongType)
-                .add("escort_officer_hours", HOURS).add("escorts_avoided", DataTypes.LongType)
-                .add("escort_cost_avoided_gbp", MONEY).add("suppressed", DataTypes.BooleanType);
+        StructType costs = declared("costs", "period_type", "period_start", "period_label", "region", "site_id",
+                "modality_group", "attended", "clinician_cost_gbp", "escort_cost_gbp", "telemedicine_cost_gbp",
+                "site_fixed_cost_gbp", "total_cost_gbp", "cost_per_attendance_gbp", "escorts", "escort_officer_hours",
+                "escorts_avoided", "escort_cost_avoided_gbp", "suppressed");
         List<Row> c = new ArrayList<>();
         for (String[] p : periods) {
             boolean q2 = p[2].equals("2026-27 Q2");
@@ -203,7 +199,7 @@ final class PublishedFixture {
                         c.add(RowFactory.create(p[0], Date.valueOf(p[1]), p[2], g[0], g[1], m, all ? 8000L : 4000L,
                                 gbp("900000.00"), gbp("300000.00"), gbp("24567.89"), gbp("10000.00"),
                                 all ? gbp("1234567.89") : gbp("617283.95"), gbp("154.32"), 600L, gbp("2400.50"),
-                                all || m.equals("telemedicine") ? 640L : 0L, avoided, false));
+                                escortsAvoided(all || m.equals("telemedicine") ? 640 : 0), avoided, false));
                     } else if (g[1].equals("BBB") && all && q2) {
                         c.add(RowFactory.create(p[0], Date.valueOf(p[1]), p[2], g[0], g[1], m, null, null, null, null,
                                 null, null, null, null, null, null, null, true));
@@ -216,7 +212,7 @@ final class PublishedFixture {
                         };
                         c.add(RowFactory.create(p[0], Date.valueOf(p[1]), p[2], g[0], g[1], m, 2000L, null, null, null,
                                 m.equals("in_person") ? gbp("0.00") : gbp("1500.00"), null, mean, 150L, null,
-                                all || m.equals("telemedicine") ? 160L : 0L, all || m.equals("telemedicine")
+                                escortsAvoided(all || m.equals("telemedicine") ? 160 : 0), all || m.equals("telemedicine")
                                         ? gbp("24691.36") : gbp("0.00"), false));
                     }
                 }
@@ -225,21 +221,20 @@ final class PublishedFixture {
         spark.createDataFrame(c, costs).write().parquet(root.resolve("published/costs").toString());
     }
 
+    /** An expected number of escorts avoided, a decimal as the costs mart declares it: whole in this fixture. */
+    private static BigDecimal escortsAvoided(long escorts) {
+        return BigDecimal.valueOf(escorts);
+    }
+
     /** published/cost_effectiveness for Q2: national and North with decimal money and intervals, South suppressed. */
     private static void writeCostEffectiveness(SparkSession spark, Path root) {
-        StructType ce = new StructType().add("period_type", DataTypes.StringType).add("period_start", DataTypes.DateType)
-                .add("period_label", DataTypes.StringType).add("region", DataTypes.StringType)
-                .add("site_id", DataTypes.StringType).add("telemedicine_pathways", DataTypes.LongType)
-                .add("in_person_pathways", DataTypes.LongType).add("mean_cost_telemedicine_gbp", MONEY)
-                .add("mean_cost_in_person_gbp", MONEY).add("cost_difference_gbp", MONEY)
-                .add("cost_difference_ci_low", MONEY).add("cost_difference_ci_high", MONEY)
-                .add("mean_wait_telemedicine_days", DataTypes.DoubleType).add("mean_wait_in_person_days", DataTypes.DoubleType)
-                .add("wait_difference_days", DataTypes.DoubleType).add("wait_difference_ci_low", DataTypes.DoubleType)
-                .add("wait_difference_ci_high", DataTypes.DoubleType)
-                .add("incremental_cost_per_wait_day_avoided_gbp", MONEY)
-                .add("incremental_cost_per_wait_day_avoided_ci_low", MONEY)
-                .add("incremental_cost_per_wait_day_avoided_ci_high", MONEY)
-                .add("dominant", DataTypes.BooleanType).add("suppressed", DataTypes.BooleanType);
+        StructType ce = declared("cost_effectiveness", "period_type", "period_start", "period_label", "region",
+                "site_id", "telemedicine_pathways", "in_person_pathways", "mean_cost_telemedicine_gbp",
+                "mean_cost_in_person_gbp", "cost_difference_gbp", "cost_difference_ci_low", "cost_difference_ci_high",
+                "mean_wait_telemedicine_days", "mean_wait_in_person_days", "wait_difference_days",
+                "wait_difference_ci_low", "wait_difference_ci_high", "incremental_cost_per_wait_day_avoided_gbp",
+                "incremental_cost_per_wait_day_avoided_ci_low", "incremental_cost_per_wait_day_avoided_ci_high",
+                "dominant", "suppressed");
         Date q2 = Date.valueOf("2026-07-01");
         List<Row> rows = List.of(
                 RowFactory.create("quarter", q2, "2026-27 Q2", "ALL", "ALL", 1200L, 800L, gbp("210.40"), gbp("455.90"),
@@ -259,14 +254,9 @@ final class PublishedFixture {
      * suppressed (null).
      */
     private static void writeRolloutImpact(SparkSession spark, Path root, List<Object[]> siteList) {
-        StructType ri = new StructType().add("level", DataTypes.StringType).add("region", DataTypes.StringType)
-                .add("site_id", DataTypes.StringType).add("outcome", DataTypes.StringType)
-                .add("event_time", DataTypes.IntegerType).add("value", DataTypes.DoubleType)
-                .add("n", DataTypes.LongType).add("numerator", DataTypes.LongType)
-                .add("estimate", DataTypes.DoubleType).add("ci_low", DataTypes.DoubleType)
-                .add("ci_high", DataTypes.DoubleType).add("sites_treated", DataTypes.IntegerType)
-                .add("sites_never_live", DataTypes.IntegerType).add("n_bootstrap", DataTypes.IntegerType)
-                .add("method", DataTypes.StringType);
+        StructType ri = declared("rollout_impact", "level", "region", "site_id", "outcome", "event_time", "value", "n",
+                "numerator", "estimate", "ci_low", "ci_high", "sites_treated", "sites_never_live", "n_bootstrap",
+                "method");
         String outcome = "mean_first_attendance_wait_days";
         String method = "callaway_santanna_not_yet_treated";
         List<Row> rows = new ArrayList<>();

@@ -33,7 +33,7 @@ import uk.nhs.healthjustice.telemed.schemas.published.PublishedTables;
  */
 public final class DisclosureControl {
 
-    public static final String SUPPRESSED = "suppressed";
+    public static final String SUPPRESSED = PublishedTables.SUPPRESSED;
     /** Below national, a mean or model output needs at least this many people or events behind it. */
     public static final int MINIMUM_BASE = 8;
 
@@ -92,7 +92,9 @@ public final class DisclosureControl {
                         || type.equals(org.apache.spark.sql.types.DataTypes.ShortType)
                         || type.equals(org.apache.spark.sql.types.DataTypes.ByteType);
                 Column whole = integral ? col(c) : round(col(c), 0).cast("long");
-                published.put(c, when(national, col(c)).otherwise(controlledCount(whole)));
+                // back to the mart's type: the published table has its declared schema (a decimal expected count
+                // would otherwise widen to decimal(30,10) beside the long)
+                published.put(c, when(national, col(c)).otherwise(controlledCount(whole).cast(type)));
                 rowSuppressed = rowSuppressed.or(coalesce(whole.between(1, 7), lit(false)));
             }
         }

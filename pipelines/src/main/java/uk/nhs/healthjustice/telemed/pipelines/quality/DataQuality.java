@@ -12,8 +12,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import uk.nhs.healthjustice.telemed.pipelines.curation.VersionMerge;
 import uk.nhs.healthjustice.telemed.pipelines.validation.RecordValidator;
-import uk.nhs.healthjustice.telemed.schemas.Contracts;
-import uk.nhs.healthjustice.telemed.schemas.LogContract;
+import uk.nhs.healthjustice.telemed.schemas.marts.MartContracts;
 
 /**
  * {@code marts/data_quality}: for one run, log and load date, where every row read went: curated,
@@ -22,22 +21,14 @@ import uk.nhs.healthjustice.telemed.schemas.LogContract;
 public final class DataQuality {
 
     /** Prefix of the per-rule count columns, e.g. {@code rule_patient_id_invalid}. */
-    public static final String RULE_PREFIX = "rule_";
+    public static final String RULE_PREFIX = MartContracts.RULE_PREFIX;
 
     private DataQuality() {
     }
 
     /** Every rule of every log, in a stable order: the fixed set of per-rule columns. */
     public static List<String> allRuleNames() {
-        List<String> names = new ArrayList<>();
-        for (LogContract c : Contracts.ALL) {
-            for (String r : c.ruleNames()) {
-                if (!names.contains(r)) {
-                    names.add(r);
-                }
-            }
-        }
-        return names;
+        return MartContracts.ruleNames();
     }
 
     /** The run id of a night: rerunning a night replaces its rows, so reruns and backfills are idempotent. */

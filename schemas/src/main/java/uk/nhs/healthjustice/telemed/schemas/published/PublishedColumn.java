@@ -1,6 +1,8 @@
 package uk.nhs.healthjustice.telemed.schemas.published;
 
 import java.util.List;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import uk.nhs.healthjustice.telemed.schemas.published.DisclosureClass.MoneyForm;
 
 /**
@@ -15,9 +17,46 @@ import uk.nhs.healthjustice.telemed.schemas.published.DisclosureClass.MoneyForm;
  * @param money        for money and hours, the form it may take below national
  * @param factor       for {@link MoneyForm#ROUNDED_COUNT_TIMES_FACTOR}, the column the count is multiplied by
  * @param why          the reason for the class, in words, where it is not obvious
+ * @param type         its Spark SQL type, in the mart and in the published table alike; null for its class's
+ *                     usual type ({@link #usualType})
  */
 public record PublishedColumn(String name, DisclosureClass disclosure, List<String> restsOn, List<String> denominators,
-                              double scale, boolean whereSet, MoneyForm money, String factor, String why) {
+                              double scale, boolean whereSet, MoneyForm money, String factor, String why,
+                              DataType type) {
+
+    /** Money as the marts write it: pounds and pence. */
+    public static final DataType GBP = DataTypes.createDecimalType(18, 2);
+
+    public PublishedColumn {
+        if (type == null) {
+            type = usualType(disclosure);
+        }
+    }
+
+    /** A column of its class's usual type. */
+    public PublishedColumn(String name, DisclosureClass disclosure, List<String> restsOn, List<String> denominators,
+                           double scale, boolean whereSet, MoneyForm money, String factor, String why) {
+        this(name, disclosure, restsOn, denominators, scale, whereSet, money, factor, why, null);
+    }
+
+    /**
+     * The type most columns of a class have, so that only the others spell theirs out: a label is a string, a
+     * count a long, money {@link #GBP}, anything else a double. A reference figure has no usual type beyond
+     * being a label.
+     */
+    public static DataType usualType(DisclosureClass disclosure) {
+        return switch (disclosure) {
+            case DIMENSION, REFERENCE -> DataTypes.StringType;
+            case COUNT -> DataTypes.LongType;
+            case MONEY -> GBP;
+            case STATISTIC, RATE, MODEL_OUTPUT -> DataTypes.DoubleType;
+        };
+    }
+
+    /** This column with another type (whole days are integers, a model's money is {@link #GBP}, ...). */
+    public PublishedColumn typed(DataType other) {
+        return new PublishedColumn(name, disclosure, restsOn, denominators, scale, whereSet, money, factor, why, other);
+    }
 
     public static PublishedColumn dimension(String name) {
         return new PublishedColumn(name, DisclosureClass.DIMENSION, List.of(), List.of(), 1, false, null, null, null);

@@ -3,6 +3,7 @@ package uk.nhs.healthjustice.telemed.schemas.published;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A published table: every column with its disclosure class. A mart column with no declaration cannot be
@@ -30,6 +31,15 @@ public record PublishedTable(String name, List<PublishedColumn> columns) {
 
     public List<String> names() {
         return columns.stream().map(PublishedColumn::name).toList();
+    }
+
+    /** The mart's schema: every column with its declared type, in order (nullability is not part of it). */
+    public StructType schema() {
+        StructType s = new StructType();
+        for (PublishedColumn c : columns) {
+            s = s.add(c.name(), c.type(), true);
+        }
+        return s;
     }
 
     /** The columns of one class. */

@@ -1,11 +1,14 @@
 package uk.nhs.healthjustice.telemed.schemas.published;
 
+import static org.apache.spark.sql.types.DataTypes.*;
 import static uk.nhs.healthjustice.telemed.schemas.published.PublishedColumn.*;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Every published table and the disclosure class of each of its columns: the one place an information-governance
@@ -18,6 +21,10 @@ import java.util.Map;
  * suppressed row's total. So below national, totals are published only where they rest on no count of people;
  * costs of people's care appear as means per attendance or per pathway resting on 8 or more, or as a rounded
  * count times a published factor (which can only give back the rounded count).
+ *
+ * <p>Each column also has its Spark SQL type, the same in {@code marts/} and {@code published/}: its class's
+ * usual type ({@link PublishedColumn#usualType}) unless declared with {@code typed(...)}. A test of the nightly
+ * checks every written table against {@link PublishedTable#schema()} and {@link #publishedSchema}.
  */
 public final class PublishedTables {
 
@@ -31,6 +38,9 @@ public final class PublishedTables {
             + " escort officer-hour, clinician hour), and ALL minus the other modalities would give a suppressed"
             + " row's total: national rows only";
 
+    /** Officer-hours, as the costs mart writes them. */
+    public static final DataType HOURS = createDecimalType(12, 2);
+
     private static final String NATIONAL_SENSITIVITY = "the national adjusted incremental cost per pathway under a"
             + " varied unit cost: the mart has national rows only";
 
@@ -38,17 +48,17 @@ public final class PublishedTables {
             periodAndGeography(), List.of(dimension("specialty_code"), dimension("priority"), dimension("modality_group"),
                     dimension("measure"),
                     count("completed_pathways"),
-                    statistic("median_wait_days", "completed_pathways"),
-                    statistic("p92_wait_days", "completed_pathways"),
+                    statistic("median_wait_days", "completed_pathways").typed(IntegerType),
+                    statistic("p92_wait_days", "completed_pathways").typed(IntegerType),
                     statistic("mean_wait_days", "completed_pathways"),
-                    rate("pct_within_18_weeks", "completed_within_18_weeks", 100, "completed_pathways"),
                     count("completed_within_18_weeks"),
+                    rate("pct_within_18_weeks", "completed_within_18_weeks", 100, "completed_pathways"),
                     count("incomplete_pathways"),
                     count("incomplete_over_18_weeks"),
                     count("incomplete_over_52_weeks"),
-                    statistic("incomplete_p92_wait_days", "incomplete_pathways"),
+                    statistic("incomplete_p92_wait_days", "incomplete_pathways").typed(IntegerType),
                     // the waiting-list standard and flows (RTT rules, version 2)
-                    statistic("incomplete_median_wait_days", "incomplete_pathways"),
+                    statistic("incomplete_median_wait_days", "incomplete_pathways").typed(IntegerType),
                     count("incomplete_within_18_weeks"),
                     rate("pct_incomplete_within_18_weeks", "incomplete_within_18_weeks", 100, "incomplete_pathways"),
                     count("incomplete_over_65_weeks"),
@@ -63,7 +73,8 @@ public final class PublishedTables {
 
     public static final PublishedTable ACCESS = new PublishedTable("access", concat(periodAndGeography(), List.of(
             dimension("modality_group"),
-            reference("average_population", "the Ministry of Justice publishes establishment populations monthly"),
+            reference("average_population", "the Ministry of Justice publishes establishment populations monthly")
+                    .typed(DoubleType),
             count("consults_due"), count("attended"), count("did_not_attend"), count("cancelled_no_escort"),
             count("cancelled_other"), count("cancelled_security"),
             rate("attended_per_1000", "attended", 1000, "average_population"),
@@ -72,7 +83,7 @@ public final class PublishedTables {
             count("attended_telemedicine"),
             count("patients_seen"),
             // at most the attendances: 7 specialties beside suppressed attendances would give back 7
-            statistic("specialties_attended", "attended"),
+            statistic("specialties_attended", "attended").typed(LongType),
             count("gic_attended"),
             count("technical_failures"),
             count("telemedicine_due"),
@@ -81,17 +92,17 @@ public final class PublishedTables {
     public static final PublishedTable MHA_TRANSFERS = new PublishedTable("mha_transfers", concat(periodAndGeography(),
             List.of(dimension("first_assessment_modality"),
                     count("cases_referred"), count("cases_assessed"),
-                    statistic("median_days_to_first_assessment", "cases_assessed"),
-                    statistic("p92_days_to_first_assessment", "cases_assessed"),
+                    statistic("median_days_to_first_assessment", "cases_assessed").typed(IntegerType),
+                    statistic("p92_days_to_first_assessment", "cases_assessed").typed(IntegerType),
                     count("first_assessment_within_14_days"),
                     count("cases_transferred"),
-                    statistic("median_days_assessment_to_transfer", "cases_transferred"),
-                    statistic("median_days_to_transfer", "cases_transferred"),
+                    statistic("median_days_assessment_to_transfer", "cases_transferred").typed(IntegerType),
+                    statistic("median_days_to_transfer", "cases_transferred").typed(IntegerType),
                     count("transferred_within_28_days"),
                     rate("pct_transferred_within_28_days", "transferred_within_28_days", 100, "cases_transferred"),
                     count("open_over_28_days"),
                     count("cases_open"),
-                    statistic("km_median_days_to_transfer", "cases_referred", "cases_transferred"))));
+                    statistic("km_median_days_to_transfer", "cases_referred", "cases_transferred").typed(IntegerType))));
 
     public static final PublishedTable COSTS = new PublishedTable("costs", concat(periodAndGeography(), List.of(
             dimension("modality_group"),
@@ -106,8 +117,9 @@ public final class PublishedTables {
             moneyMean("cost_per_attendance_gbp", PER_ATTENDANCE, "attended"),
             count("escorts"),
             moneyNationalOnly("escort_officer_hours", "hours per escort are a few fixed shift lengths, so a total"
-                    + " divides into escorts: national rows only"),
-            count("escorts_avoided"),
+                    + " divides into escorts: national rows only").typed(HOURS),
+            // an expected count, a sum of each attendance's share of an escort
+            count("escorts_avoided").typed(createDecimalType(24, 10)),
             moneyRoundedCountTimes("escort_cost_avoided_gbp", "escorts_avoided", "national_mean_escort_cost_gbp",
                     "divided by the national mean escort cost beside it, it gives escorts avoided: so below national"
                             + " it is the rounded count times that mean, and gives back only the rounded count"),
@@ -134,29 +146,29 @@ public final class PublishedTables {
                             "telemedicine_pathways"),
                     moneyMean("mean_cost_in_person_gbp", "a mean per pathway resting on 8 or more pathways",
                             "in_person_pathways"),
-                    betweenArms("cost_difference_unadjusted_gbp"),
-                    compared("cost_difference_gbp"),
-                    compared("cost_difference_ci_low"),
-                    compared("cost_difference_ci_high"),
+                    betweenArms("cost_difference_unadjusted_gbp").typed(GBP),
+                    compared("cost_difference_gbp").typed(GBP),
+                    compared("cost_difference_ci_low").typed(GBP),
+                    compared("cost_difference_ci_high").typed(GBP),
                     statistic("mean_wait_telemedicine_days", "telemedicine_pathways"),
                     statistic("mean_wait_in_person_days", "in_person_pathways"),
                     betweenArms("wait_difference_unadjusted_days"),
                     compared("wait_difference_days"),
                     compared("wait_difference_ci_low"),
                     compared("wait_difference_ci_high"),
-                    compared("incremental_cost_per_wait_day_avoided_gbp"),
-                    compared("incremental_cost_per_wait_day_avoided_ci_low"),
-                    compared("incremental_cost_per_wait_day_avoided_ci_high"),
-                    compared("ratio_note"),
+                    compared("incremental_cost_per_wait_day_avoided_gbp").typed(GBP),
+                    compared("incremental_cost_per_wait_day_avoided_ci_low").typed(GBP),
+                    compared("incremental_cost_per_wait_day_avoided_ci_high").typed(GBP),
+                    compared("ratio_note").typed(StringType),
                     compared("p_cheaper_and_faster"), compared("p_dearer_and_faster"),
                     compared("p_cheaper_and_slower"), compared("p_dearer_and_slower")),
                     concat(decisionColumns(), List.of(
-                    compared("dominant"),
-                    compared("verdict"),
-                    compared("bootstrap_unit"),
-                    compared("bootstrap_sites"),
-                    dimension("bootstrap_resamples"),
-                    dimension("bootstrap_seed"))))));
+                    compared("dominant").typed(BooleanType),
+                    compared("verdict").typed(StringType),
+                    compared("bootstrap_unit").typed(StringType),
+                    compared("bootstrap_sites").typed(LongType),
+                    dimension("bootstrap_resamples").typed(IntegerType),
+                    dimension("bootstrap_seed").typed(LongType))))));
 
     /**
      * One-way sensitivity of the national adjusted incremental cost (METRICS.md cost_effectiveness,
@@ -167,7 +179,7 @@ public final class PublishedTables {
     public static final PublishedTable COST_SENSITIVITY = new PublishedTable("cost_sensitivity", concat(
             periodAndGeography(), List.of(
                     dimension("parameter"), dimension("perspective"),
-                    dimension("low_factor"), dimension("high_factor"),
+                    dimension("low_factor").typed(DoubleType), dimension("high_factor").typed(DoubleType),
                     moneyNationalOnly("cost_difference_gbp", NATIONAL_SENSITIVITY),
                     moneyNationalOnly("cost_difference_low_gbp", NATIONAL_SENSITIVITY),
                     moneyNationalOnly("cost_difference_high_gbp", NATIONAL_SENSITIVITY))));
@@ -176,7 +188,7 @@ public final class PublishedTables {
     private static List<PublishedColumn> decisionColumns() {
         List<PublishedColumn> out = new ArrayList<>();
         for (int lambda : new int[] {0, 5, 10, 20, 50, 100, 200}) {
-            out.add(compared("nmb_" + lambda));
+            out.add(compared("nmb_" + lambda).typed(GBP));
         }
         for (int lambda : new int[] {0, 5, 10, 20, 50, 100, 200}) {
             out.add(compared("p_cost_effective_" + lambda));
@@ -192,20 +204,21 @@ public final class PublishedTables {
      */
     public static final PublishedTable ROLLOUT_IMPACT = new PublishedTable("rollout_impact", List.of(
             dimension("level"), dimension("region"), dimension("site_id"), dimension("outcome"),
-            reference("telemedicine_go_live", "the public site register"),
+            reference("telemedicine_go_live", "the public site register").typed(DateType),
             reference("go_live_quarter", "the public site register"),
-            dimension("event_time"), dimension("period_start"), dimension("period_label"),
+            dimension("event_time").typed(IntegerType), dimension("period_start").typed(DateType),
+            dimension("period_label"),
             modelOutput("value", "n", "numerator"),
             count("n"),
             count("numerator"),
-            dimension("quarters_before"), dimension("quarters_after"),
+            dimension("quarters_before").typed(IntegerType), dimension("quarters_after").typed(IntegerType),
             modelOutput("value_before", "n_before"), modelOutput("value_after", "n_after"),
             count("n_before"), count("n_after"),
             modelOutput("change", "n_before", "n_after"),
             modelOutput("estimate"), modelOutput("ci_low"), modelOutput("ci_high"),
-            reference("sites_treated", "a count of sites, from the public site register"),
-            reference("sites_never_live", "a count of sites, from the public site register"),
-            dimension("n_bootstrap"), dimension("method"),
+            reference("sites_treated", "a count of sites, from the public site register").typed(IntegerType),
+            reference("sites_never_live", "a count of sites, from the public site register").typed(IntegerType),
+            dimension("n_bootstrap").typed(IntegerType), dimension("method"),
             // version 2: national rows only (sup-t band on event times, pre-trend test on the overall effect)
             modelOutput("band_low"), modelOutput("band_high"), modelOutput("pretrend_p_value"),
             dimension("control")));
@@ -215,20 +228,20 @@ public final class PublishedTables {
             periodAndGeography(), List.of(dimension("specialty_code"),
                     count("prison_attended"), count("prison_attended_telemedicine"),
                     rate("prison_telemedicine_share", "prison_attended_telemedicine", 1, "prison_attended"),
-                    reference("community_telemedicine_share", "the community benchmark file"),
+                    reference("community_telemedicine_share", "the community benchmark file").typed(DoubleType),
                     statistic("telemedicine_share_ratio", "prison_attended"),
                     count("prison_completed_pathways"),
                     statistic("prison_median_wait_days", "prison_completed_pathways"),
-                    reference("community_median_wait_days", "the community benchmark file"),
+                    reference("community_median_wait_days", "the community benchmark file").typed(DoubleType),
                     statistic("wait_ratio", "prison_completed_pathways"),
-                    reference("community_months", "the community benchmark file"),
+                    reference("community_months", "the community benchmark file").typed(IntegerType),
                     dimension("all_method"))));
 
     /** The site register, public: dashboards need names and regions beside the marts. */
     public static final PublishedTable SITES = new PublishedTable("sites", List.of(dimension("site_id"),
             reference("site_name", "the public site register"), reference("site_type", "the public site register"),
-            dimension("region"), reference("operational_capacity", "published by HMPPS"),
-            reference("telemedicine_go_live", "the public site register")));
+            dimension("region"), reference("operational_capacity", "published by HMPPS").typed(IntegerType),
+            reference("telemedicine_go_live", "the public site register").typed(DateType)));
 
     /** The controlled tables, by name, in the order they are published. */
     public static final Map<String, PublishedTable> CONTROLLED = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
@@ -237,6 +250,21 @@ public final class PublishedTables {
     /** Every table under {@code published/}. */
     public static final Map<String, PublishedTable> ALL = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
             COST_EFFECTIVENESS, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE, SITES);
+
+    /** The flag disclosure control adds as the last column of every controlled table: the row lost a count. */
+    public static final String SUPPRESSED = "suppressed";
+
+    /**
+     * The schema of {@code published/<name>}: the mart's, and for a controlled table the {@link #SUPPRESSED}
+     * flag after it. Disclosure control changes values, never types.
+     */
+    public static StructType publishedSchema(String name) {
+        PublishedTable table = ALL.get(name);
+        if (table == null) {
+            throw new IllegalArgumentException("Cannot give the schema of published/" + name + ": not a published table");
+        }
+        return CONTROLLED.containsKey(name) ? table.schema().add(SUPPRESSED, BooleanType, true) : table.schema();
+    }
 
     /** A comparison of the two arms of cost_effectiveness: it rests on both arms' pathways. */
     private static PublishedColumn betweenArms(String name) {
@@ -249,7 +277,7 @@ public final class PublishedTables {
     }
 
     private static List<PublishedColumn> periodAndGeography() {
-        return List.of(dimension("period_type"), dimension("period_start"), dimension("period_label"),
+        return List.of(dimension("period_type"), dimension("period_start").typed(DateType), dimension("period_label"),
                 dimension("region"), dimension("site_id"));
     }
 
