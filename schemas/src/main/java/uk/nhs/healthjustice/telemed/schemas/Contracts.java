@@ -96,6 +96,34 @@ public final class Contracts {
                     new CrossFieldRule("closed_before_referral", "closed_date is before referral_date",
                             c -> c.typed("closed_date").lt(c.typed("referral_date")))));
 
+    /** Age bands of the {@code patients} log (contract version 2), in the contract's order. */
+    public static final String[] AGE_BANDS = {"18-20", "21-24", "25-29", "30-39", "40-49", "50-59", "60-69", "70+",
+            "under_18"};
+    /** Sex as registered ({@code patients}). */
+    public static final String[] SEXES = {"female", "male"};
+    /** ONS 2021 high-level ethnic groups ({@code patients}). */
+    public static final String[] ETHNIC_GROUPS = {"asian", "black", "mixed", "white", "other"};
+
+    /**
+     * Version 2: demographics recorded at reception, for equity analysis. One record per patient: the NHS number
+     * is the key, and every other field is nullable, since "not recorded" is a value the equity mart reports as
+     * {@code unknown}, never an error; only a present value outside its list (or a bad NHS number or timestamp)
+     * breaks a rule.
+     *
+     * <p>The key is named {@code patient_key}: versions are merged after {@code patient_id} has been replaced by
+     * its keyed hash ({@code Pseudonymiser}), so the record key is the pseudonymised patient, never the NHS
+     * number itself.
+     */
+    public static final LogContract PATIENTS = new LogContract("patients", "patient_key", List.of(
+            required("patient_id", NHS_NUMBER),
+            nullableEnum("age_band", AGE_BANDS),
+            nullableEnum("sex", SEXES),
+            nullable("gender_identity_differs", BOOLEAN),
+            nullableEnum("ethnic_group", ETHNIC_GROUPS),
+            nullable("disability", BOOLEAN),
+            required("record_updated_at", TIMESTAMP)),
+            List.of());
+
     public static final List<LogContract> ALL = List.of(REFERRALS, CONSULTS, MHA_ASSESSMENTS);
 
     public static LogContract forLog(String log) {

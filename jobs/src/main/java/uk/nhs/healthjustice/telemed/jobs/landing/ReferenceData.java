@@ -45,20 +45,32 @@ public final class ReferenceData {
             .add("median_wait_days", DataTypes.IntegerType, false)
             .add("telemedicine_share", DataTypes.DoubleType, false);
 
+    /** Version 2, optional: each site's connectivity and devices from {@code valid_from} until its next row. */
+    public static final StructType SITE_CONNECTIVITY = new StructType()
+            .add("site_id", DataTypes.StringType, false)
+            .add("valid_from", DataTypes.DateType, false)
+            .add("connectivity", DataTypes.StringType, false)
+            .add("devices", DataTypes.StringType, false);
+
     private static final Set<String> SITE_TYPES = Set.of("prison", "yoi", "irc", "secure_childrens_home");
+    /** {@code site_connectivity.csv} enums, in the contract's order. */
+    public static final List<String> CONNECTIVITY = List.of("none", "poor", "adequate");
+    public static final List<String> DEVICES = List.of("none", "fixed_room", "tablets_4g");
 
     private final Dataset<Row> sites;
     private final Dataset<Row> population;
     private final Dataset<Row> benchmarks;
     private final Dataset<Row> unitCosts;
+    private final Dataset<Row> siteConnectivity;
     private final List<Path> files;
 
     private ReferenceData(Dataset<Row> sites, Dataset<Row> population, Dataset<Row> benchmarks, Dataset<Row> unitCosts,
-                          List<Path> files) {
+                          Dataset<Row> siteConnectivity, List<Path> files) {
         this.sites = sites;
         this.population = population;
         this.benchmarks = benchmarks;
         this.unitCosts = unitCosts;
+        this.siteConnectivity = siteConnectivity;
         this.files = files;
     }
 
@@ -86,6 +98,14 @@ public final class ReferenceData {
     /** Null when no benchmark file was supplied. */
     public Dataset<Row> benchmarks() {
         return benchmarks;
+    }
+
+    /**
+     * The rows of {@code reference/site_connectivity.csv} ({@link #SITE_CONNECTIVITY}); null when no such file
+     * was supplied (valid: the marts that need it are then empty).
+     */
+    public Dataset<Row> siteConnectivity() {
+        return siteConnectivity;
     }
 
     public List<Path> files() {
@@ -165,8 +185,46 @@ public final class ReferenceData {
             costRows.add(RowFactory.create(c.name(), c.valueGbp(), c.unit(), Date.valueOf(c.validFrom()),
                     c.validTo() == null ? null : Date.valueOf(c.validTo()), c.source()));
         }
+        Path connectivityFile = ref.resolve("site_connectivity.csv");
+        Dataset<Row> connectivity = null;
+        if (Files.exists(connectivityFile)) {
+            files.add(connectivityFile);
+            connectivity = spark.createDataFrame(readConnectivity(spark, connectivityFile, siteIds), SITE_CONNECTIVITY);
+        }
         return new ReferenceData(spark.createDataFrame(siteRows, SITES), spark.createDataFrame(popRows, POPULATION),
-                bench, spark.createDataFrame(costRows, UNIT_COSTS), files);
+                bench, spark.createDataFrame(costRows, UNIT_COSTS), connectivity, files);
+    }
+
+    /**
+     * Checks {@code site_connectivity.csv} row by row: a site in the register, a required {@code valid_from}
+     * date unique per site (two rows from one day would leave the state of that day undefined), and both enums
+     * from their lists. A bad row stops the run with the file and the line.
+     */
+    static List<Row> readConnectivity(SparkSession spark, Path file, Set<String> siteIds) {
+        List<Row> rows = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        CsvTable t = CsvTable.read(spark, file, SITE_CONNECTIVITY.fieldNames());
+        for (int i = 0; i < t.rows().size(); i++) {
+            Cells c = new Cells(file, i + 2, t, t.rows().get(i));
+            String site = c.required("site_id");
+            if (!siteIds.contains(site)) {
+                throw c.error("site_id '" + site + "' is not in the site register");
+            }
+            Date from = c.requiredDate("valid_from");
+            if (!seen.add(site + "|" + from)) {
+                throw c.error("valid_from " + from + " appears twice for site_id '" + site + "'");
+            }
+            String connectivity = c.required("connectivity");
+            if (!CONNECTIVITY.contains(connectivity)) {
+                throw c.error("connectivity '" + connectivity + "' is not one of " + CONNECTIVITY);
+            }
+            String devices = c.required("devices");
+            if (!DEVICES.contains(devices)) {
+                throw c.error("devices '" + devices + "' is not one of " + DEVICES);
+            }
+            rows.add(RowFactory.create(site, from, connectivity, devices));
+        }
+        return rows;
     }
 
     /** Reads and checks the cost model; a problem stops the run with the file and what is wrong. */
@@ -283,6 +341,11 @@ public final class ReferenceData {
             } catch (DateTimeParseException e) {
                 throw error(column + " '" + v + "' is not a YYYY-MM-DD date");
             }
+        }
+
+        Date requiredDate(String column) {
+            required(column);
+            return optionalDate(column);
         }
 
         Date month(String column) {

@@ -79,7 +79,8 @@ public final class DisclosureControl {
                     + undeclared + "; declare each in PublishedTables");
         }
         List<String> present = List.of(mart.columns());
-        Column national = isNational();
+        // a table without site_id (equity: no site rows at all) is national where region is ALL
+        Column national = present.contains(Rollups.SITE_ID) ? isNational() : col(Rollups.REGION).equalTo(Rollups.ALL);
         Map<String, Column> published = new LinkedHashMap<>();
         Column rowSuppressed = lit(false);
         for (String c : table.named(DisclosureClass.COUNT)) {

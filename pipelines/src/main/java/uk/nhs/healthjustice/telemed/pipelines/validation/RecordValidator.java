@@ -55,9 +55,13 @@ public final class RecordValidator {
         cleaned.add(col(LOAD_DATE));
         Dataset<Row> rows = raw.select(cleaned.toArray(Column[]::new));
 
-        // The register is small: a broadcast join marks known sites without shuffling the log.
-        Dataset<Row> known = siteIds.select(col("site_id").as("_known_site")).distinct();
-        rows = rows.join(broadcast(known), rows.col("site_id").equalTo(known.col("_known_site")), "left");
+        // The register is small: a broadcast join marks known sites without shuffling the log. A log without a
+        // site (patients: demographics) has nothing to look up.
+        boolean hasSite = contract.fields().stream().anyMatch(f -> f.type() == FieldType.SITE_ID);
+        if (hasSite) {
+            Dataset<Row> known = siteIds.select(col("site_id").as("_known_site")).distinct();
+            rows = rows.join(broadcast(known), rows.col("site_id").equalTo(known.col("_known_site")), "left");
+        }
 
         Column loadDateCol = col(LOAD_DATE);
         RuleContext context = new RuleContext() {

@@ -240,12 +240,53 @@ class RecordValidatorTest extends SparkTestBase {
                 Case.of(Set.of("patient_id_invalid", "site_id_unknown"), "patient_id", "1111111111", "site_id", "ZZZ")));
     }
 
+    static Map<String, String> patient() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("patient_id", "943 476 5919");
+        p.put("age_band", "70+");
+        p.put("sex", "female");
+        p.put("gender_identity_differs", "false");
+        p.put("ethnic_group", "mixed");
+        p.put("disability", "TRUE");
+        p.put("record_updated_at", "2026-03-29T09:30:00+01:00");
+        return p;
+    }
+
+    @Test
+    void patientRules() {
+        check(Contracts.PATIENTS, patient(), patientCases());
+    }
+
+    /** Demographics (version 2): unknown is a value, so only the NHS number and the record time are required. */
+    static List<Case> patientCases() {
+        return List.of(
+                Case.of(Set.of()),
+                // nothing recorded but the patient: valid, the equity mart reports every field as unknown
+                Case.of(Set.of(), "age_band", null, "sex", "", "gender_identity_differs", null,
+                        "ethnic_group", "  ", "disability", null),
+                Case.of(Set.of(), "age_band", "under_18", "sex", "male", "gender_identity_differs", "True",
+                        "ethnic_group", "other", "disability", "false"),
+                Case.of(Set.of("patient_id_missing"), "patient_id", null),
+                Case.of(Set.of("patient_id_invalid"), "patient_id", "9434765910"),
+                Case.of(Set.of("patient_id_invalid"), "patient_id", "4444444444"),
+                Case.of(Set.of("age_band_invalid"), "age_band", "70-79"),
+                Case.of(Set.of("age_band_invalid"), "age_band", "unknown"),
+                Case.of(Set.of("sex_invalid"), "sex", "F"),
+                Case.of(Set.of("gender_identity_differs_invalid"), "gender_identity_differs", "yes"),
+                Case.of(Set.of("ethnic_group_invalid"), "ethnic_group", "White"),
+                Case.of(Set.of("disability_invalid"), "disability", "1"),
+                Case.of(Set.of("record_updated_at_missing"), "record_updated_at", null),
+                Case.of(Set.of("record_updated_at_invalid"), "record_updated_at", "2026-03-29T09:30:00"),
+                new Case(Map.of(), true, Set.of("malformed_record")));
+    }
+
     @Test
     void everyRuleOfEveryLogHasACase() {
         // guards the cases above against a rule added to the contract without a test
         assertEquals(Set.copyOf(Contracts.REFERRALS.ruleNames()), covered(referralCases()));
         assertEquals(Set.copyOf(Contracts.CONSULTS.ruleNames()), covered(consultCases()));
         assertEquals(Set.copyOf(Contracts.MHA_ASSESSMENTS.ruleNames()), covered(mhaCases()));
+        assertEquals(Set.copyOf(Contracts.PATIENTS.ruleNames()), covered(patientCases()));
     }
 
     /** The rules every log shares: identity, site, record time and a line that is not a record. */

@@ -243,6 +243,47 @@ public final class PublishedTables {
             dimension("region"), reference("operational_capacity", "published by HMPPS").typed(IntegerType),
             reference("telemedicine_go_live", "the public site register").typed(DateType)));
 
+    /**
+     * Version 2: national and region rows only, no {@code site_id} (site-level demographic cells would identify
+     * people); national rows are those with {@code region = ALL}. Counts are controlled; shares are recomputed
+     * from the rounded counts; the ratio of a group's share to the national share is recomputed from the
+     * published share (declared after it) and the national share, a national figure the same on every row of a
+     * quarter, so it can give back no more than the published share. The median and its ratio rest on the
+     * completed pathways. Declared for when the nightly computes it; not yet among the published tables (see
+     * MartBuilder).
+     */
+    public static final PublishedTable EQUITY = new PublishedTable("equity", List.of(
+            dimension("period_type"), dimension("period_start"), dimension("period_label"), dimension("region"),
+            dimension("dimension"), dimension("group_value"),
+            count("patients_seen"), count("attended"), count("attended_telemedicine"), count("did_not_attend"),
+            rate("telemedicine_share", "attended_telemedicine", 1, "attended"),
+            rate("dna_rate", "did_not_attend", 1, "attended", "did_not_attend"),
+            count("gic_attended"),
+            count("completed_pathways"),
+            statistic("median_wait_days", "completed_pathways"),
+            nationalFigure("national_telemedicine_share"),
+            rate("telemedicine_share_vs_all", "telemedicine_share", 1, "national_telemedicine_share"),
+            nationalFigure("national_median_wait_days"),
+            statistic("median_wait_vs_all", "completed_pathways")));
+
+    /**
+     * Version 2: site rows per quarter. Connectivity and devices describe the site, not people; counts are
+     * controlled and the rates recomputed from the rounded counts, as in {@code access}. Declared for when the
+     * nightly computes it; not yet among the published tables (see MartBuilder).
+     */
+    public static final PublishedTable READINESS = new PublishedTable("readiness", concat(periodAndGeography(), List.of(
+            dimension("connectivity"), dimension("devices"), dimension("connectivity_valid_from"),
+            count("attended"), count("attended_telemedicine"),
+            rate("telemedicine_share", "attended_telemedicine", 1, "attended"),
+            count("telemedicine_due"), count("technical_failures"),
+            rate("technical_failure_rate", "technical_failures", 1, "telemedicine_due"))));
+
+    /** A national value repeated on every row of a period: national figures are not controlled. */
+    private static PublishedColumn nationalFigure(String name) {
+        return new PublishedColumn(name, DisclosureClass.STATISTIC, List.of(), List.of(), 1, false, null, null,
+                "the national figure, the same on every row of a period: national figures are not controlled");
+    }
+
     /** The controlled tables, by name, in the order they are published. */
     public static final Map<String, PublishedTable> CONTROLLED = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
             COST_EFFECTIVENESS, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE);
