@@ -138,4 +138,83 @@ public final class Contracts {
     private static Column not(Column c) {
         return org.apache.spark.sql.functions.not(c);
     }
+
+    // ---- Contract version 2: remote prescribing safety and telemedicine security (issue 18) ----
+    //
+    // The three logs below are declared here with every rule the contract names, and tested, but they are not in
+    // ALL yet: ALL is what the nightly ingests, and its storage is being rewritten in parallel; wiring them in
+    // means data_quality columns for their rules (MartContracts.ruleNames reads ALL), history, reruns and the
+    // manifest's accounting. Until then SAFETY_LOGS lists them for code and tests that want them.
+
+    /** BNF chapters as the contract codes them: two digits {@code 01}..{@code 15}, so no free text is needed. */
+    public static final String[] BNF_CHAPTERS = {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11",
+            "12", "13", "14", "15"};
+    /** How a prescription is supplied ({@code prescriptions.supply}). */
+    public static final String[] PRESCRIPTION_SUPPLIES = {"in_possession", "supervised", "not_supplied"};
+    /** Medication incident categories ({@code medication_incidents.category}). */
+    public static final String[] INCIDENT_CATEGORIES = {"wrong_dose", "wrong_drug", "wrong_patient",
+            "omitted_or_delayed", "interaction_or_allergy", "monitoring_missed", "diversion", "other"};
+    /** Harm grades of the national incident categories ({@code medication_incidents.harm}), least to most. */
+    public static final String[] INCIDENT_HARMS = {"no_harm", "low", "moderate", "severe", "death"};
+    /** Kinds of telemedicine security event ({@code security_events.kind}). */
+    public static final String[] SECURITY_EVENT_KINDS = {"device_misuse", "unauthorised_contact",
+            "device_lost_or_damaged", "session_interrupted_by_regime", "data_handling", "other"};
+    /** Severity of a security event ({@code security_events.severity}), least to most. */
+    public static final String[] SECURITY_SEVERITIES = {"low", "medium", "high"};
+
+    /**
+     * Version 2: one prescription issued (or changed) by a clinician. {@code bnf_chapter} is an enum of the
+     * fifteen two-digit chapters, so {@code 1}, {@code 16} or {@code 4.1} break {@code bnf_chapter_invalid}.
+     * {@code consult_id} is nullable (a repeat issued outside a consult); an unknown consult is not a rule:
+     * the prescription's modality is then {@code no_consult}.
+     */
+    public static final LogContract PRESCRIPTIONS = new LogContract("prescriptions", "prescription_id", List.of(
+            required("prescription_id", ID),
+            nullable("consult_id", ID),
+            required("patient_id", NHS_NUMBER),
+            required("site_id", SITE_ID),
+            required("issued_at", TIMESTAMP),
+            requiredEnum("bnf_chapter", BNF_CHAPTERS),
+            required("controlled_drug", BOOLEAN),
+            required("high_risk", BOOLEAN),
+            requiredEnum("supply", PRESCRIPTION_SUPPLIES),
+            required("record_updated_at", TIMESTAMP)),
+            List.of());
+
+    /**
+     * Version 2: a reported medication incident. {@code prescription_id} is nullable (the prescription
+     * involved, when known); one that names no curated prescription is not a rule either, the mart counts the
+     * incident as unlinked.
+     */
+    public static final LogContract MEDICATION_INCIDENTS = new LogContract("medication_incidents", "incident_id",
+            List.of(
+                    required("incident_id", ID),
+                    nullable("prescription_id", ID),
+                    required("patient_id", NHS_NUMBER),
+                    required("site_id", SITE_ID),
+                    required("occurred_at", TIMESTAMP),
+                    requiredEnum("category", INCIDENT_CATEGORIES),
+                    requiredEnum("harm", INCIDENT_HARMS),
+                    required("record_updated_at", TIMESTAMP)),
+            List.of());
+
+    /**
+     * Version 2: HMPPS monitoring of the telemedicine system inside establishments. No patient identifier:
+     * events are about sessions and devices, so there is nothing to pseudonymise.
+     */
+    public static final LogContract SECURITY_EVENTS = new LogContract("security_events", "event_id", List.of(
+            required("event_id", ID),
+            required("site_id", SITE_ID),
+            required("occurred_at", TIMESTAMP),
+            nullable("consult_id", ID),
+            requiredEnum("kind", SECURITY_EVENT_KINDS),
+            requiredEnum("severity", SECURITY_SEVERITIES),
+            required("record_updated_at", TIMESTAMP)),
+            List.of());
+
+    /**
+     * The optional logs of issue 18, in the order the nightly will read them once wired in; not in {@link #ALL}
+     * yet (see above). Each may be absent from a landing folder: the marts that need it are then empty.
+     */
+    public static final List<LogContract> SAFETY_LOGS = List.of(PRESCRIPTIONS, MEDICATION_INCIDENTS, SECURITY_EVENTS);
 }

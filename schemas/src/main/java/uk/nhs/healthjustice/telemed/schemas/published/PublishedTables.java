@@ -335,4 +335,48 @@ public final class PublishedTables {
         }
         return java.util.Collections.unmodifiableMap(m);
     }
+
+    // ---- Version 2 (issue 18): remote prescribing safety and telemedicine security ----
+
+    /**
+     * Version 2: per period x region x site x modality group ({@code telemedicine}, {@code in_person},
+     * {@code no_consult}, {@code ALL}). Counts of prescriptions, incidents and consults are controlled; every
+     * share and rate is recomputed from its rounded numerator and denominator, each of which is a published
+     * count on the same row ({@code in_possession_prescriptions} and {@code incidents_high_risk} are published
+     * so that their shares can be). {@code consults_attended} is null on {@code no_consult} rows and
+     * {@code unlinked_incidents} on every row but {@code ALL}. Declared for when the nightly computes it; not yet
+     * among the published tables.
+     */
+    public static final PublishedTable PRESCRIBING_SAFETY = new PublishedTable("prescribing_safety", concat(
+            periodAndGeography(), List.of(
+                    dimension("modality_group"),
+                    count("consults_attended"),
+                    count("prescriptions"),
+                    rate("prescriptions_per_100_attended", "prescriptions", 100, "consults_attended"),
+                    count("controlled_drug_prescriptions"),
+                    count("high_risk_prescriptions"),
+                    rate("high_risk_share", "high_risk_prescriptions", 1, "prescriptions"),
+                    count("in_possession_prescriptions"),
+                    rate("in_possession_share", "in_possession_prescriptions", 1, "prescriptions"),
+                    count("incidents"),
+                    rate("incidents_per_1000_prescriptions", "incidents", 1000, "prescriptions"),
+                    count("incidents_moderate_or_worse"),
+                    count("incidents_high_risk"),
+                    rate("incidents_per_1000_high_risk", "incidents_high_risk", 1000, "high_risk_prescriptions"),
+                    count("unlinked_incidents"),
+                    count("prescription_issued_mismatch"))));
+
+    /**
+     * Version 2: per period x region x site x kind x severity (each with {@code ALL}). Events and sessions are
+     * controlled counts and the rate is recomputed from them; connectivity and devices describe a site, not
+     * people (null on region and national rows). Declared for when the nightly computes it; not yet among the
+     * published tables.
+     */
+    public static final PublishedTable TELEMEDICINE_SECURITY = new PublishedTable("telemedicine_security", concat(
+            periodAndGeography(), List.of(
+                    dimension("kind"), dimension("severity"),
+                    count("events"),
+                    count("telemedicine_sessions"),
+                    rate("events_per_1000_sessions", "events", 1000, "telemedicine_sessions"),
+                    dimension("connectivity"), dimension("devices"))));
 }
