@@ -12,6 +12,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import uk.nhs.healthjustice.telemed.pipelines.publication.DisclosureControl;
+import uk.nhs.healthjustice.telemed.schemas.published.PublishedTables;
+import uk.nhs.healthjustice.telemed.testing.DisclosureChecks;
 import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
 
 /**
@@ -240,6 +243,31 @@ class PrescribingSafetyTest extends SparkTestBase {
         // April: 3 groups x 3 levels, as a month and as 2026-27 Q1
         assertEquals(18, from.count());
         assertSameRows(expected, from);
+    }
+
+    /**
+     * Every column is declared in {@code PublishedTables.PRESCRIBING_SAFETY}, so the mart can be published:
+     * national rows unchanged; S1's March telemedicine row (2 attended, 2 prescriptions, 1 incident) loses every
+     * count and so every rate.
+     */
+    @Test
+    void publishedUnderTheDeclaredClasses() {
+        assertEquals(PublishedTables.PRESCRIBING_SAFETY.names(), List.of(mart.columns()));
+        Dataset<Row> published = DisclosureControl.apply(mart, PublishedTables.PRESCRIBING_SAFETY).cache();
+        DisclosureChecks.assertNoDisclosiveCells(published, PublishedTables.PRESCRIBING_SAFETY);
+        Row national = published.filter(col("period_type").equalTo("month").and(col("region").equalTo("ALL"))
+                .and(col("period_start").equalTo(lit(java.sql.Date.valueOf("2026-03-01"))))
+                .and(col("modality_group").equalTo("ALL"))).first();
+        assertEquals(5L, national.<Long>getAs("prescriptions"));
+        assertEquals(600.0, national.<Double>getAs("incidents_per_1000_prescriptions"), 1e-9);
+        Row site = published.filter(col("period_type").equalTo("month").and(col("site_id").equalTo("S1"))
+                .and(col("period_start").equalTo(lit(java.sql.Date.valueOf("2026-03-01"))))
+                .and(col("modality_group").equalTo("telemedicine"))).first();
+        assertEquals(true, site.getAs(DisclosureControl.SUPPRESSED));
+        for (String c : List.of("prescriptions", "high_risk_share", "incidents_per_1000_prescriptions",
+                "prescriptions_per_100_attended")) {
+            org.junit.jupiter.api.Assertions.assertNull(site.getAs(c), c);
+        }
     }
 
     /** The declared columns and types, in order (nullability is not part of the contract). */

@@ -13,6 +13,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import uk.nhs.healthjustice.telemed.pipelines.publication.DisclosureControl;
+import uk.nhs.healthjustice.telemed.schemas.published.PublishedTables;
+import uk.nhs.healthjustice.telemed.testing.DisclosureChecks;
 import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
 
 /**
@@ -192,6 +195,25 @@ class TelemedicineSecurityTest extends SparkTestBase {
         // April: S1, North, ALL, as a month and as 2026-27 Q1
         assertEquals(6 * 28, from.count());
         assertSameRows(mart.filter(col("period_start").geq(lit(java.sql.Date.valueOf("2026-04-01")))), from);
+    }
+
+    /**
+     * Every column is declared in {@code PublishedTables.TELEMEDICINE_SECURITY}: national rows unchanged; S1's
+     * March device misuse (2 events on 3 sessions) is suppressed, its rate with it.
+     */
+    @Test
+    void publishedUnderTheDeclaredClasses() {
+        assertEquals(PublishedTables.TELEMEDICINE_SECURITY.names(), List.of(mart.columns()));
+        Dataset<Row> published = DisclosureControl.apply(mart, PublishedTables.TELEMEDICINE_SECURITY).cache();
+        DisclosureChecks.assertNoDisclosiveCells(published, PublishedTables.TELEMEDICINE_SECURITY);
+        assertRow(one(published, "month", "2026-03-01", "ALL", "ALL", "ALL", "ALL"), 4, 4, 1000.0, null, null);
+        Row site = published.filter(col("period_type").equalTo("month").and(col("site_id").equalTo("S1"))
+                .and(col("period_start").equalTo(lit(java.sql.Date.valueOf("2026-03-01"))))
+                .and(col("kind").equalTo("device_misuse")).and(col("severity").equalTo("ALL"))).first();
+        assertEquals(true, site.getAs(DisclosureControl.SUPPRESSED));
+        assertNull(site.getAs("events"));
+        assertNull(site.getAs("events_per_1000_sessions"));
+        assertEquals("poor", site.getAs("connectivity"));
     }
 
     /** The declared columns and types, in order (nullability is not part of the contract). */
