@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -154,24 +155,24 @@ public final class CostEffectiveness {
      */
     static Dataset<Row> facts(Dataset<Row> pathways, Dataset<Row> slotCosted, java.time.LocalDate fromQuarter,
                               String... keys) {
-        List<org.apache.spark.sql.Column> consultCols = new ArrayList<>(List.of(col("referral_id").as("_rid"),
+        List<Column> consultCols = new ArrayList<>(List.of(col("referral_id").as("_rid"),
                 col("scheduled_start").as("_at"), col("nhs_cost_gbp").as("_nhs"), col("hmpps_cost_gbp").as("_hmpps")));
-        List<org.apache.spark.sql.Column> byPathway = new ArrayList<>(List.of(col("referral_id").as("_pid")));
-        List<org.apache.spark.sql.Column> keyCols = new ArrayList<>();
+        List<Column> byPathway = new ArrayList<>(List.of(col("referral_id").as("_pid")));
+        List<Column> keyCols = new ArrayList<>();
         for (String k : keys) {
             consultCols.add(col(k));
             byPathway.add(col(k));
             keyCols.add(col(k));
         }
-        Dataset<Row> consultCost = slotCosted.select(consultCols.toArray(org.apache.spark.sql.Column[]::new));
+        Dataset<Row> consultCost = slotCosted.select(consultCols.toArray(Column[]::new));
         Dataset<Row> seen = pathways.filter(col(Pathways.FIRST_ATTENDANCE_DATE).isNotNull()
                 .and(Periods.onOrAfter(col(Pathways.FIRST_ATTENDANCE_DATE), fromQuarter)));
         Dataset<Row> cost = seen.join(consultCost, seen.col("referral_id").equalTo(consultCost.col("_rid"))
                         .and(consultCost.col("_at").leq(seen.col(Pathways.FIRST_ATTENDED_AT))))
-                .groupBy(byPathway.toArray(org.apache.spark.sql.Column[]::new))
+                .groupBy(byPathway.toArray(Column[]::new))
                 .agg(sum("_nhs").as("_nhs_cost"), sum("_hmpps").as("_hmpps_cost"),
                         count(when(col("_nhs").isNull().or(col("_hmpps").isNull()), 1)).as("_uncosted"));
-        List<org.apache.spark.sql.Column> out = new ArrayList<>(List.of(col("region"), col("site_id").as("_site"),
+        List<Column> out = new ArrayList<>(List.of(col("region"), col("site_id").as("_site"),
                 col("site_id"),
                 lit(QUARTER).as(PERIOD_TYPE), quarterStart(col(Pathways.FIRST_ATTENDANCE_DATE)).as(PERIOD_START),
                 col(Modality.MODALITY_GROUP).equalTo(Modality.TELEMEDICINE).as("tele"),
@@ -182,7 +183,7 @@ public final class CostEffectiveness {
         out.addAll(keyCols);
         return seen.join(cost, seen.col("referral_id").equalTo(cost.col("_pid")))
                 .filter(col("_uncosted").equalTo(0))
-                .select(out.toArray(org.apache.spark.sql.Column[]::new));
+                .select(out.toArray(Column[]::new));
     }
 
     /**
@@ -190,12 +191,12 @@ public final class CostEffectiveness {
      * its rows ({@link #OUTPUT}) followed by the keys' values, as {@code schema} says.
      */
     static Dataset<Row> estimate(Dataset<Row> facts, List<String> keys, long seed, int resamples, StructType schema) {
-        List<org.apache.spark.sql.Column> by = new ArrayList<>(List.of(col(PERIOD_TYPE), col(PERIOD_START),
+        List<Column> by = new ArrayList<>(List.of(col(PERIOD_TYPE), col(PERIOD_START),
                 col("region"), col("site_id")));
         keys.forEach(k -> by.add(col(k)));
         // bounded per group: the pathways first attended in one quarter at one geography (the national row of a
         // quarter holds that quarter's pathways, across at most ~120 sites)
-        Dataset<Row> groups = facts.groupBy(by.toArray(org.apache.spark.sql.Column[]::new))
+        Dataset<Row> groups = facts.groupBy(by.toArray(Column[]::new))
                 .agg(collect_list(struct(col("_site"), col("stratum"), col("tele"), col("nhs"), col("hmpps"),
                         col("wait"))).as("pathways"))
                 .withColumn(PERIOD_LABEL, quarterLabel(col(PERIOD_START)));

@@ -35,8 +35,8 @@ import uk.nhs.healthjustice.telemed.schemas.UnitCost;
  * rounding, but the mart's money is not: (1) a varied unit cost is rounded to the penny (0.5 x 12.345 =
  * 6.17, not 6.1725); (2) each part of each consult is rounded to the penny, and half a rounded part is not the
  * rounded half (3 minutes at GBP 143 an hour is 7.15, half of it 3.575; at GBP 71.50 it is 3.58); (3) the escort
- * rounds officer-hours x rate + vehicle trip as one amount; (4) the site fixed cost is spread as round(month / attendances), so halving the month does not
- * halve a rounded share; (5) the estimator rounds in-person stratum means to 10 places and the result to the
+ * rounds officer-hours x rate + vehicle trip as one amount; (4) the site fixed cost is spread as
+ * round(month / attendances), so halving the month does not halve a rounded share; (5) the estimator rounds in-person stratum means to 10 places and the result to the
  * penny. So the per-consult costs of each scenario are computed from the varied rates (cheap: the rate joins
  * are done once), and only sums of those pence are shared; the results equal those of recosting from a
  * varied {@code costs.json}, to the penny.
