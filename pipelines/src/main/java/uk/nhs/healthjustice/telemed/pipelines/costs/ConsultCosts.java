@@ -2,6 +2,7 @@ package uk.nhs.healthjustice.telemed.pipelines.costs;
 
 import static org.apache.spark.sql.functions.*;
 
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -95,50 +96,84 @@ public final class ConsultCosts {
      *     site_share_gbp, nhs_cost_gbp, hmpps_cost_gbp
      */
     public static Dataset<Row> slotCosted(Dataset<Row> consults, Dataset<Row> costs, Dataset<Row> sites) {
+        Column[] parts = slotParts(col(CLINICIAN_RATE), col(OFFICER_RATE), col(TRIP_RATE), col(TELE_RATE),
+                col(SITE_MONTH_RATE));
+        return slotRated(consults, costs, sites)
+                .withColumn("clinician_cost_gbp", parts[0])
+                .withColumn("escort_cost_gbp", parts[1])
+                .withColumn("telemedicine_cost_gbp", parts[2])
+                .withColumn("site_share_gbp", parts[3])
+                .withColumn("nhs_cost_gbp", parts[0].plus(parts[2]).plus(parts[3]).cast(MONEY))
+                .withColumn("hmpps_cost_gbp", parts[1])
+                .drop(RATE_COLUMNS.toArray(String[]::new));
+    }
+
+    /** The rates {@link #slotRated} adds: the unit costs valid on each consult's day (null when there is none). */
+    static final String CLINICIAN_RATE = "_clinician_rate";
+    static final String OFFICER_RATE = "_officer_rate";
+    static final String TRIP_RATE = "_trip_rate";
+    static final String TELE_RATE = "_tele_rate";
+    /** The site-month fixed cost of a live month, on the site's telemedicine attendances of that month only. */
+    static final String SITE_MONTH_RATE = "_site_month";
+    /** The site's telemedicine attendances of the consult's London month, beside {@link #SITE_MONTH_RATE}. */
+    static final String TELE_ATTENDANCES = "_tele_attendances";
+    /** Set (the site) on a telemedicine attendance of a live site-month: it carries a share of the fixed cost. */
+    static final String SHARING = "_msite";
+    static final List<String> RATE_COLUMNS = List.of(CLINICIAN_RATE, OFFICER_RATE, TRIP_RATE, TELE_RATE,
+            SITE_MONTH_RATE, TELE_ATTENDANCES, SHARING);
+
+    /**
+     * The consults {@link #slotCosted} costs (every outcome but {@code booked}), with {@code cost_day} and the unit
+     * costs each needs ({@link #RATE_COLUMNS}); the money is computed from them by {@link #slotParts}, so a caller
+     * may substitute a varied rate ({@link CostSensitivity}) and get the costs a varied {@code costs.json} would.
+     * The clinician rate's name is {@code clinician_hour.<clinician_role>}.
+     */
+    static Dataset<Row> slotRated(Dataset<Row> consults, Dataset<Row> costs, Dataset<Row> sites) {
         Column attendedNow = col("outcome").equalTo("attended");
         Column tele = Modality.isTelemedicine(col("modality"));
         Dataset<Row> used = consults.filter(col("outcome").isNotNull().and(col("outcome").notEqual("booked")))
                 .withColumn("cost_day", LondonTime.londonDate(col("scheduled_start")));
-        used = withRate(used, costs, concat(lit(UnitCost.CLINICIAN_HOUR), col("clinician_role")), "_clinician_rate");
-        used = withRate(used, costs, lit(UnitCost.ESCORT_OFFICER_HOUR), "_officer_rate");
-        used = withRate(used, costs, lit(UnitCost.ESCORT_VEHICLE_TRIP), "_trip_rate");
-        used = withRate(used, costs, lit(UnitCost.TELEMEDICINE_PER_CONSULT), "_tele_rate");
+        used = withRate(used, costs, concat(lit(UnitCost.CLINICIAN_HOUR), col("clinician_role")), CLINICIAN_RATE);
+        used = withRate(used, costs, lit(UnitCost.ESCORT_OFFICER_HOUR), OFFICER_RATE);
+        used = withRate(used, costs, lit(UnitCost.ESCORT_VEHICLE_TRIP), TRIP_RATE);
+        used = withRate(used, costs, lit(UnitCost.TELEMEDICINE_PER_CONSULT), TELE_RATE);
 
         // the site-month fixed cost and the telemedicine attendances it is spread over
         Dataset<Row> live = sites.filter(col("telemedicine_go_live").isNotNull())
                 .select(col("site_id").as("_lsite"), col("telemedicine_go_live").as("_go_live"));
         Dataset<Row> perMonth = consults.filter(attendedNow.and(tele))
-                .groupBy(col("site_id").as("_msite"),
+                .groupBy(col("site_id").as(SHARING),
                         trunc(LondonTime.londonDate(col("scheduled_start")), "month").as("_month"))
-                .agg(count(lit(1)).as("_tele_attendances"))
-                .join(broadcast(live), col("_msite").equalTo(col("_lsite")))
+                .agg(count(lit(1)).as(TELE_ATTENDANCES))
+                .join(broadcast(live), col(SHARING).equalTo(col("_lsite")))
                 .filter(trunc(col("_go_live"), "month").leq(col("_month")))
                 .withColumn("cost_day", greatest(col("_month"), col("_go_live")));
-        perMonth = withRate(perMonth, costs, lit(UnitCost.TELEMEDICINE_SITE_MONTH), "_site_month")
-                .select(col("_msite"), col("_month"),
-                        pounds(col("_site_month").divide(col("_tele_attendances"))).as("_share"));
-        used = used.join(perMonth, col("site_id").equalTo(col("_msite"))
-                .and(trunc(col("cost_day"), "month").equalTo(col("_month"))).and(attendedNow).and(tele), "left");
+        perMonth = withRate(perMonth, costs, lit(UnitCost.TELEMEDICINE_SITE_MONTH), SITE_MONTH_RATE)
+                .select(col(SHARING), col("_month"), col(SITE_MONTH_RATE), col(TELE_ATTENDANCES));
+        return used.join(perMonth, col("site_id").equalTo(col(SHARING))
+                        .and(trunc(col("cost_day"), "month").equalTo(col("_month"))).and(attendedNow).and(tele), "left")
+                .drop("_month");
+    }
 
+    /**
+     * The parts of a slot-costed consult's cost from its rates (columns of {@link #slotRated}): clinician, escort
+     * (HMPPS), platform, and the share of the site-month fixed cost, each rounded half up to the penny.
+     */
+    static Column[] slotParts(Column clinicianRate, Column officerRate, Column tripRate, Column teleRate,
+                              Column siteMonth) {
+        Column attendedNow = col("outcome").equalTo("attended");
+        Column tele = Modality.isTelemedicine(col("modality"));
         Column offsite = col("modality").equalTo("face_to_face_offsite");
         Column escorted = offsite.and(attendedNow.or(col("escort_officers").isNotNull()));
         Column minutes = coalesce(col("duration_minutes"), lit(DEFAULT_MINUTES)).cast("decimal(10,0)");
         Column officerHours = col("escort_officers").cast("decimal(10,0)")
                 .multiply(coalesce(col("escort_hours"), lit(0)).cast(HOURS));
-        Column clinician = pounds(minutes.multiply(col("_clinician_rate")).divide(60));
-        Column escort = when(escorted, pounds(officerHours.multiply(col("_officer_rate")).plus(col("_trip_rate"))))
-                .otherwise(ZERO);
-        Column platform = when(tele.and(attendedNow), pounds(col("_tele_rate"))).otherwise(ZERO);
+        Column clinician = pounds(minutes.multiply(clinicianRate).divide(60));
+        Column escort = when(escorted, pounds(officerHours.multiply(officerRate).plus(tripRate))).otherwise(ZERO);
+        Column platform = when(tele.and(attendedNow), pounds(teleRate)).otherwise(ZERO);
         // a live month's share; a consult outside a live month (or not a telemedicine attendance) carries none
-        Column share = when(col("_msite").isNotNull(), col("_share")).otherwise(ZERO);
-        return used
-                .withColumn("clinician_cost_gbp", clinician)
-                .withColumn("escort_cost_gbp", escort)
-                .withColumn("telemedicine_cost_gbp", platform)
-                .withColumn("site_share_gbp", share)
-                .withColumn("nhs_cost_gbp", clinician.plus(platform).plus(share).cast(MONEY))
-                .withColumn("hmpps_cost_gbp", escort)
-                .drop("_clinician_rate", "_officer_rate", "_trip_rate", "_tele_rate", "_msite", "_month", "_share");
+        Column share = when(col(SHARING).isNotNull(), pounds(siteMonth.divide(col(TELE_ATTENDANCES)))).otherwise(ZERO);
+        return new Column[] {clinician, escort, platform, share};
     }
 
     /** Adds the value of the named unit cost valid on {@code cost_day} (a broadcast range join; no shuffle). */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -140,32 +141,85 @@ public final class CostEffectiveness {
      */
     public static Dataset<Row> compute(Dataset<Row> pathways, Dataset<Row> slotCosted, long seed, int resamples,
                                        java.time.LocalDate fromQuarter) {
-        Dataset<Row> consultCost = slotCosted.select(col("referral_id").as("_rid"), col("scheduled_start").as("_at"),
-                col("nhs_cost_gbp").as("_nhs"), col("hmpps_cost_gbp").as("_hmpps"));
+        Dataset<Row> facts = facts(pathways, slotCosted, fromQuarter);
+        facts = Rollups.geography(facts);
+        return estimate(facts, List.of(), seed, resamples, OUTPUT);
+    }
+
+    /**
+     * One row per costed pathway first attended in the quarters from {@code fromQuarter} on (all when null):
+     * region, {@code _site}, site_id, period_type, period_start, {@code tele} (the arm), {@code stratum}, {@code nhs}
+     * and {@code hmpps} (its costs) and {@code wait}, and the {@code keys} of {@code slotCosted} (a pathway's costs
+     * are summed per value of them: {@link CostSensitivity}'s scenarios). A pathway with a consult lacking a unit
+     * cost is left out.
+     */
+    static Dataset<Row> facts(Dataset<Row> pathways, Dataset<Row> slotCosted, java.time.LocalDate fromQuarter,
+                              String... keys) {
+        List<Column> consultCols = new ArrayList<>(List.of(col("referral_id").as("_rid"),
+                col("scheduled_start").as("_at"), col("nhs_cost_gbp").as("_nhs"), col("hmpps_cost_gbp").as("_hmpps")));
+        List<Column> byPathway = new ArrayList<>(List.of(col("referral_id").as("_pid")));
+        List<Column> keyCols = new ArrayList<>();
+        for (String k : keys) {
+            consultCols.add(col(k));
+            byPathway.add(col(k));
+            keyCols.add(col(k));
+        }
+        Dataset<Row> consultCost = slotCosted.select(consultCols.toArray(Column[]::new));
         Dataset<Row> seen = pathways.filter(col(Pathways.FIRST_ATTENDANCE_DATE).isNotNull()
                 .and(Periods.onOrAfter(col(Pathways.FIRST_ATTENDANCE_DATE), fromQuarter)));
         Dataset<Row> cost = seen.join(consultCost, seen.col("referral_id").equalTo(consultCost.col("_rid"))
                         .and(consultCost.col("_at").leq(seen.col(Pathways.FIRST_ATTENDED_AT))))
-                .groupBy(col("referral_id").as("_pid"))
+                .groupBy(byPathway.toArray(Column[]::new))
                 .agg(sum("_nhs").as("_nhs_cost"), sum("_hmpps").as("_hmpps_cost"),
                         count(when(col("_nhs").isNull().or(col("_hmpps").isNull()), 1)).as("_uncosted"));
-        Dataset<Row> facts = seen.join(cost, seen.col("referral_id").equalTo(cost.col("_pid")))
+        List<Column> out = new ArrayList<>(List.of(col("region"), col("site_id").as("_site"),
+                col("site_id"),
+                lit(QUARTER).as(PERIOD_TYPE), quarterStart(col(Pathways.FIRST_ATTENDANCE_DATE)).as(PERIOD_START),
+                col(Modality.MODALITY_GROUP).equalTo(Modality.TELEMEDICINE).as("tele"),
+                concat_ws("|", coalesce(col("specialty_code"), lit("?")), coalesce(col("priority"), lit("?")))
+                        .as("stratum"),
+                col("_nhs_cost").as("nhs"), col("_hmpps_cost").as("hmpps"),
+                datediff(col(Pathways.FIRST_ATTENDANCE_DATE), col("referral_date")).cast("long").as("wait")));
+        out.addAll(keyCols);
+        return seen.join(cost, seen.col("referral_id").equalTo(cost.col("_pid")))
                 .filter(col("_uncosted").equalTo(0))
-                .select(col("region"), col("site_id").as("_site"), col("site_id"),
-                        lit(QUARTER).as(PERIOD_TYPE), quarterStart(col(Pathways.FIRST_ATTENDANCE_DATE)).as(PERIOD_START),
-                        col(Modality.MODALITY_GROUP).equalTo(Modality.TELEMEDICINE).as("tele"),
-                        concat_ws("|", coalesce(col("specialty_code"), lit("?")), coalesce(col("priority"), lit("?")))
-                                .as("stratum"),
-                        col("_nhs_cost").as("nhs"), col("_hmpps_cost").as("hmpps"),
-                        datediff(col(Pathways.FIRST_ATTENDANCE_DATE), col("referral_date")).cast("long").as("wait"));
-        facts = Rollups.geography(facts);
+                .select(out.toArray(Column[]::new));
+    }
+
+    /**
+     * The estimates of each group of {@code facts} (period, geography and the extra {@code keys}), by {@link Estimate}:
+     * its rows ({@link #OUTPUT}) followed by the keys' values, as {@code schema} says.
+     */
+    static Dataset<Row> estimate(Dataset<Row> facts, List<String> keys, long seed, int resamples, StructType schema) {
+        List<Column> by = new ArrayList<>(List.of(col(PERIOD_TYPE), col(PERIOD_START),
+                col("region"), col("site_id")));
+        keys.forEach(k -> by.add(col(k)));
         // bounded per group: the pathways first attended in one quarter at one geography (the national row of a
         // quarter holds that quarter's pathways, across at most ~120 sites)
-        Dataset<Row> groups = facts.groupBy(col(PERIOD_TYPE), col(PERIOD_START), col("region"), col("site_id"))
+        Dataset<Row> groups = facts.groupBy(by.toArray(Column[]::new))
                 .agg(collect_list(struct(col("_site"), col("stratum"), col("tele"), col("nhs"), col("hmpps"),
                         col("wait"))).as("pathways"))
                 .withColumn(PERIOD_LABEL, quarterLabel(col(PERIOD_START)));
-        return groups.flatMap(new Estimate(seed, resamples), Encoders.row(OUTPUT));
+        if (keys.isEmpty()) {
+            return groups.flatMap(new Estimate(seed, resamples), Encoders.row(schema));
+        }
+        Estimate estimate = new Estimate(seed, resamples);
+        String[] names = keys.toArray(String[]::new);
+        return groups.flatMap((FlatMapFunction<Row, Row>) g -> {
+            List<Row> rows = new ArrayList<>();
+            for (Iterator<Row> it = estimate.call(g); it.hasNext(); ) {
+                Row r = it.next();
+                Object[] v = new Object[r.length() + names.length];
+                for (int i = 0; i < r.length(); i++) {
+                    v[i] = r.get(i);
+                }
+                for (int i = 0; i < names.length; i++) {
+                    v[r.length() + i] = g.getAs(names[i]);
+                }
+                rows.add(RowFactory.create(v));
+            }
+            return rows.iterator();
+        }, Encoders.row(schema));
     }
 
     /** One pathway: its site, stratum, arm, costs in pence (nhs, hmpps, public sector) and wait in days. */

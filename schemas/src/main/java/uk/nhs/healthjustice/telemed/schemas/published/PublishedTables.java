@@ -184,6 +184,29 @@ public final class PublishedTables {
                     moneyNationalOnly("cost_difference_low_gbp", NATIONAL_SENSITIVITY),
                     moneyNationalOnly("cost_difference_high_gbp", NATIONAL_SENSITIVITY))));
 
+    private static final String BUDGET_TOTAL = "a total of a site's care, as delivered or at the pre-go-live mix"
+            + " (consults x a pre-go-live mean): divided by a unit cost or that mean it gives back consults, and a"
+            + " region minus its other sites gives a site: national rows only";
+
+    /**
+     * Budget impact (METRICS.md cost_effectiveness, "Budget impact"): per site and financial year since go-live,
+     * the cost as delivered against the same activity at the site's pre-go-live mix, per perspective. Below
+     * national the totals are withheld (they divide back into consults) and the impact is published as a mean
+     * per consult resting on 8 or more consults. Declared for when the nightly computes it; not yet among the
+     * published tables (see MartBuilder).
+     */
+    public static final PublishedTable BUDGET_IMPACT = new PublishedTable("budget_impact", concat(
+            periodAndGeography(), List.of(
+                    dimension("perspective"),
+                    count("consults"), count("consults_at_national_mix"), count("consults_without_baseline"),
+                    count("consults_without_unit_cost"),
+                    moneyNationalOnly("cost_as_delivered_gbp", BUDGET_TOTAL),
+                    moneyNationalOnly("cost_at_pre_go_live_mix_gbp", BUDGET_TOTAL),
+                    moneyNationalOnly("budget_impact_gbp", BUDGET_TOTAL),
+                    moneyMean("budget_impact_per_consult_gbp", "a mean difference per consult resting on 8 or more"
+                            + " consults: its totals are not published below national, so it cannot be multiplied"
+                            + " back into one", "consults"))));
+
     /** Net monetary benefit and acceptability at each willingness to pay (METRICS.md: 0 to 200 GBP a wait-day). */
     private static List<PublishedColumn> decisionColumns() {
         List<PublishedColumn> out = new ArrayList<>();
