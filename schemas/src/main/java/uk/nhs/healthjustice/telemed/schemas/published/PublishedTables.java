@@ -221,7 +221,9 @@ public final class PublishedTables {
             dimension("n_bootstrap").typed(IntegerType), dimension("method"),
             // version 2: national rows only (sup-t band on event times, pre-trend test on the overall effect)
             modelOutput("band_low"), modelOutput("band_high"), modelOutput("pretrend_p_value"),
-            dimension("control")));
+            dimension("control"),
+            // version 2: ALL, or the connectivity at go-live of the sites whose national effect a row estimates
+            dimension("subgroup")));
 
     /** National only (region and site_id {@code ALL}): nothing below national to control. */
     public static final PublishedTable DIGITAL_EQUIVALENCE = new PublishedTable("digital_equivalence", concat(
