@@ -7,8 +7,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
 import uk.nhs.healthjustice.telemed.schemas.published.DisclosureClass;
 import uk.nhs.healthjustice.telemed.schemas.published.PublishedColumn;
@@ -141,34 +139,67 @@ public final class SecondarySuppression {
         return nationalRows.unionByName(regions);
     }
 
-    /** One pass: the complement on every line with a single suppressed cell, then the linked zeros. */
+    /**
+     * One pass: the complement on every line with a single suppressed cell, then the linked zeros. Per line, one
+     * aggregate gives each count's number of suppressed cells and its cheapest unsuppressed cell
+     * (min of (value, region)); joined back to the cells by the line's keys.
+     */
     private static Dataset<Row> pass(Dataset<Row> regions, List<String> lineKeys, List<String> counts) {
-        WindowSpec line = Window.partitionBy(lineKeys.stream().map(k -> col(k)).toArray(Column[]::new));
-        Dataset<Row> out = regions;
+        List<Column> aggregates = new ArrayList<>();
         for (String c : counts) {
             Column s = col(any(c));
-            WindowSpec cheapestFirst = line.orderBy(s.asc(), col(c).asc(), col(Rollups.REGION).asc_nulls_first());
-            Column alone = sum(when(s, 1).otherwise(0)).over(line).equalTo(1);
-            Column complement = alone.and(not(s)).and(row_number().over(cheapestFirst).equalTo(1));
-            out = out.withColumn(any(c), s.or(complement));
+            aggregates.add(sum(when(s, 1).otherwise(0)).as("_n_" + c));
+            aggregates.add(min(when(not(s), struct(col(c).as("v"), col(Rollups.REGION).as("r")))).as("_min_" + c));
         }
+        List<Column> keys = new ArrayList<>();
+        for (String k : lineKeys) {
+            keys.add(col(k).as("_k_" + k));
+        }
+        Dataset<Row> perLine = regions.groupBy(keys.toArray(Column[]::new))
+                .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+        Column same = lit(true);
+        for (String k : lineKeys) {
+            same = same.and(regions.col(k).eqNullSafe(perLine.col("_k_" + k)));
+        }
+        Dataset<Row> joined = regions.join(perLine, same, "left");
+        List<Column> out = new ArrayList<>();
+        for (String name : regions.columns()) {
+            Column v = col(name);
+            for (String c : counts) {
+                if (name.equals(any(c))) {
+                    Column s = col(any(c));
+                    Column cheapest = struct(col(c).as("v"), col(Rollups.REGION).as("r")).eqNullSafe(col("_min_" + c));
+                    v = s.or(col("_n_" + c).equalTo(1).and(not(s)).and(cheapest));
+                }
+            }
+            out.add(v.as(name));
+        }
+        Dataset<Row> complemented = joined.select(out.toArray(Column[]::new));
         List<String> linked = new ArrayList<>();
         for (String c : PART_OF_ATTENDED) {
             if (counts.contains(c)) {
                 linked.add(c);
             }
         }
-        if (counts.containsAll(ZERO_TOGETHER)) {
-            Column noAttendance = coalesce(col("attended").equalTo(0), lit(false));
-            Column anyLinked = lit(false);
-            for (String c : linked) {
-                anyLinked = anyLinked.or(col(any(c)));
-            }
-            for (String c : ZERO_TOGETHER) {
-                out = out.withColumn(any(c), col(any(c)).or(noAttendance.and(anyLinked)));
-            }
+        if (!counts.containsAll(ZERO_TOGETHER)) {
+            return complemented;
         }
-        return out;
+        Column noAttendance = coalesce(col("attended").equalTo(0), lit(false));
+        Column anyLinked = lit(false);
+        for (String c : linked) {
+            anyLinked = anyLinked.or(col(any(c)));
+        }
+        List<Column> zeros = new ArrayList<>();
+        for (String name : complemented.columns()) {
+            Column v = col(name);
+            for (String c : ZERO_TOGETHER) {
+                if (name.equals(any(c))) {
+                    v = col(name).or(noAttendance.and(anyLinked));
+                }
+            }
+            zeros.add(v.as(name));
+        }
+        return complemented.select(zeros.toArray(Column[]::new));
     }
 
     private static long suppressedCells(Dataset<Row> regions, List<String> counts) {

@@ -251,8 +251,11 @@ public final class PublishedTables {
      * from the rounded counts; the ratio of a group's share to the national share is recomputed from the
      * published share (declared after it) and the national share, a national figure the same on every row of a
      * quarter, so it can give back no more than the published share. The median and its ratio rest on the
-     * completed pathways. Declared for when the nightly computes it; not yet among the published tables (see
-     * MartBuilder).
+     * completed pathways. The national rows are exact, so publication also applies secondary suppression to this
+     * table only ({@code SecondarySuppression} in the publication step): every region of the table gets a row in
+     * every line (zeros added), and a line with one suppressed region count gets a second, so that national minus
+     * the other regions never gives a suppressed count back. Declared for when the nightly computes it; not yet
+     * among the published tables (see MartBuilder).
      */
     public static final PublishedTable EQUITY = new PublishedTable("equity", List.of(
             dimension("period_type"), dimension("period_start"), dimension("period_label"), dimension("region"),
