@@ -289,4 +289,12 @@ class EquityDisclosureTest extends SparkTestBase {
         assertNull(published(p, "North", "Mixed").getAs("median_wait_days"));
         assertAttackFails(p);
     }
+
+    /** No patients log: the mart is empty, and so is its published form (no grid rows from nothing). */
+    @Test
+    void anEmptyMartStaysEmpty() {
+        Dataset<Row> p = DisclosureControl.apply(frame(Equity.SCHEMA), PublishedTables.EQUITY);
+        assertEquals(0L, p.count());
+        assertEquals("suppressed", p.columns()[p.columns().length - 1]);
+    }
 }
