@@ -46,15 +46,28 @@ final class PublishedTables {
 
     /**
      * The headline national roll-out rows: the default comparison ({@code control = not_yet_treated}, where
-     * the table has the column) and no placebo outcomes. The never-treated and placebo estimates are
-     * robustness checks, shown in the report's overall table only.
+     * the table has the column), all sites ({@code subgroup = ALL}, where it has that column) and no placebo
+     * outcomes. The never-treated and placebo estimates are robustness checks, shown in the report's overall
+     * table only.
      */
     Dataset<Row> headlineImpact() {
-        Dataset<Row> r = table("published", "rollout_impact").filter(col("level").equalTo("national"));
+        Dataset<Row> r = allSitesImpact().filter(col("level").equalTo("national"));
         if (java.util.Arrays.asList(r.columns()).contains("control")) {
             r = r.filter(col("control").equalTo("not_yet_treated"));
         }
         return r.filter(not(col("outcome").endsWith("_placebo")));
+    }
+
+    /**
+     * {@code published/rollout_impact} without the connectivity subgroup estimates (rows with {@code subgroup}
+     * other than {@code ALL}, version 2), so that each estimate appears once; older outputs have no subgroups.
+     */
+    Dataset<Row> allSitesImpact() {
+        Dataset<Row> r = table("published", "rollout_impact");
+        if (java.util.Arrays.asList(r.columns()).contains("subgroup")) {
+            r = r.filter(col("subgroup").equalTo("ALL"));
+        }
+        return r;
     }
 
     /** The named columns the table has, in order: older outputs may lack newer columns. */

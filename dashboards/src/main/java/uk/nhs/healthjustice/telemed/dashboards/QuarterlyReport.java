@@ -180,7 +180,7 @@ public final class QuarterlyReport {
         boolean impact = t.has("published", "rollout_impact");
         if (impact) {
             Dataset<Row> national2 = t.headlineImpact();
-            Dataset<Row> overall = t.table("published", "rollout_impact")
+            Dataset<Row> overall = t.allSitesImpact()
                     .filter(col("level").equalTo("national").and(col("event_time").isNull()));
             boolean v2 = java.util.Arrays.asList(overall.columns()).contains("control");
             tables.add(table("rollout_impact", "Roll-out impact: effect of telemedicine go-live (national)",

@@ -171,20 +171,27 @@ class DashboardTest {
     /**
      * Version 2 roll-out rows: every national estimate twice (control not_yet_treated and never_treated) and
      * placebo outcomes. The event study shows the headline only: for one outcome, event times -2, 1 and the
-     * overall row of not_yet_treated, 3 rows, not 3 x 2 controls + placebo.
+     * overall row of not_yet_treated, 3 rows, not 3 x 2 controls + placebo. The connectivity subgroup estimates
+     * (subgroup other than ALL) are not the headline either.
      */
     @Test
     void theImpactChartShowsTheHeadlineControlAndNoPlacebo() throws Exception {
         org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
         Path root = PublishedFixture.write(spark, tmp.resolve("v2"));
         org.apache.spark.sql.types.StructType ri = PublishedFixture.declared("rollout_impact", "level", "region",
-                "site_id", "outcome", "control", "event_time", "estimate", "ci_low", "ci_high", "method");
+                "site_id", "outcome", "control", "event_time", "estimate", "ci_low", "ci_high", "method", "subgroup");
         List<org.apache.spark.sql.Row> rows = new ArrayList<>();
         for (String control : List.of("not_yet_treated", "never_treated")) {
             for (String outcome : List.of("mean_first_attendance_wait_days", "mean_first_attendance_wait_days_placebo")) {
                 for (Integer e : java.util.Arrays.asList(-2, 1, null)) {
-                    rows.add(org.apache.spark.sql.RowFactory.create("national", "ALL", "ALL", outcome, control, e,
-                            control.equals("never_treated") ? 99.0 : -3.0, -5.0, -1.0, "m"));
+                    for (String subgroup : List.of("ALL", "connectivity_adequate", "connectivity_poor")) {
+                        if (outcome.endsWith("_placebo") && !subgroup.equals("ALL")) {
+                            continue;
+                        }
+                        rows.add(org.apache.spark.sql.RowFactory.create("national", "ALL", "ALL", outcome, control, e,
+                                control.equals("never_treated") || !subgroup.equals("ALL") ? 99.0 : -3.0, -5.0, -1.0,
+                                "m", subgroup));
+                    }
                 }
             }
         }

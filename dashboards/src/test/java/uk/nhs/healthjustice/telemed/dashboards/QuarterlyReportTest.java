@@ -251,4 +251,37 @@ class QuarterlyReportTest {
         Assertions.assertTrue(t.html().contains("<td>m</td><td class=\"n\">0</td>"), "no minus zero: " + t.html());
         Assertions.assertTrue(t.html().contains("<td>s</td><td class=\"na\">\u2013</td>"), t.html());
     }
+
+    /**
+     * Connectivity subgroups (issue 19): the overall roll-out table lists each outcome and control once, for all
+     * sites (subgroup ALL, estimate -3); the subgroup estimates (99) are not repeated in it or in the event study.
+     */
+    @Test
+    void connectivitySubgroupsAreNotDuplicatedInTheImpactTables() throws Exception {
+        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
+        Path subgroups = PublishedFixture.write(spark, tmp.resolve("subgroups"));
+        org.apache.spark.sql.types.StructType ri = PublishedFixture.declared("rollout_impact", "level", "region",
+                "site_id", "outcome", "control", "event_time", "estimate", "ci_low", "ci_high", "pretrend_p_value",
+                "sites_treated", "sites_never_live", "n_bootstrap", "method", "subgroup");
+        List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+        for (String control : List.of("not_yet_treated", "never_treated")) {
+            for (Integer e : java.util.Arrays.asList(1, null)) {
+                for (String subgroup : List.of("ALL", "connectivity_adequate", "connectivity_poor")) {
+                    double estimate = subgroup.equals("ALL") ? -3.0 : 99.0;
+                    rows.add(org.apache.spark.sql.RowFactory.create("national", "ALL", "ALL",
+                            "mean_first_attendance_wait_days", control, e, estimate, estimate - 1, estimate + 1,
+                            e == null ? 0.5 : null, 4, 2, 200, "m", subgroup));
+                }
+            }
+        }
+        spark.createDataFrame(rows, ri).write().mode("overwrite")
+                .parquet(subgroups.resolve("published/rollout_impact").toString());
+        Path dir = tmp.resolve("subgroup-report");
+        QuarterlyReport.write(spark, subgroups, "2026-27 Q2", dir);
+        List<String> overall = Files.readAllLines(dir.resolve("rollout_impact.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals(3, overall.size(), "header and one row per control: " + overall);
+        Assertions.assertTrue(overall.stream().noneMatch(l -> l.contains("99")), overall.toString());
+        List<String> events = Files.readAllLines(dir.resolve("rollout_event_study.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals(2, events.size(), "header and event time 1 of the headline: " + events);
+    }
 }

@@ -62,6 +62,17 @@ import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
  *   {@link SitePanel#placebo} with each treated site's go-live moved four quarters earlier, keeping only its
  *   quarters before the real go-live quarter; the placebo's quarter 4 is the real go-live quarter and so is
  *   absent, and its overall effect is the mean of placebo event times 1..3. It should be near zero.</li>
+ *   <li><b>Connectivity subgroups</b> ({@code subgroup}, METRICS.md marts/readiness): every row above has
+ *   {@code subgroup = ALL}. Given the site connectivity history, the national estimates (both controls, no
+ *   placebo) are repeated for the sites whose connectivity was {@code adequate} at go-live
+ *   ({@link #SUBGROUP_CONNECTIVITY_ADEQUATE}) and those with {@code poor} or {@code none}
+ *   ({@link #SUBGROUP_CONNECTIVITY_POOR}). The connectivity at go-live is the row in force on the go-live date:
+ *   the site's row with the latest {@code valid_from} on or before it. A live site with no such row (no history,
+ *   or history starting after its go-live) is in neither subgroup. The subgroup decides only whose effect is
+ *   averaged ({@link StaggeredDid}): the comparison sites are those of the {@code ALL} estimate, so a site of
+ *   the other subgroup, or of neither, still serves as a comparison while it is not yet live.
+ *   {@code sites_treated} counts the subgroup's live sites. Without a history (null or empty) there are only
+ *   {@code ALL} rows, the same as before the column existed.</li>
  * </ul>
  */
 public final class RolloutImpact {
@@ -78,6 +89,14 @@ public final class RolloutImpact {
             + " using only its quarters before the real go-live quarter";
     public static final String REFERRAL_COHORT_OUTCOME = "mean_first_attendance_wait_days_by_referral";
     public static final String PLACEBO_SUFFIX = "_placebo";
+    /** {@code subgroup} of every row that covers all sites (site rows, and the national estimates for all). */
+    public static final String SUBGROUP_ALL = Rollups.ALL;
+    /** Sites whose connectivity in force on the go-live date was {@code adequate}. */
+    public static final String SUBGROUP_CONNECTIVITY_ADEQUATE = "connectivity_adequate";
+    /** Sites whose connectivity in force on the go-live date was {@code poor} or {@code none}. */
+    public static final String SUBGROUP_CONNECTIVITY_POOR = "connectivity_poor";
+    /** Added to an outcome's seed for each subgroup (1, 2, ...) so the {@code ALL} rows keep their figures. */
+    static final long SUBGROUP_SEED_STEP = 224_737L;
     public static final String CONTROL_NOT_YET_TREATED = StaggeredDid.Control.NOT_YET_TREATED.label;
     public static final String CONTROL_NEVER_TREATED = StaggeredDid.Control.NEVER_TREATED.label;
     /** A referral quarter is used once this many days have passed since its end (see the class comment). */
@@ -133,7 +152,8 @@ public final class RolloutImpact {
             .add("band_low", DataTypes.DoubleType, true)
             .add("band_high", DataTypes.DoubleType, true)
             .add("pretrend_p_value", DataTypes.DoubleType, true)
-            .add("control", DataTypes.StringType, true);
+            .add("control", DataTypes.StringType, true)
+            .add("subgroup", DataTypes.StringType, false);
 
     private RolloutImpact() {
     }
@@ -159,6 +179,18 @@ public final class RolloutImpact {
     public static Dataset<Row> compute(Dataset<Row> waitingTimes, Dataset<Row> access, Dataset<Row> mhaTransfers,
                                        Dataset<Row> pathways, Dataset<Row> sites, LocalDate coverageFrom,
                                        LocalDate coverageTo, long seed, int resamples) {
+        return compute(waitingTimes, access, mhaTransfers, pathways, sites, null, coverageFrom, coverageTo, seed,
+                resamples);
+    }
+
+    /**
+     * @param siteConnectivity each site's connectivity history ({@code site_id}, {@code valid_from},
+     *                         {@code connectivity}: the rows of {@code reference/site_connectivity.csv}), or null
+     *                         (or empty) for the {@code ALL} rows only
+     */
+    public static Dataset<Row> compute(Dataset<Row> waitingTimes, Dataset<Row> access, Dataset<Row> mhaTransfers,
+                                       Dataset<Row> pathways, Dataset<Row> sites, Dataset<Row> siteConnectivity,
+                                       LocalDate coverageFrom, LocalDate coverageTo, long seed, int resamples) {
         SparkSession spark = waitingTimes.sparkSession();
         Dataset<Row> outcomes = siteQuarterOutcomes(waitingTimes, access, mhaTransfers);
         if (pathways != null) {
@@ -184,6 +216,8 @@ public final class RolloutImpact {
             goLive.put(r.getString(0), r.isNullAt(2) ? null : r.getDate(2).toLocalDate());
             region.put(r.getString(0), r.getString(1));
         }
+        Map<String, String> subgroupOf = siteConnectivity == null ? Map.of()
+                : connectivitySubgroups(connectivityAtGoLive(sites, siteConnectivity));
 
         List<Row> rows = new ArrayList<>();
         for (int o = 0; o < OUTCOMES.size(); o++) {
@@ -195,11 +229,27 @@ public final class RolloutImpact {
             rows.addAll(siteRows(outcome, goLive, region, byQuarter));
             SitePanel sitePanel = SitePanel.of(goLive, byQuarter);
             for (StaggeredDid.Control control : StaggeredDid.Control.values()) {
-                rows.addAll(nationalRows(outcome, sitePanel, control, false, seed + 7919L * o, resamples));
+                rows.addAll(nationalRows(outcome, sitePanel, control, false, seed + 7919L * o, resamples,
+                        SUBGROUP_ALL, null));
             }
             SitePanel placebo = sitePanel.placebo(PLACEBO_SHIFT);
             for (StaggeredDid.Control control : StaggeredDid.Control.values()) {
-                rows.addAll(nationalRows(outcome, placebo, control, true, seed + 7919L * o + 104_729L, resamples));
+                rows.addAll(nationalRows(outcome, placebo, control, true, seed + 7919L * o + 104_729L, resamples,
+                        SUBGROUP_ALL, null));
+            }
+            if (!subgroupOf.isEmpty()) {
+                List<String> subgroups = List.of(SUBGROUP_CONNECTIVITY_ADEQUATE, SUBGROUP_CONNECTIVITY_POOR);
+                for (int k = 0; k < subgroups.size(); k++) {
+                    boolean[] treatable = new boolean[sitePanel.sites().size()];
+                    for (int i = 0; i < treatable.length; i++) {
+                        treatable[i] = subgroups.get(k).equals(subgroupOf.get(sitePanel.sites().get(i)));
+                    }
+                    for (StaggeredDid.Control control : StaggeredDid.Control.values()) {
+                        rows.addAll(nationalRows(outcome, sitePanel, control, false,
+                                seed + 7919L * o + SUBGROUP_SEED_STEP * (k + 1), resamples, subgroups.get(k),
+                                treatable));
+                    }
+                }
             }
         }
         return spark.createDataFrame(rows, SCHEMA);
@@ -284,23 +334,53 @@ public final class RolloutImpact {
                 rows.add(withV2(row("site", region.get(site), site, outcome, live, e, q, cell[0], (long) cell[1],
                         Double.isNaN(cell[2]) ? null : (long) cell[2], null, null,
                         null, null, null, null, null, null, null, null, null, null, null, null),
-                        null, null, null, null));
+                        null, null, null, null, SUBGROUP_ALL));
             }
             Double vb = before[1] > 0 ? before[0] / before[1] : null;
             Double va = after[1] > 0 ? after[0] / after[1] : null;
             rows.add(withV2(row("site", region.get(site), site, outcome, live, null, null, null, null, null,
                     (int) before[2], (int) after[2], vb, va, (long) before[1], (long) after[1],
                     vb == null || va == null ? null : va - vb, null, null, null, null, null, null, null),
-                    null, null, null, null));
+                    null, null, null, null, SUBGROUP_ALL));
         }
         return rows;
     }
 
+    /**
+     * Each live site's connectivity in force on its go-live date: (site_id, connectivity) from the row with the
+     * latest {@code valid_from} on or before {@code telemedicine_go_live}; sites with no such row have no row.
+     * One row per site at most, built with Spark.
+     */
+    static Dataset<Row> connectivityAtGoLive(Dataset<Row> sites, Dataset<Row> siteConnectivity) {
+        Dataset<Row> live = sites.filter(col("telemedicine_go_live").isNotNull())
+                .select(col(Rollups.SITE_ID).as("_site"), col("telemedicine_go_live").as("_live"));
+        return siteConnectivity.join(live, col(Rollups.SITE_ID).equalTo(col("_site"))
+                        .and(col("valid_from").leq(col("_live"))))
+                .groupBy(col(Rollups.SITE_ID))
+                .agg(max(struct(col("valid_from"), col("connectivity"))).as("_in_force"))
+                .select(col(Rollups.SITE_ID), col("_in_force.connectivity").as("connectivity"));
+    }
+
+    /** site -> subgroup, from {@link #connectivityAtGoLive} (bounded by the site register). */
+    private static Map<String, String> connectivitySubgroups(Dataset<Row> atGoLive) {
+        Map<String, String> out = new HashMap<>();
+        for (Row r : atGoLive.collectAsList()) {
+            String c = r.getString(1);
+            if ("adequate".equals(c)) {
+                out.put(r.getString(0), SUBGROUP_CONNECTIVITY_ADEQUATE);
+            } else if ("poor".equals(c) || "none".equals(c)) {
+                out.put(r.getString(0), SUBGROUP_CONNECTIVITY_POOR);
+            }
+        }
+        return out;
+    }
+
     private static List<Row> nationalRows(String outcome, SitePanel panel, StaggeredDid.Control control,
-                                          boolean placebo, long seed, int resamples) {
+                                          boolean placebo, long seed, int resamples, String subgroup,
+                                          boolean[] treatable) {
         List<Row> rows = new ArrayList<>();
         Map<Integer, StaggeredDid.Estimate> estimates = StaggeredDid.estimate(panel, -WINDOW, WINDOW, FIRST_OVERALL,
-                LAST_OVERALL, seed, resamples, control);
+                LAST_OVERALL, seed, resamples, control, treatable);
         String method = (control == StaggeredDid.Control.NOT_YET_TREATED ? METHOD : METHOD_NEVER_TREATED)
                 + (placebo ? PLACEBO_NOTE : "");
         for (Map.Entry<Integer, StaggeredDid.Estimate> e : estimates.entrySet()) {
@@ -310,14 +390,15 @@ public final class RolloutImpact {
                             null, eventTime, null, null, null, null, null, null, null, null, null, null, null,
                             est.estimate(), finite(est.low()), finite(est.high()), est.treatedSites(),
                             est.comparisonSites(), resamples, method),
-                    finite(est.bandLow()), finite(est.bandHigh()), finite(est.pretrendP()), control.label));
+                    finite(est.bandLow()), finite(est.bandHigh()), finite(est.pretrendP()), control.label, subgroup));
         }
         return rows;
     }
 
-    /** The version 2 columns after the others: band_low, band_high, pretrend_p_value, control. */
-    private static Row withV2(Row r, Double bandLow, Double bandHigh, Double pretrend, String control) {
-        Object[] v = new Object[r.length() + 4];
+    /** The version 2 columns after the others: band_low, band_high, pretrend_p_value, control, subgroup. */
+    private static Row withV2(Row r, Double bandLow, Double bandHigh, Double pretrend, String control,
+                              String subgroup) {
+        Object[] v = new Object[r.length() + 5];
         for (int i = 0; i < r.length(); i++) {
             v[i] = r.get(i);
         }
@@ -325,6 +406,7 @@ public final class RolloutImpact {
         v[r.length() + 1] = bandHigh;
         v[r.length() + 2] = pretrend;
         v[r.length() + 3] = control;
+        v[r.length() + 4] = subgroup;
         return RowFactory.create(v);
     }
 

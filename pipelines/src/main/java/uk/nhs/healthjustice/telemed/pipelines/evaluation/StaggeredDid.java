@@ -85,12 +85,23 @@ final class StaggeredDid {
 
     /** ATT(e) with the given comparison sites. */
     static Map<Integer, Double> eventStudy(SitePanel p, int[] sample, int minEvent, int maxEvent, Control comparison) {
+        return eventStudy(p, sample, minEvent, maxEvent, comparison, null);
+    }
+
+    /**
+     * ATT(e) averaged over the treated sites of a subgroup only: {@code treatable[i]} says whether site i's own
+     * effect counts (null: every site's). The comparison sites are the same as without a subgroup: a site left
+     * out of the subgroup still serves as a comparison while it is not yet live (or if never live), as in the
+     * whole roll-out, so the subgroups differ only in whose effect is averaged.
+     */
+    static Map<Integer, Double> eventStudy(SitePanel p, int[] sample, int minEvent, int maxEvent, Control comparison,
+                                           boolean[] treatable) {
         int quarters = p.quarters().size();
         Map<Integer, double[]> sums = new TreeMap<>(); // e -> {weighted sum, weight}
         List<Integer> cohorts = new ArrayList<>();
         for (int i : sample) {
             Integer g = p.goLive()[i];
-            if (g != null && g >= 1 && g < quarters && !cohorts.contains(g)) {
+            if (g != null && g >= 1 && g < quarters && !cohorts.contains(g) && (treatable == null || treatable[i])) {
                 cohorts.add(g);
             }
         }
@@ -111,7 +122,7 @@ final class StaggeredDid {
                         continue;
                     }
                     Integer gi = p.goLive()[i];
-                    if (gi != null && gi == g) {
+                    if (gi != null && gi == g && (treatable == null || treatable[i])) {
                         treated += change;
                         nTreated++;
                     } else if (gi == null || gi >= quarters
@@ -158,12 +169,22 @@ final class StaggeredDid {
      */
     static Map<Integer, Estimate> estimate(SitePanel p, int minEvent, int maxEvent, int firstOverall, int lastOverall,
                                            long seed, int resamples, Control comparison) {
+        return estimate(p, minEvent, maxEvent, firstOverall, lastOverall, seed, resamples, comparison, null);
+    }
+
+    /**
+     * As {@link #estimate(SitePanel, int, int, int, int, long, int, Control)} for the treated sites of a subgroup
+     * ({@code treatable}, null for all; see {@link #eventStudy(SitePanel, int[], int, int, Control, boolean[])}).
+     * The bootstrap resamples every site of the panel; {@code treatedSites} counts the subgroup's.
+     */
+    static Map<Integer, Estimate> estimate(SitePanel p, int minEvent, int maxEvent, int firstOverall, int lastOverall,
+                                           long seed, int resamples, Control comparison, boolean[] treatable) {
         int n = p.sites().size();
         int[] all = new int[n];
         for (int i = 0; i < n; i++) {
             all[i] = i;
         }
-        Map<Integer, Double> point = eventStudy(p, all, minEvent, maxEvent, comparison);
+        Map<Integer, Double> point = eventStudy(p, all, minEvent, maxEvent, comparison, treatable);
         double overall = overall(point, firstOverall, lastOverall);
         Map<Integer, List<Double>> draws = new TreeMap<>();
         List<Map<Integer, Double>> replicates = new ArrayList<>();
@@ -173,7 +194,7 @@ final class StaggeredDid {
             for (int i = 0; i < n; i++) {
                 sample[i] = random.nextInt(n);
             }
-            Map<Integer, Double> es = eventStudy(p, sample, minEvent, maxEvent, comparison);
+            Map<Integer, Double> es = eventStudy(p, sample, minEvent, maxEvent, comparison, treatable);
             replicates.add(es);
             es.forEach((e, v) -> draws.computeIfAbsent(e, k -> new ArrayList<>()).add(v));
             double o = overall(es, firstOverall, lastOverall);
@@ -186,9 +207,10 @@ final class StaggeredDid {
         java.util.Set<Integer> cohorts = new java.util.HashSet<>();
         for (int i = 0; i < n; i++) {
             Integer g = p.goLive()[i];
-            treated += g != null && g >= 1 && g < p.quarters().size() ? 1 : 0;
+            boolean counts = treatable == null || treatable[i];
+            treated += counts && g != null && g >= 1 && g < p.quarters().size() ? 1 : 0;
             never += g == null || g >= p.quarters().size() ? 1 : 0;
-            if (g != null && g >= 1 && g < p.quarters().size()) {
+            if (counts && g != null && g >= 1 && g < p.quarters().size()) {
                 cohorts.add(g);
             }
         }

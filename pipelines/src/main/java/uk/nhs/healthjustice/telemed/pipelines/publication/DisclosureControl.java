@@ -29,7 +29,11 @@ import uk.nhs.healthjustice.telemed.schemas.published.PublishedTables;
  *   totals are null, means need 8 or more behind them, a count times a factor uses the rounded count;</li>
  *   <li>a model output needs every count it rests on to be at least 8.</li>
  * </ul>
- * Disclosure control is row by row, so a table's recomputed periods can be controlled alone.
+ * Disclosure control is row by row, so a table's recomputed periods can be controlled alone; except that
+ * {@code equity}, recomputed whole every night, whose exact national rows would otherwise give back a region's
+ * suppressed count, first gets secondary suppression over the whole table ({@link SecondarySuppression}: a
+ * complementary cell, zeros included, in every line with a single suppressed cell, and zero rows for the regions
+ * a line lacks). No other table is changed by it.
  */
 public final class DisclosureControl {
 
@@ -78,7 +82,20 @@ public final class DisclosureControl {
             throw new IllegalStateException("Cannot publish " + table.name() + ": no disclosure class for "
                     + undeclared + "; declare each in PublishedTables");
         }
-        List<String> present = List.of(mart.columns());
+        if (SecondarySuppression.appliesTo(table)) {
+            return controlled(SecondarySuppression.flag(mart, table), table, List.of(mart.columns()), true);
+        }
+        return controlled(mart, table, List.of(mart.columns()), false);
+    }
+
+    /**
+     * The control itself. With {@code secondary}, {@code mart} has a {@link SecondarySuppression#flag} column per
+     * count: a flagged count is null like a count of 1..7, and so is every statistic or model output resting on
+     * it; the flag columns are not in the result.
+     */
+    private static Dataset<Row> controlled(Dataset<Row> mart, PublishedTable table, List<String> columns,
+                                           boolean secondary) {
+        List<String> present = columns;
         // a table without site_id (equity: no site rows at all) is national where region is ALL
         Column national = present.contains(Rollups.SITE_ID) ? isNational() : col(Rollups.REGION).equalTo(Rollups.ALL);
         Map<String, Column> published = new LinkedHashMap<>();
@@ -95,7 +112,13 @@ public final class DisclosureControl {
                 Column whole = integral ? col(c) : round(col(c), 0).cast("long");
                 // back to the mart's type: the published table has its declared schema (a decimal expected count
                 // would otherwise widen to decimal(30,10) beside the long)
-                published.put(c, when(national, col(c)).otherwise(controlledCount(whole).cast(type)));
+                Column controlled = controlledCount(whole).cast(type);
+                if (secondary) {
+                    Column complement = col(SecondarySuppression.flag(c));
+                    controlled = when(complement, lit(null).cast(type)).otherwise(controlled);
+                    rowSuppressed = rowSuppressed.or(complement);
+                }
+                published.put(c, when(national, col(c)).otherwise(controlled));
                 rowSuppressed = rowSuppressed.or(coalesce(whole.between(1, 7), lit(false)));
             }
         }
@@ -105,17 +128,19 @@ public final class DisclosureControl {
             }
             Column value = switch (c.disclosure()) {
                 case DIMENSION, REFERENCE, COUNT -> null;
-                case STATISTIC -> when(not(anyIn1to7(c.restsOn(), present)), col(c.name()));
+                case STATISTIC -> when(not(anyIn1to7(c.restsOn(), present))
+                        .and(not(anyComplemented(c.restsOn(), present, secondary))), col(c.name()));
                 case RATE -> recomputedRate(c, published, present);
                 case MONEY -> when(not(rowSuppressed), money(c, published, mart.schema().apply(c.name()).dataType()));
-                case MODEL_OUTPUT -> when(allAtLeastMinimum(c.restsOn(), present), col(c.name()));
+                case MODEL_OUTPUT -> when(allAtLeastMinimum(c.restsOn(), present)
+                        .and(not(anyComplemented(c.restsOn(), present, secondary))), col(c.name()));
             };
             if (value != null) {
                 published.put(c.name(), when(national, col(c.name())).otherwise(value));
             }
         }
         List<Column> out = new ArrayList<>();
-        for (String c : mart.columns()) {
+        for (String c : columns) {
             out.add(published.containsKey(c) ? published.get(c).as(c) : col(c));
         }
         out.add(when(national, lit(false)).otherwise(rowSuppressed).as(SUPPRESSED));
@@ -143,6 +168,19 @@ public final class DisclosureControl {
         Column recomputed = when(numerator.isNotNull().and(denominator.isNotNull()).and(denominator.notEqual(0)),
                 numerator.cast("double").multiply(r.scale()).divide(denominator));
         return r.whereSet() ? when(col(r.name()).isNotNull(), recomputed) : recomputed;
+    }
+
+    /** Whether any of {@code counts} is suppressed as a complement ({@link SecondarySuppression}). */
+    private static Column anyComplemented(List<String> counts, List<String> present, boolean secondary) {
+        Column any = lit(false);
+        if (secondary) {
+            for (String n : counts) {
+                if (present.contains(n)) {
+                    any = any.or(col(SecondarySuppression.flag(n)));
+                }
+            }
+        }
+        return any;
     }
 
     private static Column anyIn1to7(List<String> counts, List<String> present) {

@@ -232,4 +232,119 @@ class RolloutImpactTest extends SparkTestBase {
                 LocalDate.of(2024, 7, 1), LocalDate.of(2026, 9, 30), 17, 200)
                 .filter(col("outcome").startsWith(RolloutImpact.REFERRAL_COHORT_OUTCOME)).count());
     }
+
+    static final StructType CONNECTIVITY = new StructType()
+            .add("site_id", DataTypes.StringType).add("valid_from", DataTypes.DateType)
+            .add("connectivity", DataTypes.StringType).add("devices", DataTypes.StringType);
+
+    /**
+     * Connectivity subgroups on a tiny panel, worked by hand. Quarters 2024-07 (t=0) to 2026-04 (t=7), logs to
+     * 2026-06-30. Every site's mean wait is 50 until its go-live quarter (inclusive) and then drops by its
+     * planted effect; N never goes live and waits 60 throughout.
+     * <pre>
+     *   site  go-live     cohort  connectivity history                       at go-live  subgroup   effect
+     *   A1    2025-08-15  t=4     2020-01-01 adequate                        adequate    adequate   -10
+     *   A2    2025-11-15  t=5     2020-01-01 poor, 2025-06-01 adequate       adequate    adequate   -10
+     *   P1    2025-08-15  t=4     2021-01-01 none, 2026-01-01 adequate       none        poor        -2
+     *   P2    2025-11-15  t=5     2020-01-01 poor                            poor        poor        -2
+     *   X     2025-08-15  t=4     2025-09-01 adequate (after go-live)        -           neither    -30
+     *   N     never       -       2020-01-01 adequate                        -           -            0
+     * </pre>
+     * After go-live only N is a comparison (A2 and P2 are not yet live at t=4 only, for cohort t=4's event
+     * time 0), and its change is 0. Subgroup adequate: every ATT(g, t) after go-live is -10, so the overall
+     * effect (event times 1..4: cohort 4 has 1..3, cohort 5 has 1..2) is -10; poor: -2. Every resample that
+     * can be estimated gives the same, so the interval is the point. ALL (unchanged): e=1 and e=2 weigh cohort
+     * 4 (A1, P1, X: (-10 - 2 - 30) / 3 = -14, 3 sites) and cohort 5 (A2, P2: -6, 2 sites): -54 / 5 = -10.8;
+     * e=3 has cohort 4 only: -14; overall (-10.8 - 10.8 - 14) / 3 = -35.6 / 3.
+     */
+    private Dataset<Row> subgroupPanel(Dataset<Row> connectivity) {
+        Object[][] sites = {{"A1", "2025-08-15", -10.0}, {"A2", "2025-11-15", -10.0}, {"P1", "2025-08-15", -2.0},
+                {"P2", "2025-11-15", -2.0}, {"X", "2025-08-15", -30.0}, {"N", null, 0.0}};
+        List<Object[]> waits = new ArrayList<>();
+        List<Object[]> register = new ArrayList<>();
+        for (Object[] site : sites) {
+            LocalDate live = site[1] == null ? null : LocalDate.parse((String) site[1]);
+            register.add(new Object[] {site[0], "London", live == null ? null : java.sql.Date.valueOf(live)});
+            for (int t = 0; t < 8; t++) {
+                LocalDate q = LocalDate.of(2024, 7, 1).plusMonths(3L * t);
+                double base = live == null ? 60 : 50;
+                double wait = live != null && q.isAfter(live) ? base + (Double) site[2] : base;
+                waits.add(new Object[] {"quarter", java.sql.Date.valueOf(q), "London", site[0], "ALL", "ALL", "ALL",
+                        "first_attendance", 20L, (int) wait, wait});
+            }
+        }
+        return RolloutImpact.compute(frame(WAITS, waits.toArray(Object[][]::new)), frame(ACCESS), frame(MHA), null,
+                        frame(SITES, register.toArray(Object[][]::new)), connectivity, LocalDate.of(2024, 7, 1),
+                        LocalDate.of(2026, 6, 30), 17, 200)
+                .filter(col("outcome").equalTo("mean_first_attendance_wait_days")).cache();
+    }
+
+    private Dataset<Row> connectivityHistory() {
+        return frame(CONNECTIVITY,
+                new Object[] {"A1", date("2020-01-01"), "adequate", "fixed_room"},
+                new Object[] {"A2", date("2020-01-01"), "poor", "none"},
+                new Object[] {"A2", date("2025-06-01"), "adequate", "tablets_4g"},
+                new Object[] {"P1", date("2021-01-01"), "none", "none"},
+                new Object[] {"P1", date("2026-01-01"), "adequate", "tablets_4g"},
+                new Object[] {"P2", date("2020-01-01"), "poor", "fixed_room"},
+                new Object[] {"X", date("2025-09-01"), "adequate", "tablets_4g"},
+                new Object[] {"N", date("2020-01-01"), "adequate", "fixed_room"});
+    }
+
+    @Test
+    void connectivitySubgroupsWorkedByHand() {
+        Dataset<Row> impact = subgroupPanel(connectivityHistory());
+        Dataset<Row> overall = impact.filter(col("level").equalTo("national").and(col("event_time").isNull()));
+        Object[][] expected = {{"connectivity_adequate", -10.0, 2}, {"connectivity_poor", -2.0, 2},
+                {"ALL", -35.6 / 3, 5}};
+        for (String control : List.of(RolloutImpact.CONTROL_NOT_YET_TREATED, RolloutImpact.CONTROL_NEVER_TREATED)) {
+            for (Object[] e : expected) {
+                Row r = one(overall.filter(col("subgroup").equalTo(e[0]).and(col("control").equalTo(control))));
+                Assertions.assertEquals((Double) e[1], r.<Double>getAs("estimate"), 1e-9, e[0] + " " + control);
+                Assertions.assertEquals((int) (Integer) e[2], (int) r.<Integer>getAs("sites_treated"), (String) e[0]);
+                Assertions.assertEquals(1, (int) r.<Integer>getAs("sites_never_live"));
+                if (!e[0].equals("ALL")) {
+                    Assertions.assertEquals((Double) e[1], r.<Double>getAs("ci_low"), 1e-9);
+                    Assertions.assertEquals((Double) e[1], r.<Double>getAs("ci_high"), 1e-9);
+                }
+            }
+        }
+        Row poorE3 = one(impact.filter(col("subgroup").equalTo(RolloutImpact.SUBGROUP_CONNECTIVITY_POOR)
+                .and(col("control").equalTo(RolloutImpact.CONTROL_NOT_YET_TREATED)).and(col("event_time").equalTo(3))));
+        Assertions.assertEquals(-2.0, poorE3.<Double>getAs("estimate"), 1e-9, "cohort 4 alone at event time 3");
+        // subgroups: national estimates only, no placebo; site rows are ALL
+        Dataset<Row> sub = impact.filter(col("subgroup").notEqual("ALL"));
+        Assertions.assertEquals(0, sub.filter(col("level").notEqual("national")).count());
+        Assertions.assertEquals(0, sub.filter(col("outcome").endsWith(RolloutImpact.PLACEBO_SUFFIX)).count());
+        Assertions.assertEquals(impact.filter(col("level").equalTo("site")).count(),
+                impact.filter(col("level").equalTo("site").and(col("subgroup").equalTo("ALL"))).count());
+    }
+
+    @Test
+    void withoutConnectivityOnlyAllRowsAsBefore() {
+        Dataset<Row> with = subgroupPanel(connectivityHistory()).filter(col("subgroup").equalTo("ALL"));
+        Dataset<Row> none = subgroupPanel(null);
+        Dataset<Row> empty = subgroupPanel(frame(CONNECTIVITY));
+        Assertions.assertEquals(0, none.filter(col("subgroup").notEqual("ALL")).count());
+        Assertions.assertEquals(0, empty.filter(col("subgroup").notEqual("ALL")).count());
+        // the ALL rows (estimates, intervals, bands) do not depend on whether the history is given
+        Assertions.assertEquals(0, none.exceptAll(with).count());
+        Assertions.assertEquals(0, with.exceptAll(none).count());
+        Assertions.assertEquals(0, empty.exceptAll(none).count());
+        Assertions.assertEquals(List.of(RolloutImpact.SCHEMA.fieldNames()), List.of(none.columns()));
+    }
+
+    @Test
+    void connectivityInForceOnTheGoLiveDate() {
+        Dataset<Row> sites = frame(SITES, new Object[] {"A2", "London", date("2025-11-15")},
+                new Object[] {"P1", "London", date("2025-08-15")}, new Object[] {"X", "London", date("2025-08-15")},
+                new Object[] {"N", "London", null});
+        List<Row> rows = RolloutImpact.connectivityAtGoLive(sites, connectivityHistory()).orderBy("site_id")
+                .collectAsList();
+        Assertions.assertEquals(2, rows.size(), "X's history starts after its go-live; N never goes live");
+        Assertions.assertEquals("A2", rows.get(0).getString(0));
+        Assertions.assertEquals("adequate", rows.get(0).getString(1));
+        Assertions.assertEquals("P1", rows.get(1).getString(0));
+        Assertions.assertEquals("none", rows.get(1).getString(1), "the later upgrade does not count");
+    }
 }

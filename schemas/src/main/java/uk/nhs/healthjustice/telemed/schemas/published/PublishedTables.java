@@ -244,7 +244,9 @@ public final class PublishedTables {
             dimension("n_bootstrap").typed(IntegerType), dimension("method"),
             // version 2: national rows only (sup-t band on event times, pre-trend test on the overall effect)
             modelOutput("band_low"), modelOutput("band_high"), modelOutput("pretrend_p_value"),
-            dimension("control")));
+            dimension("control"),
+            // version 2: ALL, or the connectivity at go-live of the sites whose national effect a row estimates
+            dimension("subgroup")));
 
     /** National only (region and site_id {@code ALL}): nothing below national to control. */
     public static final PublishedTable DIGITAL_EQUIVALENCE = new PublishedTable("digital_equivalence", concat(
@@ -272,8 +274,11 @@ public final class PublishedTables {
      * from the rounded counts; the ratio of a group's share to the national share is recomputed from the
      * published share (declared after it) and the national share, a national figure the same on every row of a
      * quarter, so it can give back no more than the published share. The median and its ratio rest on the
-     * completed pathways. Declared for when the nightly computes it; not yet among the published tables (see
-     * MartBuilder).
+     * completed pathways. The national rows are exact, so publication also applies secondary suppression to this
+     * table only ({@code SecondarySuppression} in the publication step): every region of the table gets a row in
+     * every line (zeros added), and a line with one suppressed region count gets a second, so that national minus
+     * the other regions never gives a suppressed count back. Declared for when the nightly computes it; not yet
+     * among the published tables (see MartBuilder).
      */
     public static final PublishedTable EQUITY = new PublishedTable("equity", List.of(
             dimension("period_type"), dimension("period_start"), dimension("period_label"), dimension("region"),
