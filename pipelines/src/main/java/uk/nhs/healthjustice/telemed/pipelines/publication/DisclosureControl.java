@@ -49,6 +49,11 @@ public final class DisclosureControl {
     }
 
     /** A count's published value below national: 1..7 null, else the nearest multiple of 5. */
+    /** Whether a count is suppressed as such (1 to 7; null counts are not): the primary suppression. */
+    static Column primarySuppressed(Column count) {
+        return coalesce(count.between(1, 7), lit(false));
+    }
+
     static Column controlledCount(Column count) {
         return when(count.between(1, 7), lit(null).cast("long"))
                 .otherwise(round(count.cast("double").divide(5)).multiply(5).cast("long"));
@@ -119,7 +124,7 @@ public final class DisclosureControl {
                     rowSuppressed = rowSuppressed.or(complement);
                 }
                 published.put(c, when(national, col(c)).otherwise(controlled));
-                rowSuppressed = rowSuppressed.or(coalesce(whole.between(1, 7), lit(false)));
+                rowSuppressed = rowSuppressed.or(primarySuppressed(whole));
             }
         }
         for (PublishedColumn c : table.columns()) {
@@ -187,7 +192,7 @@ public final class DisclosureControl {
         Column any = lit(false);
         for (String n : counts) {
             if (present.contains(n)) {
-                any = any.or(coalesce(col(n).between(1, 7), lit(false)));
+                any = any.or(primarySuppressed(col(n)));
             }
         }
         return any;

@@ -111,7 +111,7 @@ public final class SecondarySuppression {
         Dataset<Row> regions = grid.filter(not(coalesce(national, lit(false))));
         // working flag per count: suppressed for any reason (primary or complement)
         for (String c : counts) {
-            regions = regions.withColumn(any(c), coalesce(col(c).between(1, 7), lit(false)));
+            regions = regions.withColumn(any(c), DisclosureControl.primarySuppressed(col(c)));
         }
         regions = regions.cache();
         long suppressed = suppressedCells(regions, counts);
@@ -130,7 +130,7 @@ public final class SecondarySuppression {
             suppressed = now;
         }
         for (String c : counts) {
-            regions = regions.withColumn(flag(c), col(any(c)).and(not(coalesce(col(c).between(1, 7), lit(false)))))
+            regions = regions.withColumn(flag(c), col(any(c)).and(not(DisclosureControl.primarySuppressed(col(c)))))
                     .drop(any(c));
         }
         for (String c : counts) {
@@ -233,6 +233,8 @@ public final class SecondarySuppression {
             lineColumns.add(col(f));
         }
         Dataset<Row> lines = mart.filter(national).select(lineColumns.toArray(Column[]::new));
+        // two separate filters on purpose: region names taken from `existing` itself would make the anti-join
+        // below a self-join whose region column Spark cannot tell apart
         Dataset<Row> regionNames = mart.filter(not(coalesce(national, lit(false)))).select(col(Rollups.REGION))
                 .distinct();
         Dataset<Row> existing = mart.filter(not(coalesce(national, lit(false))));
