@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,16 +21,22 @@ import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
 import uk.nhs.healthjustice.telemed.pipelines.access.Access;
 import uk.nhs.healthjustice.telemed.pipelines.access.Population;
 import uk.nhs.healthjustice.telemed.pipelines.common.LondonTime;
+import uk.nhs.healthjustice.telemed.pipelines.costs.BudgetImpact;
 import uk.nhs.healthjustice.telemed.pipelines.costs.ConsultCosts;
 import uk.nhs.healthjustice.telemed.pipelines.costs.CostEffectiveness;
+import uk.nhs.healthjustice.telemed.pipelines.costs.CostSensitivity;
 import uk.nhs.healthjustice.telemed.pipelines.costs.Costs;
 import uk.nhs.healthjustice.telemed.pipelines.evaluation.DigitalEquivalence;
 import uk.nhs.healthjustice.telemed.pipelines.evaluation.RolloutImpact;
 import uk.nhs.healthjustice.telemed.pipelines.incremental.Slices;
 import uk.nhs.healthjustice.telemed.pipelines.mha.MhaTransfers;
 import uk.nhs.healthjustice.telemed.pipelines.publication.DisclosureControl;
+import uk.nhs.healthjustice.telemed.pipelines.safety.PrescribingSafety;
+import uk.nhs.healthjustice.telemed.pipelines.safety.TelemedicineSecurity;
 import uk.nhs.healthjustice.telemed.pipelines.waiting.Pathways;
 import uk.nhs.healthjustice.telemed.pipelines.waiting.WaitingTimes;
+import uk.nhs.healthjustice.telemed.schemas.Contracts;
+import uk.nhs.healthjustice.telemed.schemas.LogContract;
 import uk.nhs.healthjustice.telemed.schemas.published.PublishedTables;
 
 /** Computes every mart of a generation from its curated tables and writes them, sorted for clean diffs. */
@@ -51,9 +58,11 @@ final class MartBuilder {
      * @param periodsFrom null to compute every period; else the first day of the quarter from which the period
      *                    marts ({@link #PERIOD_MARTS}) are recomputed, earlier periods being carried over from
      *                    the previous generation (see {@code ChangedPeriods} for why that equals a full rebuild)
+     * @param delivered   the optional logs ({@code Contracts.SAFETY_LOGS}) with at least one valid row in the
+     *                    history: the marts read the others as never delivered (empty marts, unknown columns)
      */
     void build(ReferenceData ref, Dataset<Row> sites, String previous, Path genDir, List<Dataset<Row>> qualityRows,
-               LocalDate runDate, List<LocalDate> nights, LocalDate periodsFrom) {
+               LocalDate runDate, List<LocalDate> nights, LocalDate periodsFrom, Set<String> delivered) {
         Path curated = genDir.resolve("curated");
         Dataset<Row> referrals = spark.read().parquet(curated.resolve("referrals").toString());
         Dataset<Row> consults = spark.read().parquet(curated.resolve("consults").toString());
@@ -68,9 +77,20 @@ final class MartBuilder {
         marts.put("costs", Costs.compute(consults, sites, ref.unitCosts(), runDate, periodsFrom));
         marts.put("cost_effectiveness", CostEffectiveness.compute(pathways, ConsultCosts.slotCosted(consults,
                 ref.unitCosts(), sites), CostEffectiveness.DEFAULT_SEED, CostEffectiveness.DEFAULT_RESAMPLES, periodsFrom));
-        // cost_sensitivity (CostSensitivity) is not computed by the nightly yet: recosting every consult twice per
-        // assumed unit cost, one plan branch each, took about 30 s per small run, more than every other mart and
-        // published table together (issue 17); it waits for a one-pass form (scenarios as a column)
+        // the version 2 safety marts: a log never delivered is null, so its mart is empty (not all zeros)
+        Dataset<Row> prescriptions = delivered.contains("prescriptions") ? curated(genDir, "prescriptions") : null;
+        Dataset<Row> incidents = delivered.contains("medication_incidents")
+                ? curated(genDir, "medication_incidents") : null;
+        Dataset<Row> events = delivered.contains("security_events") ? curated(genDir, "security_events") : null;
+        marts.put("prescribing_safety", PrescribingSafety.compute(prescriptions, incidents, consults, sites,
+                periodsFrom));
+        marts.put("telemedicine_security", TelemedicineSecurity.compute(events, consults, sites,
+                ref.siteConnectivity(), periodsFrom));
+        // every pathway, also those the incremental build leaves out: the national sensitivity and the roll-out
+        // cohort cover every quarter
+        Dataset<Row> allPathways = periodsFrom == null ? pathways : Pathways.build(referrals, consults, sites);
+        marts.put("cost_sensitivity", CostSensitivity.compute(allPathways, consults, ref.unitCosts(), sites));
+        marts.put("budget_impact", BudgetImpact.compute(consults, ref.unitCosts(), sites));
         // Earlier periods: hard-linked quarter slices of the previous generation, or (written before slicing)
         // read back and rewritten.
         String linkFrom = periodsFrom != null && previousIsSliced(previous) ? previous : null;
@@ -91,11 +111,10 @@ final class MartBuilder {
         LocalDate coverageFrom = firstConsultDay(consults);
         Map<String, Dataset<Row>> evaluation = new LinkedHashMap<>();
         if (coverageFrom != null) {
-            // the referral cohort needs every pathway, also those the incremental build leaves out
-            Dataset<Row> allPathways = periodsFrom == null ? pathways : Pathways.build(referrals, consults, sites);
+            // connectivity subgroups when site_connectivity.csv is supplied (null: all sites only)
             evaluation.put("rollout_impact", RolloutImpact.compute(writtenWaits, mart(genDir, "access"),
-                    mart(genDir, "mha_transfers"), allPathways, sites, coverageFrom, runDate,
-                    RolloutImpact.DEFAULT_SEED, RolloutImpact.DEFAULT_RESAMPLES));
+                    mart(genDir, "mha_transfers"), allPathways, sites, ref.siteConnectivity(), coverageFrom,
+                    runDate, RolloutImpact.DEFAULT_SEED, RolloutImpact.DEFAULT_RESAMPLES));
         } else {
             // no consult has happened yet (an empty landing folder, a night before the first load date):
             // nothing to evaluate, but the table is written empty with its schema, so it can be published and read
@@ -132,14 +151,16 @@ final class MartBuilder {
         }
         // The site register is public, not about people: dashboards need names and regions beside the marts.
         write("published", "sites", sites, genDir);
-        for (String log : List.of("referrals", "consults", "mha_assessments")) {
+        for (LogContract c : Contracts.ALL) {
+            String log = c.log();
             outputs.add(new RunManifest.Output("curated/" + log, store.root().resolve("curated").resolve(log).toString(),
                     spark.read().parquet(curated.resolve(log).toString()).count()));
         }
     }
 
     /** The marts a nightly run recomputes from a quarter on; the others are small or read all of history. */
-    static final List<String> PERIOD_MARTS = List.of("waiting_times", "access", "costs", "cost_effectiveness");
+    static final List<String> PERIOD_MARTS = List.of("waiting_times", "access", "costs", "cost_effectiveness",
+            "prescribing_safety", "telemedicine_security");
 
     /** The recomputed periods plus the previous generation's rows of every earlier period. */
     private Dataset<Row> withEarlierPeriods(Dataset<Row> recomputed, String previous, String name, LocalDate from) {
@@ -185,6 +206,10 @@ final class MartBuilder {
         outputs.add(new RunManifest.Output(area + "/" + table, store.root().resolve(area).resolve(table).toString(), n));
     }
 
+    private Dataset<Row> curated(Path genDir, String log) {
+        return spark.read().parquet(genDir.resolve("curated").resolve(log).toString());
+    }
+
     private Dataset<Row> mart(Path genDir, String name) {
         return spark.read().parquet(genDir.resolve("marts").resolve(name).toString());
     }
@@ -210,7 +235,7 @@ final class MartBuilder {
     static Column[] sortKeys(Dataset<Row> mart) {
         List<String> keys = List.of("run_id", "log", "load_date", "period_type", "period_start", "region", "site_id",
                 "specialty_code", "priority", "modality_group", "measure", "first_assessment_modality", "level",
-                "outcome", "event_time");
+                "outcome", "event_time", "kind", "severity", "parameter", "perspective", "subgroup", "control");
         List<String> present = List.of(mart.columns());
         return keys.stream().filter(present::contains).map(k -> col(k)).toArray(Column[]::new);
     }

@@ -159,6 +159,7 @@ public final class NightlyJob {
                     options.fullRebuild(), Contracts.ALL.stream().map(LogContract::log).toList());
             String fullRebuild = plan.fullRebuildReason();
 
+            Set<String> deliveredBefore = delivered(index);
             List<Dataset<Row>> qualityRows = new ArrayList<>();
             for (LogContract contract : Contracts.ALL) {
                 qualityRows.add(ingest(contract, sites, previous, index, generation, staging, plan));
@@ -181,7 +182,11 @@ public final class NightlyJob {
                         + "; marts not published");
             }
 
-            LocalDate periodsFrom = plan.incremental() ? periodsFrom(generation, plan) : null;
+            Set<String> delivered = delivered(index);
+            if (fullRebuild == null) {
+                fullRebuild = martsRebuildReason(previous, deliveredBefore, delivered);
+            }
+            LocalDate periodsFrom = fullRebuild == null ? periodsFrom(generation, plan) : null;
             if (periodsFrom == null) {
                 progress.info("marts: every period recomputed (" + fullRebuild + ")");
             }
@@ -190,7 +195,7 @@ public final class NightlyJob {
                 m.fullRebuildReason = fullRebuild;
             }
             new MartBuilder(spark, progress, store, outputs).build(ref, sites, previous, genDir, qualityRows,
-                    options.to(), options.nights(), periodsFrom);
+                    options.to(), options.nights(), periodsFrom, delivered);
             store.writeMartState(generation, new MartState(options.to().toString(), fingerprint));
             store.writeHistoryIndex(generation, index);
             OutputStore.deleteTree(staging);
@@ -373,19 +378,66 @@ public final class NightlyJob {
     private LocalDate periodsFrom(String generation, RunPlan plan) {
         Changed referrals = changed.get("referrals");
         Changed consults = changed.get("consults");
-        Dataset<Row> curatedConsults = spark.read().parquet(
-                store.generationDir(generation).resolve("curated").resolve("consults").toString());
+        Changed prescriptions = changed.get("prescriptions");
+        Changed incidents = changed.get("medication_incidents");
+        Changed events = changed.get("security_events");
+        Dataset<Row> curatedConsults = curated(generation, "consults");
         LocalDate[] reach = progress.stage("changes", () -> {
             Row r = ChangedPeriods.consults(consults.before(), consults.after())
                     .withColumnRenamed(ChangedPeriods.EARLIEST, "c")
-                    .crossJoin(ChangedPeriods.referrals(referrals.before(), referrals.after(), curatedConsults)).first();
-            return new LocalDate[] {r.isNullAt(0) ? null : r.getDate(0).toLocalDate(),
-                    r.isNullAt(1) ? null : r.getDate(1).toLocalDate()};
-        }, d -> "earliest changed day: consults " + d[0] + ", referrals " + d[1]);
-        LocalDate from = plan.firstRecomputedPeriod(reach[0], reach[1]);
+                    .crossJoin(ChangedPeriods.referrals(referrals.before(), referrals.after(), curatedConsults)
+                            .withColumnRenamed(ChangedPeriods.EARLIEST, "r"))
+                    .crossJoin(ChangedPeriods.safety(prescriptions.before(), prescriptions.after(), incidents.before(),
+                            incidents.after(), events.before(), events.after(), consults.before(), consults.after(),
+                            curated(generation, "prescriptions"), curated(generation, "medication_incidents"),
+                            curatedConsults))
+                    .first();
+            LocalDate[] days = new LocalDate[3];
+            for (int i = 0; i < days.length; i++) {
+                days[i] = r.isNullAt(i) ? null : r.getDate(i).toLocalDate();
+            }
+            return days;
+        }, d -> "earliest changed day: consults " + d[0] + ", referrals " + d[1] + ", safety logs " + d[2]);
+        LocalDate from = plan.firstRecomputedPeriod(reach);
         progress.info("marts: periods from " + from + " recomputed (last run " + plan.lastRunDate()
                 + "), earlier periods carried over");
         return from;
+    }
+
+    private Dataset<Row> curated(String generation, String log) {
+        return spark.read().parquet(store.generationDir(generation).resolve("curated").resolve(log).toString());
+    }
+
+    /**
+     * The optional logs with at least one valid row in the history, by the history index (a night's partition
+     * exists only when it had one). The marts read the others as never delivered.
+     */
+    private static Set<String> delivered(Map<String, TreeMap<LocalDate, String>> index) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (LogContract c : Contracts.SAFETY_LOGS) {
+            if (!index.getOrDefault(c.log(), new TreeMap<>()).isEmpty()) {
+                out.add(c.log());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Why an otherwise incremental run must still recompute every period of the marts, or null: an optional
+     * log delivered for the first time (or no longer) turns its marts from empty, or their columns from unknown,
+     * in every period, not only those its rows reach; and a previous generation without one of the period marts
+     * (written by an older version) has no earlier periods to carry over.
+     */
+    private String martsRebuildReason(String previous, Set<String> deliveredBefore, Set<String> deliveredNow) {
+        if (!deliveredBefore.equals(deliveredNow)) {
+            return "optional logs with rows changed from " + deliveredBefore + " to " + deliveredNow;
+        }
+        for (String mart : MartBuilder.PERIOD_MARTS) {
+            if (!Files.isDirectory(store.generationDir(previous).resolve("marts").resolve(mart))) {
+                return "the previous generation has no " + mart + " mart";
+            }
+        }
+        return null;
     }
 
     /** Reads, validates, pseudonymises and merges every night of one log; returns its data-quality rows. */

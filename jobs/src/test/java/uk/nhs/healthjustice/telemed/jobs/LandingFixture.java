@@ -63,6 +63,47 @@ final class LandingFixture {
         return root;
     }
 
+    /**
+     * The version 2 safety logs for the same two nights (every figure worked by hand in
+     * {@code NightlyCliTest#safetyLogsAreCuratedMeasuredAndEqualABackfill}):
+     * <pre>
+     * night 1  P1 in C1 (video, which says prescription_issued = false: a mismatch), BCI, high risk, in possession
+     *          P2 without a consult (no_consult), LWI, supervised
+     *          P3 with bnf_chapter 16: quarantined (bnf_chapter_invalid)
+     *          I1 on P1 (monitoring_missed, low); I2 unlinked at LWI on 20 March (wrong_dose, moderate)
+     *          E1 a device_misuse at BCI during C1; E2 with kind "hacking": quarantined (kind_invalid)
+     * night 2  P1 corrected: not high risk after all; P4 in C2 (offsite, whose correction says true), controlled
+     *          I3 on P4 (wrong_drug, severe)
+     * </pre>
+     */
+    static void writeSafetyLogs(Path root) throws IOException {
+        write(root.resolve("prescriptions/load_date=2026-03-29/prescriptions.csv"), """
+                prescription_id,consult_id,patient_id,site_id,issued_at,bnf_chapter,controlled_drug,high_risk,supply,record_updated_at
+                P1,C1,9434765919,BCI,2026-03-29T11:00:00+01:00,04,false,true,in_possession,2026-03-29T12:00:00+01:00
+                P2,,943 476 5919,LWI,2026-03-15T10:00:00Z,02,false,false,supervised,2026-03-29T12:00:00+01:00
+                P3,,1000000060,LWI,2026-03-16T10:00:00Z,16,false,false,supervised,2026-03-29T12:00:00+01:00
+                """);
+        write(root.resolve("medication_incidents/load_date=2026-03-29/incidents.csv"), """
+                incident_id,prescription_id,patient_id,site_id,occurred_at,category,harm,record_updated_at
+                I1,P1,9434765919,BCI,2026-03-29T15:00:00+01:00,monitoring_missed,low,2026-03-29T16:00:00+01:00
+                I2,,1000000060,LWI,2026-03-20T10:00:00Z,wrong_dose,moderate,2026-03-29T16:00:00+01:00
+                """);
+        write(root.resolve("security_events/load_date=2026-03-29/events.csv"), """
+                event_id,site_id,occurred_at,consult_id,kind,severity,record_updated_at
+                E1,BCI,2026-03-29T12:00:00+01:00,C1,device_misuse,low,2026-03-29T16:00:00+01:00
+                E2,BCI,2026-03-29T13:00:00+01:00,,hacking,high,2026-03-29T16:00:00+01:00
+                """);
+        write(root.resolve("prescriptions/load_date=2026-03-30/prescriptions.csv"), """
+                prescription_id,consult_id,patient_id,site_id,issued_at,bnf_chapter,controlled_drug,high_risk,supply,record_updated_at
+                P1,C1,9434765919,BCI,2026-03-29T11:00:00+01:00,04,false,false,in_possession,2026-03-30T12:00:00+01:00
+                P4,C2,1000000060,LWI,2026-03-10T11:00:00Z,04,true,false,in_possession,2026-03-30T12:00:00+01:00
+                """);
+        write(root.resolve("medication_incidents/load_date=2026-03-30/incidents.csv"), """
+                incident_id,prescription_id,patient_id,site_id,occurred_at,category,harm,record_updated_at
+                I3,P4,1000000060,LWI,2026-03-30T09:00:00+01:00,wrong_drug,severe,2026-03-30T16:00:00+01:00
+                """);
+    }
+
     static void write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text, StandardCharsets.UTF_8);

@@ -99,8 +99,9 @@ class NightlyCliTest extends SparkTestBase {
         Assertions.assertEquals(2L, access.<Long>getAs("attended"));
         Assertions.assertEquals(1200.0, access.<Double>getAs("average_population"), 1e-9);
 
+        // every log every night, the three absent safety logs included (all zeros)
         Dataset<Row> quality = mart(output, "data_quality");
-        Assertions.assertEquals(9, quality.count());
+        Assertions.assertEquals(18, quality.count());
         Assertions.assertEquals(0, quality.filter(col("rows_read").notEqual(col("rows_curated").plus(col("rows_quarantined"))
                 .plus(col("versions_superseded")))).count());
         Assertions.assertEquals(1L, quality.filter(col("run_id").equalTo("nightly-2026-03-29").and(col("log").equalTo("consults")))
@@ -114,6 +115,90 @@ class NightlyCliTest extends SparkTestBase {
         Assertions.assertEquals(1, spark().read().parquet(output.resolve("quarantine/referrals/load_date=2026-03-29")
                 .toString()).filter(col("referral_id").equalTo("REF [redacted]")).count());
 
+        // a landing folder without the optional safety logs: their marts are written, empty, with their schema
+        for (String table : List.of("prescribing_safety", "telemedicine_security")) {
+            Assertions.assertEquals(0, mart(output, table).count(), table);
+        }
+        assertCounts(night1, "prescriptions", 0, 0, 0, 0);
+
+        assertNoRawNhsNumber(output);
+        assertWrittenSchemasAreTheContracts(output);
+    }
+
+    /**
+     * The safety logs of {@link LandingFixture#writeSafetyLogs}, worked by hand. After both nights the curated
+     * prescriptions are P1 (telemedicine, corrected to not high risk), P2 (no_consult) and P4 (in person,
+     * controlled), all issued in March 2026; the national March row of {@code prescribing_safety}:
+     * <pre>
+     * modality      attended  prescriptions  controlled  high risk  in possession  incidents  mod+  unlinked  mismatch
+     * ALL           2 (C1,C2) 3              1           0          2              2 (I1,I3)  1     1 (I2)    1 (P1)
+     * telemedicine  1         1              0           0          1              1          0     null      1
+     * in_person     1         1              1           0          1              1          1     null      0
+     * no_consult    null      1              0           0          0              0          0     null      0
+     * </pre>
+     * incidents per 1,000 prescriptions on ALL: 2 x 1000 / 3 = 666.67. {@code telemedicine_security}: E1 at BCI
+     * in March, against one telemedicine session (C1, attended by video): 1,000 per 1,000; E2 is quarantined.
+     * Nights one by one give exactly the outputs of one backfill of both nights.
+     */
+    @Test
+    void safetyLogsAreCuratedMeasuredAndEqualABackfill() throws IOException {
+        Path input = LandingFixture.write(tmp.resolve("landing"));
+        LandingFixture.writeSafetyLogs(input);
+        Path output = tmp.resolve("out");
+        Assertions.assertEquals(0, nightly(input, output, "2026-03-29"));
+        Assertions.assertEquals(0, nightly(input, output, "2026-03-30"));
+
+        RunManifest night1 = RunManifest.read(output.resolve("runs/nightly-2026-03-29.json"));
+        assertCounts(night1, "prescriptions", 3, 2, 1, 0);
+        assertCounts(night1, "medication_incidents", 2, 2, 0, 0);
+        assertCounts(night1, "security_events", 2, 1, 1, 0);
+        Assertions.assertEquals(Map.of("bnf_chapter_invalid", 1L), night1.counts.stream()
+                .filter(c -> c.log().equals("prescriptions")).findFirst().orElseThrow().brokenRules());
+        RunManifest night2 = RunManifest.read(output.resolve("runs/nightly-2026-03-30.json"));
+        assertCounts(night2, "prescriptions", 2, 2, 0, 0);
+        assertCounts(night2, "medication_incidents", 1, 1, 0, 0);
+        Assertions.assertEquals(3, spark().read().parquet(output.resolve("curated/prescriptions").toString()).count());
+
+        Dataset<Row> march = mart(output, "prescribing_safety").filter(col("period_label").equalTo("2026-03")
+                .and(col("region").equalTo("ALL")).and(col("site_id").equalTo("ALL")));
+        Map<String, List<Object>> byModality = new java.util.TreeMap<>();
+        for (Row r : march.collectAsList()) {
+            byModality.put(r.getAs("modality_group"), java.util.Arrays.asList(r.getAs("consults_attended"),
+                    r.getAs("prescriptions"), r.getAs("controlled_drug_prescriptions"),
+                    r.getAs("high_risk_prescriptions"), r.getAs("in_possession_prescriptions"), r.getAs("incidents"),
+                    r.getAs("incidents_moderate_or_worse"), r.getAs("unlinked_incidents"),
+                    r.getAs("prescription_issued_mismatch")));
+        }
+        Assertions.assertEquals(java.util.Arrays.asList(2L, 3L, 1L, 0L, 2L, 2L, 1L, 1L, 1L), byModality.get("ALL"));
+        Assertions.assertEquals(java.util.Arrays.asList(1L, 1L, 0L, 0L, 1L, 1L, 0L, null, 1L),
+                byModality.get("telemedicine"));
+        Assertions.assertEquals(java.util.Arrays.asList(1L, 1L, 1L, 0L, 1L, 1L, 1L, null, 0L),
+                byModality.get("in_person"));
+        Assertions.assertEquals(java.util.Arrays.asList(null, 1L, 0L, 0L, 0L, 0L, 0L, null, 0L),
+                byModality.get("no_consult"));
+        Assertions.assertEquals(2000.0 / 3, march.filter(col("modality_group").equalTo("ALL")).first()
+                .<Double>getAs("incidents_per_1000_prescriptions"), 1e-9);
+
+        Row security = mart(output, "telemedicine_security").filter(col("period_label").equalTo("2026-03")
+                .and(col("site_id").equalTo("BCI")).and(col("kind").equalTo("ALL"))
+                .and(col("severity").equalTo("ALL"))).first();
+        Assertions.assertEquals(List.of(1L, 1L, 1000.0), List.of(security.<Long>getAs("events"),
+                security.<Long>getAs("telemedicine_sessions"), security.<Double>getAs("events_per_1000_sessions")));
+
+        // below national every count here is 1 to 7: suppressed in published/, the rates with them
+        Row published = spark().read().parquet(output.resolve("published/prescribing_safety").toString())
+                .filter(col("period_label").equalTo("2026-03").and(col("site_id").equalTo("LWI"))
+                        .and(col("modality_group").equalTo("ALL"))).first();
+        Assertions.assertTrue(published.<Boolean>getAs("suppressed"));
+        Assertions.assertNull(published.getAs("prescriptions"));
+        Assertions.assertNull(published.getAs("incidents_per_1000_prescriptions"));
+
+        Path backfill = tmp.resolve("backfill");
+        Assertions.assertEquals(0, TelemedCli.execute("backfill", "--input", input.toString(), "--output",
+                backfill.toString(), "--from", "2026-03-29", "--to", "2026-03-30", "--key-file", keyFile().toString(),
+                "--max-reject-rate", "1.0"));
+        OutputSnapshots.assertSame(OutputSnapshots.snapshot(spark(), backfill, OutputSnapshots.ALL_TABLES),
+                OutputSnapshots.snapshot(spark(), output, OutputSnapshots.ALL_TABLES));
         assertNoRawNhsNumber(output);
         assertWrittenSchemasAreTheContracts(output);
     }

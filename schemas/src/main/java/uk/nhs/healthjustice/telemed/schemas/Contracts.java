@@ -6,7 +6,10 @@ import static uk.nhs.healthjustice.telemed.schemas.FieldType.*;
 import java.util.List;
 import org.apache.spark.sql.Column;
 
-/** The three logs of {@code shared/spec/DATA_CONTRACT.md} as code: the one place their rules live. */
+/**
+ * The logs of {@code shared/spec/DATA_CONTRACT.md} as code (the three core logs, the version 2 safety logs and
+ * {@code patients}): the one place their rules live.
+ */
 public final class Contracts {
 
     private Contracts() {
@@ -124,27 +127,10 @@ public final class Contracts {
             required("record_updated_at", TIMESTAMP)),
             List.of());
 
-    public static final List<LogContract> ALL = List.of(REFERRALS, CONSULTS, MHA_ASSESSMENTS);
-
-    public static LogContract forLog(String log) {
-        return ALL.stream().filter(c -> c.log().equals(log)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("Unknown log: " + log));
-    }
-
-    private static Column attendedOffsite(RuleContext c) {
-        return c.typed("modality").equalTo("face_to_face_offsite").and(c.typed("outcome").equalTo("attended"));
-    }
-
-    private static Column not(Column c) {
-        return org.apache.spark.sql.functions.not(c);
-    }
-
     // ---- Contract version 2: remote prescribing safety and telemedicine security (issue 18) ----
     //
-    // The three logs below are declared here with every rule the contract names, and tested, but they are not in
-    // ALL yet: ALL is what the nightly ingests, and its storage is being rewritten in parallel; wiring them in
-    // means data_quality columns for their rules (MartContracts.ruleNames reads ALL), history, reruns and the
-    // manifest's accounting. Until then SAFETY_LOGS lists them for code and tests that want them.
+    // Three optional logs: a landing folder without them is valid, and the marts that need them are written
+    // empty. They are ingested like the first three (ALL below).
 
     /** BNF chapters as the contract codes them: two digits {@code 01}..{@code 15}, so no free text is needed. */
     public static final String[] BNF_CHAPTERS = {"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11",
@@ -212,9 +198,23 @@ public final class Contracts {
             required("record_updated_at", TIMESTAMP)),
             List.of());
 
-    /**
-     * The optional logs of issue 18, in the order the nightly will read them once wired in; not in {@link #ALL}
-     * yet (see above). Each may be absent from a landing folder: the marts that need it are then empty.
-     */
+    /** The optional logs of issue 18, in the order the nightly reads them (after the first three). */
     public static final List<LogContract> SAFETY_LOGS = List.of(PRESCRIPTIONS, MEDICATION_INCIDENTS, SECURITY_EVENTS);
+
+    /** Every log the nightly ingests, in the order it reads them: the first three, then {@link #SAFETY_LOGS}. */
+    public static final List<LogContract> ALL = List.of(REFERRALS, CONSULTS, MHA_ASSESSMENTS, PRESCRIPTIONS,
+            MEDICATION_INCIDENTS, SECURITY_EVENTS);
+
+    public static LogContract forLog(String log) {
+        return ALL.stream().filter(c -> c.log().equals(log)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("Unknown log: " + log));
+    }
+
+    private static Column attendedOffsite(RuleContext c) {
+        return c.typed("modality").equalTo("face_to_face_offsite").and(c.typed("outcome").equalTo("attended"));
+    }
+
+    private static Column not(Column c) {
+        return org.apache.spark.sql.functions.not(c);
+    }
 }

@@ -31,6 +31,13 @@ public final class SlicedTable {
     private static final String SLICE = "_slice";
     /** A data file or its Hadoop checksum ({@code .<name>.crc}). */
     private static final Pattern SLICED = Pattern.compile("^\\.?(\\d{4}-\\d{2})\\.part-.*");
+    /**
+     * The one file {@link #ensureReadable} gives a table with no rows: in no slice, so never linked into the
+     * next generation, and no reason to treat the table as unsliced (an absent optional log's marts are empty
+     * every night, and must not make every other period mart be rewritten whole).
+     */
+    private static final String EMPTY = "empty";
+    private static final Pattern EMPTY_FILE = Pattern.compile("^\\.?" + EMPTY + "\\.part-.*");
 
     private SlicedTable() {
     }
@@ -96,20 +103,25 @@ public final class SlicedTable {
         Files.createDirectories(table);
         try (Stream<Path> files = Files.list(staging)) {
             for (Path f : files.filter(p -> !p.getFileName().toString().startsWith("_")).toList()) {
-                Files.move(f, table.resolve(f.getFileName().toString()));
+                String file = f.getFileName().toString();
+                String renamed = file.startsWith(".") ? "." + EMPTY + "." + file.substring(1) : EMPTY + "." + file;
+                Files.move(f, table.resolve(renamed));
             }
         }
         OutputStore.deleteTree(staging);
     }
 
-    /** True when every data file of {@code table} names its slice (an older generation may not). */
+    /**
+     * True when every data file of {@code table} names its slice (an older generation may not), or is the empty
+     * file of a table without rows.
+     */
     public static boolean isSliced(Path table) throws IOException {
         if (!Files.isDirectory(table)) {
             return false;
         }
         try (Stream<Path> files = Files.list(table)) {
             return files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith("_") && !n.startsWith("."))
-                    .allMatch(n -> SLICED.matcher(n).matches());
+                    .allMatch(n -> SLICED.matcher(n).matches() || EMPTY_FILE.matcher(n).matches());
         }
     }
 

@@ -116,14 +116,14 @@ public record RunPlan(LocalDate from, LocalDate to, String fullRebuildReason, Lo
 
     /**
      * The first day of the first quarter an incremental run recomputes: the quarter of the earliest day its
-     * changes reach (either argument may be null: nothing changed in that log) or of the last run date (the
+     * changes reach (one per kind of change; any may be null: nothing changed there) or of the last run date (the
      * periods after it are new), whichever is earlier. Every earlier period is carried over unchanged.
      */
-    public LocalDate firstRecomputedPeriod(LocalDate consultsReach, LocalDate referralsReach) {
+    public LocalDate firstRecomputedPeriod(LocalDate... reaches) {
         if (!incremental()) {
             throw new IllegalStateException("Cannot carry periods over in a full rebuild (" + fullRebuildReason + ")");
         }
-        return Periods.quarterStartOf(Stream.of(consultsReach, referralsReach, lastRunDate)
+        return Periods.quarterStartOf(Stream.concat(java.util.Arrays.stream(reaches), Stream.of(lastRunDate))
                 .filter(Objects::nonNull).min(LocalDate::compareTo).orElseThrow());
     }
 }

@@ -9,7 +9,7 @@ import uk.nhs.healthjustice.telemed.pipelines.common.LondonTime;
 
 /**
  * How far back a night's changes reach in the period marts ({@code waiting_times}, {@code access},
- * {@code costs}). A nightly run recomputes only the periods from the quarter of the earliest day returned here
+ * {@code costs}, {@code cost_effectiveness}, {@code prescribing_safety}, {@code telemedicine_security}). A nightly run recomputes only the periods from the quarter of the earliest day returned here
  * and keeps the earlier periods of the previous marts; these rules are what makes that equal to a full
  * rebuild:
  *
@@ -23,6 +23,8 @@ import uk.nhs.healthjustice.telemed.pipelines.common.LondonTime;
  *       clock stops and first attendance. Otherwise only its clock stop can have changed, and a pathway's
  *       rows before the earlier of its old and new clock stops do not depend on it (the waiting list at a
  *       period end before both stops is the same).</li>
+ *   <li><b>The safety logs</b> ({@code prescribing_safety}, {@code telemedicine_security}): see
+ *       {@link #safety}.</li>
  * </ul>
  *
  * <p>Each function takes the old and new curated versions of the records whose curated version a night
@@ -65,6 +67,58 @@ public final class ChangedPeriods {
         return now.join(old, col("referral_id").equalTo(col("_oid")), "left")
                 .join(firsts, col("referral_id").equalTo(col("_fid")), "left")
                 .agg(min(when(moved, everything).otherwise(stops)).as(EARLIEST));
+    }
+
+    /**
+     * How far back changes to the safety logs, and consults through them, reach in {@code prescribing_safety} and
+     * {@code telemedicine_security} (a consult's own day is {@link #consults}'s). The London days moved are:
+     * <ul>
+     *   <li>a changed prescription's old and new issue day (its counts, and its linked incidents, which follow
+     *       it); the day of the consult each version names (that consult's {@code prescription_issued_mismatch}
+     *       is counted there); and the day of every incident naming it (an unlinked incident, counted on its own
+     *       day, becomes linked when its prescription arrives);</li>
+     *   <li>a changed incident's old and new day, and the issue day of the prescription each version names;</li>
+     *   <li>a changed security event's old and new day;</li>
+     *   <li>the issue day of every prescription naming a changed consult (its modality group and mismatch
+     *       follow the consult).</li>
+     * </ul>
+     * Each pair is the old and new curated versions of the records a night changed, as for the other logs; the
+     * last three arguments are the new curated tables. Returns one row with {@link #EARLIEST}, null when
+     * nothing moved.
+     */
+    public static Dataset<Row> safety(Dataset<Row> prescriptionsBefore, Dataset<Row> prescriptionsAfter,
+                                      Dataset<Row> incidentsBefore, Dataset<Row> incidentsAfter,
+                                      Dataset<Row> eventsBefore, Dataset<Row> eventsAfter,
+                                      Dataset<Row> consultsBefore, Dataset<Row> consultsAfter,
+                                      Dataset<Row> prescriptions, Dataset<Row> incidents, Dataset<Row> consults) {
+        Column[] rxColumns = {col("prescription_id"), col("consult_id"), col("issued_at")};
+        Dataset<Row> rx = prescriptionsBefore.select(rxColumns).unionByName(prescriptionsAfter.select(rxColumns));
+        Column[] incColumns = {col("prescription_id"), col("occurred_at")};
+        Dataset<Row> inc = incidentsBefore.select(incColumns).unionByName(incidentsAfter.select(incColumns));
+        Dataset<Row> consultIds = consultsBefore.select(col("consult_id").as("_k"))
+                .unionByName(consultsAfter.select(col("consult_id").as("_k")));
+
+        Dataset<Row> days = day(rx, "issued_at")
+                .unionByName(day(semi(consults, "consult_id", rx.select(col("consult_id").as("_k"))), "scheduled_start"))
+                .unionByName(day(semi(incidents, "prescription_id", rx.select(col("prescription_id").as("_k"))),
+                        "occurred_at"))
+                .unionByName(day(inc, "occurred_at"))
+                .unionByName(day(semi(prescriptions, "prescription_id", inc.select(col("prescription_id").as("_k"))),
+                        "issued_at"))
+                .unionByName(day(eventsBefore, "occurred_at")).unionByName(day(eventsAfter, "occurred_at"))
+                .unionByName(day(semi(prescriptions, "consult_id", consultIds), "issued_at"));
+        return days.agg(min(col("_day")).as(EARLIEST));
+    }
+
+    /** The London date of a timestamp column, as {@code _day}. */
+    private static Dataset<Row> day(Dataset<Row> rows, String timestamp) {
+        return rows.select(LondonTime.londonDate(col(timestamp)).as("_day"));
+    }
+
+    /** The rows whose {@code key} is among {@code keys}' column {@code _k} (the changed records: few). */
+    private static Dataset<Row> semi(Dataset<Row> rows, String key, Dataset<Row> keys) {
+        return rows.join(broadcast(keys.filter(col("_k").isNotNull()).distinct()), col(key).equalTo(col("_k")),
+                "left_semi");
     }
 
     /** The referral fields that place a pathway's rows (the clock stop aside). */

@@ -18,11 +18,18 @@ public final class Slices {
 
     /**
      * The month a curated record is filed under: the London month of {@code scheduled_start} for a consult
-     * (the date every consult measure uses), the month of {@code referral_date} for a referral or an MHA case
-     * (both required by the contract, so never null).
+     * (the date every consult measure uses), of {@code issued_at} for a prescription and of {@code occurred_at}
+     * for a medication incident or a security event (the dates their marts use), the month of
+     * {@code referral_date} for a referral or an MHA case. Every one is required by its contract, so never null.
      */
     public static Column curatedMonth(String log) {
-        Column date = log.equals("consults") ? LondonTime.londonDate(col("scheduled_start")) : col("referral_date");
+        Column date = switch (log) {
+            case "consults" -> LondonTime.londonDate(col("scheduled_start"));
+            case "prescriptions" -> LondonTime.londonDate(col("issued_at"));
+            case "medication_incidents", "security_events" -> LondonTime.londonDate(col("occurred_at"));
+            case "referrals", "mha_assessments" -> col("referral_date");
+            default -> throw new IllegalArgumentException("No curated slice date for the log " + log);
+        };
         return date_format(date, "yyyy-MM");
     }
 

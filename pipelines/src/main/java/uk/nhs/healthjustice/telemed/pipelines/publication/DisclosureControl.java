@@ -48,12 +48,12 @@ public final class DisclosureControl {
         return col(Rollups.REGION).equalTo(Rollups.ALL).and(col(Rollups.SITE_ID).equalTo(Rollups.ALL));
     }
 
-    /** A count's published value below national: 1..7 null, else the nearest multiple of 5. */
     /** Whether a count is suppressed as such (1 to 7; null counts are not): the primary suppression. */
     static Column primarySuppressed(Column count) {
         return coalesce(count.between(1, 7), lit(false));
     }
 
+    /** A count's published value below national: 1..7 null, else the nearest multiple of 5. */
     static Column controlledCount(Column count) {
         return when(count.between(1, 7), lit(null).cast("long"))
                 .otherwise(round(count.cast("double").divide(5)).multiply(5).cast("long"));

@@ -94,4 +94,106 @@ class ChangedPeriodsTest extends SparkTestBase {
         assertEquals(date("2026-05-01"), earliest(ChangedPeriods.consults(consults(),
                 consults(new Object[] {"K2", "R1", utc("2026-05-01T10:00:00Z"), "attended"}))));
     }
+
+    // ---- the safety logs (ChangedPeriods.safety), worked by hand:
+    //
+    // curated now: consults C1 (2026-02-10, London), C2 (2025-11-03); prescriptions P1 (C1, issued 2026-02-10),
+    // P2 (C2, issued 2025-11-04), P3 (no consult, issued 2026-06-01); incidents I1 (names P9, unknown: unlinked,
+    // occurred 2025-09-09), I2 (names P2, occurred 2026-04-20); security event E1 (2026-05-05).
+
+    static final StructType PRESCRIPTIONS = new StructType()
+            .add("prescription_id", DataTypes.StringType).add("consult_id", DataTypes.StringType)
+            .add("issued_at", DataTypes.TimestampType);
+    static final StructType INCIDENTS = new StructType()
+            .add("prescription_id", DataTypes.StringType).add("occurred_at", DataTypes.TimestampType);
+    static final StructType EVENTS = new StructType().add("occurred_at", DataTypes.TimestampType);
+    static final StructType SAFETY_CONSULTS = new StructType()
+            .add("consult_id", DataTypes.StringType).add("scheduled_start", DataTypes.TimestampType);
+
+    private Dataset<Row> rx(Object[]... rows) {
+        return frame(PRESCRIPTIONS, rows);
+    }
+
+    private Dataset<Row> incidents(Object[]... rows) {
+        return frame(INCIDENTS, rows);
+    }
+
+    private Dataset<Row> events(Object[]... rows) {
+        return frame(EVENTS, rows);
+    }
+
+    private Dataset<Row> safetyConsults(Object[]... rows) {
+        return frame(SAFETY_CONSULTS, rows);
+    }
+
+    private static final Object[] C1 = {"C1", utc("2026-02-10T09:00:00Z")};
+    private static final Object[] C2 = {"C2", utc("2025-11-03T09:00:00Z")};
+    private static final Object[] P1 = {"P1", "C1", utc("2026-02-10T11:00:00Z")};
+    private static final Object[] P2 = {"P2", "C2", utc("2025-11-04T11:00:00Z")};
+    private static final Object[] P3 = {"P3", null, utc("2026-06-01T11:00:00Z")};
+    private static final Object[] I1 = {"P9", utc("2025-09-09T12:00:00Z")};
+    private static final Object[] I2 = {"P2", utc("2026-04-20T12:00:00Z")};
+
+    /** The reach of one kind of change, every other pair empty, against the curated tables above. */
+    private Date safetyReach(Dataset<Row> rxBefore, Dataset<Row> rxAfter, Dataset<Row> incBefore,
+                             Dataset<Row> incAfter, Dataset<Row> evBefore, Dataset<Row> evAfter,
+                             Dataset<Row> consultsBefore, Dataset<Row> consultsAfter) {
+        return earliest(ChangedPeriods.safety(rxBefore, rxAfter, incBefore, incAfter, evBefore, evAfter,
+                consultsBefore, consultsAfter, rx(P1, P2, P3), incidents(I1, I2), safetyConsults(C1, C2)));
+    }
+
+    @Test
+    void nothingChangedReachesNothing() {
+        assertNull(safetyReach(rx(), rx(), incidents(), incidents(), events(), events(), safetyConsults(),
+                safetyConsults()));
+    }
+
+    /** P3 re-issued from 2026-06-01 to 2026-07-15, no consult, no incident: its old day. */
+    @Test
+    void aMovedPrescriptionReachesItsEarlierIssueDay() {
+        Object[] moved = {"P3", null, utc("2026-07-15T11:00:00Z")};
+        assertEquals(date("2026-06-01"), safetyReach(rx(P3), rx(moved), incidents(), incidents(), events(),
+                events(), safetyConsults(), safetyConsults()));
+    }
+
+    /**
+     * A new P9 issued 2026-03-01 in consult C1: I1 (2025-09-09), unlinked until now, becomes linked; C1's
+     * mismatch is on 2026-02-10; the earliest is I1's day.
+     */
+    @Test
+    void aNewPrescriptionReachesTheIncidentItLinks() {
+        Object[] p9 = {"P9", "C1", utc("2026-03-01T11:00:00Z")};
+        assertEquals(date("2025-09-09"), safetyReach(rx(), rx(p9), incidents(), incidents(), events(), events(),
+                safetyConsults(), safetyConsults()));
+    }
+
+    /** P1 moved from consult C1 to C2: C2's day, 2025-11-03, is before both issue days (2026-02-10). */
+    @Test
+    void aPrescriptionMovedBetweenConsultsReachesEachConsultsDay() {
+        Object[] moved = {"P1", "C2", utc("2026-02-10T11:00:00Z")};
+        assertEquals(date("2025-11-03"), safetyReach(rx(P1), rx(moved), incidents(), incidents(), events(),
+                events(), safetyConsults(), safetyConsults()));
+    }
+
+    /** A new incident on 2026-04-20 naming P2: it counts in P2's period, 2025-11-04. */
+    @Test
+    void aNewIncidentReachesItsPrescriptionsIssueDay() {
+        assertEquals(date("2025-11-04"), safetyReach(rx(), rx(), incidents(), incidents(I2), events(), events(),
+                safetyConsults(), safetyConsults()));
+    }
+
+    /** A security event moved from 2026-05-05 to 23:30 UTC on 31 March 2026, 1 April in London (BST). */
+    @Test
+    void aMovedSecurityEventReachesItsLondonDay() {
+        assertEquals(date("2026-04-01"), safetyReach(rx(), rx(), incidents(), incidents(),
+                events(new Object[] {utc("2026-05-05T10:00:00Z")}), events(new Object[] {utc("2026-03-31T23:30:00Z")}),
+                safetyConsults(), safetyConsults()));
+    }
+
+    /** Consult C2 corrected (its modality, say): P2, issued 2025-11-04, follows it; C2's own day is consults'. */
+    @Test
+    void aChangedConsultReachesThePrescriptionsNamingIt() {
+        assertEquals(date("2025-11-04"), safetyReach(rx(), rx(), incidents(), incidents(), events(), events(),
+                safetyConsults(C2), safetyConsults(C2)));
+    }
 }

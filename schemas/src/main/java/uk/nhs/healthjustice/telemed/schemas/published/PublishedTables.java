@@ -173,8 +173,7 @@ public final class PublishedTables {
     /**
      * One-way sensitivity of the national adjusted incremental cost (METRICS.md cost_effectiveness,
      * "Sensitivity"): national rows only, which disclosure control does not change; declared national-only so
-     * that a row below national, were one ever written, would publish no money. Declared for when the nightly
-     * computes it; not yet among the published tables (see MartBuilder).
+     * that a row below national, were one ever written, would publish no money.
      */
     public static final PublishedTable COST_SENSITIVITY = new PublishedTable("cost_sensitivity", concat(
             periodAndGeography(), List.of(
@@ -192,8 +191,7 @@ public final class PublishedTables {
      * Budget impact (METRICS.md cost_effectiveness, "Budget impact"): per site and financial year since go-live,
      * the cost as delivered against the same activity at the site's pre-go-live mix, per perspective. Below
      * national the totals are withheld (they divide back into consults) and the impact is published as a mean
-     * per consult resting on 8 or more consults. Declared for when the nightly computes it; not yet among the
-     * published tables (see MartBuilder).
+     * per consult resting on 8 or more consults.
      */
     public static final PublishedTable BUDGET_IMPACT = new PublishedTable("budget_impact", concat(
             periodAndGeography(), List.of(
@@ -312,14 +310,6 @@ public final class PublishedTables {
                 "the national figure, the same on every row of a period: national figures are not controlled");
     }
 
-    /** The controlled tables, by name, in the order they are published. */
-    public static final Map<String, PublishedTable> CONTROLLED = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
-            COST_EFFECTIVENESS, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE);
-
-    /** Every table under {@code published/}. */
-    public static final Map<String, PublishedTable> ALL = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
-            COST_EFFECTIVENESS, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE, SITES);
-
     /** The flag disclosure control adds as the last column of every controlled table: the row lost a count. */
     public static final String SUPPRESSED = "suppressed";
 
@@ -372,8 +362,7 @@ public final class PublishedTables {
      * share and rate is recomputed from its rounded numerator and denominator, each of which is a published
      * count on the same row ({@code in_possession_prescriptions} and {@code incidents_high_risk} are published
      * so that their shares can be). {@code consults_attended} is null on {@code no_consult} rows and
-     * {@code unlinked_incidents} on every row but {@code ALL}. Declared for when the nightly computes it; not yet
-     * among the published tables.
+     * {@code unlinked_incidents} on every row but {@code ALL}.
      */
     public static final PublishedTable PRESCRIBING_SAFETY = new PublishedTable("prescribing_safety", concat(
             periodAndGeography(), List.of(
@@ -397,8 +386,7 @@ public final class PublishedTables {
     /**
      * Version 2: per period x region x site x kind x severity (each with {@code ALL}). Events and sessions are
      * controlled counts and the rate is recomputed from them; connectivity and devices describe a site, not
-     * people (null on region and national rows). Declared for when the nightly computes it; not yet among the
-     * published tables.
+     * people (null on region and national rows).
      */
     public static final PublishedTable TELEMEDICINE_SECURITY = new PublishedTable("telemedicine_security", concat(
             periodAndGeography(), List.of(
@@ -407,4 +395,14 @@ public final class PublishedTables {
                     count("telemedicine_sessions"),
                     rate("events_per_1000_sessions", "events", 1000, "telemedicine_sessions"),
                     dimension("connectivity"), dimension("devices"))));
+
+    /** The controlled tables, by name, in the order they are published. */
+    public static final Map<String, PublishedTable> CONTROLLED = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
+            COST_EFFECTIVENESS, COST_SENSITIVITY, BUDGET_IMPACT, PRESCRIBING_SAFETY, TELEMEDICINE_SECURITY,
+            ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE);
+
+    /** Every table under {@code published/}. */
+    public static final Map<String, PublishedTable> ALL = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
+            COST_EFFECTIVENESS, COST_SENSITIVITY, BUDGET_IMPACT, PRESCRIBING_SAFETY, TELEMEDICINE_SECURITY,
+            ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE, SITES);
 }
