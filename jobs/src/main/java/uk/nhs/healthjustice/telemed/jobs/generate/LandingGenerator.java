@@ -63,8 +63,13 @@ public final class LandingGenerator {
     static final List<String> CONSULT_COLUMNS = Contracts.CONSULTS.requiredColumnNames();
     static final List<String> MHA_COLUMNS = Contracts.MHA_ASSESSMENTS.requiredColumnNames();
     static final Map<String, List<String>> COLUMNS = Map.of("referrals", REFERRAL_COLUMNS, "consults",
-            CONSULT_COLUMNS, "mha_assessments", MHA_COLUMNS);
-    static final List<String> LOGS = List.of("referrals", "consults", "mha_assessments");
+            CONSULT_COLUMNS, "mha_assessments", MHA_COLUMNS,
+            SafetyLogs.PRESCRIPTIONS, SafetyLogs.COLUMNS.get(SafetyLogs.PRESCRIPTIONS),
+            SafetyLogs.INCIDENTS, SafetyLogs.COLUMNS.get(SafetyLogs.INCIDENTS),
+            SafetyLogs.SECURITY, SafetyLogs.COLUMNS.get(SafetyLogs.SECURITY));
+    /** Every log, in the order each night's files are written (the order also picks each file's format). */
+    static final List<String> LOGS = List.of("referrals", "consults", "mha_assessments", SafetyLogs.PRESCRIPTIONS,
+            SafetyLogs.INCIDENTS, SafetyLogs.SECURITY);
 
     /** Treatment function codes and their share of referrals; GIC marks a gender identity clinic. */
     static final String[] SPECIALTIES = {"100", "101", "110", "120", "130", "300", "301", "320", "330", "340",
@@ -105,6 +110,8 @@ public final class LandingGenerator {
         /** night -> log -> rows due that night; rows are written when the night comes, then dropped. */
         final TreeMap<LocalDate, Map<String, List<Map<String, Object>>>> nights = new TreeMap<>();
         final List<LocalDate> loadDates = new ArrayList<>();
+        /** The optional safety logs (contract version 2), or null when they are not written. */
+        final SafetyLogs safety;
         long seq;
         long referralRows;
         long consultRows;
@@ -120,6 +127,7 @@ public final class LandingGenerator {
             this.random = new Random(o.seed());
             this.start = o.startDate();
             this.lastNight = o.endDate().plusDays(1);
+            this.safety = o.writeSafetyLogs() ? new SafetyLogs(o, this::emit) : null;
         }
 
         GenerationSummary run() throws IOException {
@@ -140,13 +148,23 @@ public final class LandingGenerator {
                     if (random.nextDouble() < perDay * 0.0227) {
                         mhaCase(s, day);
                     }
+                    if (safety != null) {
+                        safety.daily(s, day);
+                    }
                 }
             }
             flush(lastNight);
             writeManifest();
             return new GenerationSummary(loadDates.isEmpty() ? null : loadDates.get(0),
                     loadDates.isEmpty() ? null : loadDates.get(loadDates.size() - 1), List.copyOf(loadDates),
-                    sites.size(), referralRows, consultRows, mhaRows, badRows, corrections, redeliveries);
+                    sites.size(), referralRows, consultRows, mhaRows, badRows, corrections, redeliveries,
+                    safetyRows(SafetyLogs.PRESCRIPTIONS), safetyRows(SafetyLogs.INCIDENTS),
+                    safetyRows(SafetyLogs.SECURITY), safety == null ? 0 : safety.badRows,
+                    safety == null ? 0 : safety.corrections + safety.redeliveries);
+        }
+
+        long safetyRows(String log) {
+            return safety == null ? 0 : safety.rows.getOrDefault(log, 0L);
         }
 
         // ---------------------------------------------------------------- estate and reference files
@@ -462,6 +480,9 @@ public final class LandingGenerator {
             done.put("technical_failure", remote && (outcome.equals("cancelled_technical") || random.nextDouble() < 0.05));
             done.put("record_updated_at", at(day, 18, 0));
             emitGood("consults", day.plusDays(1), done);
+            if (safety != null && !day.plusDays(1).isAfter(lastNight)) {
+                safety.afterConsult(s, done, day); // its prescriptions and any security event of the session
+            }
             changeLogNoise("consults", c, done, "duration_minutes", attended ? 25 : null);
         }
 
@@ -574,7 +595,8 @@ public final class LandingGenerator {
             switch (log) {
                 case "referrals" -> referralRows++;
                 case "consults" -> consultRows++;
-                default -> mhaRows++;
+                case "mha_assessments" -> mhaRows++;
+                default -> { } // the safety logs count their own rows
             }
             return true;
         }
@@ -656,11 +678,18 @@ public final class LandingGenerator {
             opts.put("remote_share_after_go_live", o.remoteShareAfterGoLive());
             opts.put("no_escort_cancel_rate_before_go_live", o.noEscortCancelRateBeforeGoLive());
             opts.put("no_escort_cancel_rate_after_go_live", o.noEscortCancelRateAfterGoLive());
+            opts.put("write_safety_logs", o.writeSafetyLogs());
+            opts.put("monitoring_missed_ratio", o.monitoringMissedRatio());
+            opts.put("security_events_per_1000_before_tablets", o.securityEventsPer1000BeforeTablets());
+            opts.put("security_events_per_1000_after_tablets", o.securityEventsPer1000AfterTablets());
+            opts.put("case_mix_imbalance", o.caseMixImbalance());
             m.put("options", opts);
             m.put("history_start", start.toString());
             m.put("history_end", o.endDate().toString());
             m.put("expected_effect_mean_first_attendance_wait_days", o.expectedEffectMeanFirstAttendanceWaitDays());
-            m.put("planted_effects", Map.of(
+            // ordered maps throughout: the same seed writes the same bytes
+            Map<String, Object> planted = new LinkedHashMap<>();
+            planted.putAll(ordered(
                     "wait_to_first_attendance", "pathways referred on or after their site's go-live are first seen"
                             + " remotely with probability remoteShareAfterGoLive and then wait exactly waitEffectDays"
                             + " less; expected effect on a live site's mean wait = -remoteShareAfterGoLive * waitEffectDays",
@@ -676,17 +705,40 @@ public final class LandingGenerator {
                             + " (0.004), the reason in proportion to the hazards; a seen pathway whose treatment comes"
                             + " g > 1 days after the first attendance leaves before it with probability 1 - exp(-h * g);"
                             + " completions are first_treatment 78%, decision_not_to_treat 17%, patient_declined 5%"));
+            if (safety != null) {
+                planted.putAll(safety.plantedEffects());
+            }
+            m.put("planted_effects", planted);
+
             List<Map<String, Object>> goLive = new ArrayList<>();
             for (Site s : sites) {
-                goLive.add(Map.of("site_id", s.id(), "telemedicine_go_live", s.goLive() == null ? "never" : s.goLive().toString()));
+                goLive.add(ordered("site_id", s.id(), "telemedicine_go_live", s.goLive() == null ? "never" : s.goLive().toString()));
             }
             m.put("sites", goLive);
-            m.put("rows", Map.of("referrals", referralRows, "consults", consultRows, "mha_assessments", mhaRows,
-                    "bad_rows_planted", badRows, "corrections", corrections, "redeliveries_and_stale_copies", redeliveries));
+            Map<String, Object> rows = ordered("referrals", referralRows, "consults", consultRows, "mha_assessments",
+                    mhaRows, "bad_rows_planted", badRows, "corrections", corrections, "redeliveries_and_stale_copies",
+                    redeliveries);
+            if (safety != null) {
+                rows.putAll(safety.rows);
+                rows.put("safety_logs_bad_rows_planted", safety.badRows);
+                rows.put("safety_logs_corrections", safety.corrections);
+                rows.put("safety_logs_redeliveries", safety.redeliveries);
+            }
+            m.put("rows", rows);
+            m.put("safety_logs_written", safety != null);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(root.resolve("generator_manifest.json").toFile(), m);
         }
 
         // ---------------------------------------------------------------- small helpers
+
+        /** A map in the order of its keys as given (Map.of iterates in an order that changes between JVMs). */
+        static Map<String, Object> ordered(Object... keysAndValues) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < keysAndValues.length; i += 2) {
+                m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+            }
+            return m;
+        }
 
         String at(LocalDate day, int hour, int minute) {
             return day.atTime(hour, minute).atZone(LONDON).format(OFFSET);
