@@ -29,8 +29,8 @@ import uk.nhs.healthjustice.telemed.schemas.NhsNumber;
 
 /**
  * Writes a seeded, deterministic synthetic landing folder that follows {@code DATA_CONTRACT.md}: the four
- * reference files and the three change logs as nightly {@code load_date=} folders in CSV, JSON Lines and
- * their gzip forms.
+ * reference files and the change logs (three of contract version 1, and the three optional safety logs of
+ * version 2) as nightly {@code load_date=} folders in CSV, JSON Lines and their gzip forms.
  *
  * <h2>Planted effects (also written to {@code generator_manifest.json})</h2>
  * <ul>
@@ -51,6 +51,11 @@ import uk.nhs.healthjustice.telemed.schemas.NhsNumber;
  *   {@code died}: removals, not completions) at daily hazards per site type (see
  *   {@code removalHazardsPerDay}); before the first attendance the chance rests on the baseline wait, so it
  *   does not depend on the remote modality and the wait effect above stays exact among pathways seen.</li>
+ *   <li><b>Case mix and cost.</b> With {@code caseMixImbalance} k, short-wait specialties are seen remotely more
+ *   often and the others less ({@link Run#remoteShare}, the mean share unchanged), and the others cost more
+ *   whatever the modality (longer consults, more often offsite: {@link Run#offsiteShare}). {@link PathwayCosts}
+ *   records the adjusted and unadjusted cost differences per pathway as the cost-effectiveness mart measures them.</li>
+ *   <li><b>Safety logs</b> (contract version 2, unless {@code writeSafetyLogs} is false): see {@link SafetyLogs}.</li>
  * </ul>
  */
 public final class LandingGenerator {

@@ -138,7 +138,13 @@ class SafetyLogsTest {
                 LandingFiles.rows(landing, "medication_incidents"), sites);
         Map<String, long[]> byGroup = new TreeMap<>(); // group -> {high-risk prescriptions, monitoring_missed}
         Map<String, String> groupOf = new HashMap<>();
+        // incidents follow a prescription by 7-42 days: those of the last weeks fall beyond the history, and more of
+        // them are telemedicine (sites go live through the history), so compare prescriptions issued before that
+        LocalDate lastIssued = o.endDate().minusDays(45);
         for (Map<String, String> r : rx.values()) {
+            if (OffsetDateTime.parse(r.get("issued_at")).toLocalDate().isAfter(lastIssued)) {
+                continue;
+            }
             Map<String, String> c = r.get("consult_id") == null ? null : consults.get(r.get("consult_id"));
             String group = c == null ? "no_consult"
                     : c.get("modality").equals("video") || c.get("modality").equals("telephone") ? "telemedicine" : "in_person";
@@ -149,7 +155,7 @@ class SafetyLogsTest {
         }
         for (Map<String, String> i : incidents.values()) {
             String p = i.get("prescription_id");
-            if (p != null && i.get("category").equals("monitoring_missed") && rx.containsKey(p)
+            if (p != null && i.get("category").equals("monitoring_missed") && groupOf.containsKey(p)
                     && rx.get(p).get("high_risk").equals("true")) {
                 byGroup.get(groupOf.get(p))[1]++;
             }
@@ -160,7 +166,7 @@ class SafetyLogsTest {
         System.out.printf("monitoring_missed: telemedicine %d / %d, in person %d / %d, ratio %.3f (planted %.1f)%n",
                 tele[1], tele[0], inPerson[1], inPerson[0], ratio, o.monitoringMissedRatio());
         Assertions.assertTrue(tele[0] > 300 && inPerson[0] > 300, "enough high-risk prescriptions");
-        Assertions.assertEquals(o.monitoringMissedRatio(), ratio, 0.2, "planted ratio in the raw counts");
+        Assertions.assertEquals(o.monitoringMissedRatio(), ratio, 0.15, "planted ratio in the raw counts");
         Assertions.assertEquals(SafetyLogs.MONITORING_MISSED_BASE_RATE, inPerson[1] / (double) inPerson[0], 0.01);
     }
 
