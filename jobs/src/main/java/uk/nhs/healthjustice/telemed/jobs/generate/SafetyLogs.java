@@ -287,7 +287,10 @@ final class SafetyLogs {
         return true;
     }
 
-    /** At {@code correctionRate}: an exact re-delivery (half) or a correction of one field (half), on a later night. */
+    /**
+     * At {@code correctionRate}: an exact re-delivery (half) or a correction of one field (half), on a later night;
+     * three corrections in ten are followed by a stale copy of the version they correct.
+     */
     void noise(String log, Map<String, Object> row, String field, Object correctedValue) {
         if (random.nextDouble() >= o.correctionRate()) {
             return;
@@ -305,6 +308,10 @@ final class SafetyLogs {
             fixed.put("record_updated_at", at(later.minusDays(1), 20, 15));
             if (emit(log, later, fixed)) {
                 corrections++;
+                // now and then the version it corrects arrives again afterwards: a stale copy the newer one beats
+                if (random.nextDouble() < 0.3 && emit(log, later.plusDays(1 + random.nextInt(5)), new LinkedHashMap<>(row))) {
+                    redeliveries++;
+                }
             }
         }
     }

@@ -94,6 +94,13 @@ class SafetyLogsTest {
         Map<String, Integer> versions = new HashMap<>();
         LandingFiles.rows(landing, "prescriptions").forEach(r -> versions.merge(String.valueOf(r.get("prescription_id")), 1, Integer::sum));
         Assertions.assertTrue(versions.values().stream().anyMatch(n -> n > 1));
+        // a stale copy: an older version delivered on a later night than a newer one of the same record
+        Map<String, List<Map<String, String>>> byId = LandingFiles.rows(landing, "medication_incidents").stream()
+                .filter(r -> LandingFiles.broken(Contracts.MEDICATION_INCIDENTS, r, sites).isEmpty())
+                .collect(Collectors.groupingBy(r -> r.get("incident_id")));
+        Assertions.assertTrue(byId.values().stream().anyMatch(vs -> vs.stream().anyMatch(a -> vs.stream().anyMatch(b ->
+                LandingFiles.instant(a).isBefore(LandingFiles.instant(b))
+                        && a.get("_load_date").compareTo(b.get("_load_date")) > 0))), "a stale copy of an incident");
 
         // prescriptions: mostly in attended consults that say prescription_issued, some repeats, few mismatches
         Map<String, Map<String, String>> consults = LandingFiles.latestValid(Contracts.CONSULTS,
