@@ -83,7 +83,20 @@ public record GeneratorOptions(long seed, Scale scale, double years, LocalDate e
         this(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays, remoteShareAfterGoLive,
                 noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, true,
                 DEFAULT_MONITORING_MISSED_RATIO, DEFAULT_SECURITY_EVENTS_PER_1000_BEFORE_TABLETS,
-                DEFAULT_SECURITY_EVENTS_PER_1000_AFTER_TABLETS, DEFAULT_CASE_MIX_IMBALANCE);
+                DEFAULT_SECURITY_EVENTS_PER_1000_AFTER_TABLETS,
+                Math.min(DEFAULT_CASE_MIX_IMBALANCE, largestCaseMixImbalance(remoteShareAfterGoLive)));
+    }
+
+    /**
+     * The largest case-mix imbalance a remote share allows (the short-wait specialties' share may not pass 1):
+     * the default 0.8 up to a share of about 0.77, less above it, 0 at a share of 1.
+     */
+    public static double largestCaseMixImbalance(double remoteShareAfterGoLive) {
+        if (remoteShareAfterGoLive <= 0) {
+            return 1;
+        }
+        double k = (1 / remoteShareAfterGoLive - 1) / SHORT_WAIT_UPLIFT;
+        return Math.max(0, Math.min(1, Math.floor(k * 1000) / 1000));
     }
 
     /**

@@ -112,6 +112,22 @@ class CaseMixCostPlantTest {
         Assertions.assertEquals(PathwayCosts.longWaitExtraMinutes(o), minutes[2] / minutes[3] - minutes[0] / minutes[1], 2.0);
     }
 
+    /** The twelve settings of {@code telemed generate} take the default imbalance where the remote share allows it. */
+    @Test
+    void aHighRemoteShareGetsTheImbalanceItAllows() {
+        Assertions.assertEquals(GeneratorOptions.DEFAULT_CASE_MIX_IMBALANCE,
+                GeneratorOptions.defaults(Scale.SMALL).caseMixImbalance());
+        GeneratorOptions d = GeneratorOptions.defaults(Scale.SMALL);
+        for (double share : new double[] {0.8, 0.9, 1.0}) {
+            GeneratorOptions o = new GeneratorOptions(d.seed(), d.scale(), d.years(), d.endDate(), d.badRowRate(),
+                    d.correctionRate(), d.waitEffectDays(), share, d.noEscortCancelRateBeforeGoLive(),
+                    d.noEscortCancelRateAfterGoLive(), true, 0);
+            Assertions.assertTrue(o.caseMixImbalance() < GeneratorOptions.DEFAULT_CASE_MIX_IMBALANCE);
+            Assertions.assertTrue(share * (1 + GeneratorOptions.SHORT_WAIT_UPLIFT * o.caseMixImbalance()) <= 1);
+        }
+        Assertions.assertThrows(IllegalArgumentException.class, () -> d.withRemoteShareAfterGoLive(0.95));
+    }
+
     @Test
     void withoutImbalanceTheAdjustedAndUnadjustedDifferencesAgreeMoreClosely() throws IOException {
         GeneratorOptions o = GeneratorOptions.defaults(Scale.SMALL).withSites(8).withYears(0.75);
