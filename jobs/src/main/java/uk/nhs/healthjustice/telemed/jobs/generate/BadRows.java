@@ -28,6 +28,17 @@ final class BadRows {
     static final List<String> MHA_KINDS = List.of("check_digit", "bad_section", "first_before_referral",
             "second_before_first", "transfer_before_referral", "bad_modality", "bad_outcome", "malformed");
 
+    // contract version 2 (the safety logs): every rule of their contracts, with the BNF chapter's usual mistakes
+    static final List<String> PRESCRIPTION_KINDS = List.of("check_digit", "letters_in_nhs_number", "missing_id",
+            "patient_missing", "unknown_site", "bnf_chapter_1", "bnf_chapter_16", "bnf_chapter_4.1",
+            "bnf_chapter_missing", "bad_supply", "controlled_drug_not_boolean", "high_risk_missing",
+            "issued_at_without_offset", "timestamp_without_offset", "malformed");
+    static final List<String> INCIDENT_KINDS = List.of("check_digit", "identical_digits", "missing_id",
+            "unknown_site", "bad_category", "bad_harm", "harm_missing", "occurred_at_without_offset",
+            "timestamp_without_offset", "malformed");
+    static final List<String> SECURITY_KINDS = List.of("missing_id", "unknown_site", "lower_case_site", "bad_kind",
+            "bad_severity", "severity_missing", "occurred_at_without_offset", "timestamp_without_offset", "malformed");
+
     private BadRows() {
     }
 
@@ -36,6 +47,9 @@ final class BadRows {
         String idField = switch (log) {
             case "referrals" -> "referral_id";
             case "consults" -> "consult_id";
+            case "prescriptions" -> "prescription_id";
+            case "medication_incidents" -> "incident_id";
+            case "security_events" -> "event_id";
             default -> "case_id";
         };
         boolean newerVersion = random.nextDouble() < 0.3;
@@ -48,6 +62,9 @@ final class BadRows {
         List<String> kinds = switch (log) {
             case "referrals" -> REFERRAL_KINDS;
             case "consults" -> CONSULT_KINDS;
+            case "prescriptions" -> PRESCRIPTION_KINDS;
+            case "medication_incidents" -> INCIDENT_KINDS;
+            case "security_events" -> SECURITY_KINDS;
             default -> MHA_KINDS;
         };
         String kind = kinds.get(Math.floorMod(counter, kinds.size()));
@@ -96,6 +113,22 @@ final class BadRows {
             }
             case "transfer_before_referral" -> r.put("transfer_date",
                     LocalDate.parse((String) r.get("referral_date")).minusDays(1).toString());
+            case "patient_missing" -> r.put("patient_id", null);
+            case "bnf_chapter_1" -> r.put("bnf_chapter", "1");      // leading zero dropped (a spreadsheet did it)
+            case "bnf_chapter_16" -> r.put("bnf_chapter", "16");    // no such chapter
+            case "bnf_chapter_4.1" -> r.put("bnf_chapter", "4.1");  // a section, not a chapter
+            case "bnf_chapter_missing" -> r.put("bnf_chapter", "");
+            case "bad_supply" -> r.put("supply", "dispensed");
+            case "controlled_drug_not_boolean" -> r.put("controlled_drug", "CD2");
+            case "high_risk_missing" -> r.put("high_risk", null);
+            case "issued_at_without_offset" -> r.put("issued_at", ((String) r.get("issued_at")).substring(0, 19));
+            case "bad_category" -> r.put("category", "near_miss");
+            case "bad_harm" -> r.put("harm", "catastrophic");
+            case "harm_missing" -> r.put("harm", null);
+            case "occurred_at_without_offset" -> r.put("occurred_at", ((String) r.get("occurred_at")).substring(0, 19));
+            case "bad_kind" -> r.put("kind", "contraband");
+            case "bad_severity" -> r.put("severity", "critical");
+            case "severity_missing" -> r.put("severity", "");
             case "malformed" -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put(MALFORMED, "broken record");

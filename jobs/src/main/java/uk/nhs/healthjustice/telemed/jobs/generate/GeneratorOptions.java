@@ -17,11 +17,31 @@ import java.time.LocalDate;
  * @param noEscortCancelRateAfterGoLive  the same once the site is live
  * @param writeCommunityBenchmarks      write reference/community_benchmarks.csv
  * @param sites                         number of sites; 0 for the scale's own (6 small, 120 national)
+ * @param writeSafetyLogs               write the optional logs of contract version 2: prescriptions,
+ *                                      medication_incidents and security_events (false: a landing without them)
+ * @param monitoringMissedRatio         planted: the rate of {@code monitoring_missed} incidents on high-risk
+ *                                      prescriptions issued in telemedicine consults, as a multiple of the
+ *                                      in-person rate (0..10)
+ * @param securityEventsPer1000BeforeTablets planted: security events per 1,000 telemedicine sessions at a site
+ *                                      before its 4G tablets arrive (its telemedicine go-live)
+ * @param securityEventsPer1000AfterTablets  the same once the tablets have arrived
+ * @param caseMixImbalance              planted: 0 = every specialty is as likely to be seen remotely; k in
+ *                                      (0, 1] makes the specialties with shorter community waits more likely
+ *                                      (x (1 + 0.374k)) and the others less (x (1 - 0.626k)), the referral-weighted
+ *                                      mean share staying {@code remoteShareAfterGoLive}
  */
 public record GeneratorOptions(long seed, Scale scale, double years, LocalDate endDate, double badRowRate,
                                double correctionRate, int waitEffectDays, double remoteShareAfterGoLive,
                                double noEscortCancelRateBeforeGoLive, double noEscortCancelRateAfterGoLive,
-                               boolean writeCommunityBenchmarks, int sites) {
+                               boolean writeCommunityBenchmarks, int sites, boolean writeSafetyLogs,
+                               double monitoringMissedRatio, double securityEventsPer1000BeforeTablets,
+                               double securityEventsPer1000AfterTablets, double caseMixImbalance) {
+
+    /** Defaults of the planted effects added with contract version 2 (see README, synthetic data). */
+    public static final double DEFAULT_MONITORING_MISSED_RATIO = 2.0;
+    public static final double DEFAULT_SECURITY_EVENTS_PER_1000_BEFORE_TABLETS = 20.0;
+    public static final double DEFAULT_SECURITY_EVENTS_PER_1000_AFTER_TABLETS = 8.0;
+    public static final double DEFAULT_CASE_MIX_IMBALANCE = 0.8;
 
     public GeneratorOptions {
         require(scale != null, "Invalid scale: null");
@@ -39,7 +59,53 @@ public record GeneratorOptions(long seed, Scale scale, double years, LocalDate e
         require(sites >= 0 && sites <= 500, "Invalid sites: " + sites + " (expected 0..500)");
         require(noEscortCancelRateAfterGoLive >= 0 && noEscortCancelRateAfterGoLive <= 0.5,
                 "Invalid no-escort cancellation rate after go-live: " + noEscortCancelRateAfterGoLive);
+        require(monitoringMissedRatio >= 0 && monitoringMissedRatio <= 10,
+                "Invalid monitoring_missed ratio: " + monitoringMissedRatio + " (expected 0..10)");
+        require(securityEventsPer1000BeforeTablets >= 0 && securityEventsPer1000BeforeTablets <= 200
+                        && securityEventsPer1000AfterTablets >= 0 && securityEventsPer1000AfterTablets <= 200,
+                "Invalid security event rates: " + securityEventsPer1000BeforeTablets + ", "
+                        + securityEventsPer1000AfterTablets + " (expected 0..200 per 1,000 sessions)");
+        require(caseMixImbalance >= 0 && caseMixImbalance <= 1,
+                "Invalid case-mix imbalance: " + caseMixImbalance + " (expected 0..1)");
+        require(remoteShareAfterGoLive * (1 + SHORT_WAIT_UPLIFT * caseMixImbalance) <= 1,
+                "Invalid remote share " + remoteShareAfterGoLive + " with case-mix imbalance " + caseMixImbalance
+                        + ": the share in short-wait specialties would exceed 1");
     }
+
+    /**
+     * The settings of contract version 1 (the twelve of {@code telemed generate}); the safety logs are written
+     * and the version 2 plants take their defaults.
+     */
+    public GeneratorOptions(long seed, Scale scale, double years, LocalDate endDate, double badRowRate,
+                            double correctionRate, int waitEffectDays, double remoteShareAfterGoLive,
+                            double noEscortCancelRateBeforeGoLive, double noEscortCancelRateAfterGoLive,
+                            boolean writeCommunityBenchmarks, int sites) {
+        this(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays, remoteShareAfterGoLive,
+                noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, true,
+                DEFAULT_MONITORING_MISSED_RATIO, DEFAULT_SECURITY_EVENTS_PER_1000_BEFORE_TABLETS,
+                DEFAULT_SECURITY_EVENTS_PER_1000_AFTER_TABLETS,
+                Math.min(DEFAULT_CASE_MIX_IMBALANCE, largestCaseMixImbalance(remoteShareAfterGoLive)));
+    }
+
+    /**
+     * The largest case-mix imbalance a remote share allows (the short-wait specialties' share may not pass 1):
+     * the default 0.8 up to a share of about 0.77, less above it, 0 at a share of 1.
+     */
+    public static double largestCaseMixImbalance(double remoteShareAfterGoLive) {
+        if (remoteShareAfterGoLive <= 0) {
+            return 1;
+        }
+        double k = (1 / remoteShareAfterGoLive - 1) / SHORT_WAIT_UPLIFT;
+        return Math.max(0, Math.min(1, Math.floor(k * 1000) / 1000));
+    }
+
+    /**
+     * Multipliers of the remote share under {@code caseMixImbalance}: the short-wait specialties hold 62 of the
+     * 99 referral weights outside the gender identity clinic and the others 37, so 62 x 0.374 = 37 x 0.626 and
+     * the weighted mean multiplier is 1.
+     */
+    static final double SHORT_WAIT_UPLIFT = 37.0 / 99.0;
+    static final double LONG_WAIT_REDUCTION = 62.0 / 99.0;
 
     private static void require(boolean ok, String message) {
         if (!ok) {
@@ -54,53 +120,92 @@ public record GeneratorOptions(long seed, Scale scale, double years, LocalDate e
 
     public GeneratorOptions withSeed(long v) {
         return new GeneratorOptions(v, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites);
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
     }
 
     public GeneratorOptions withYears(double v) {
         return new GeneratorOptions(seed, scale, v, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites);
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
     }
 
     public GeneratorOptions withEndDate(LocalDate v) {
         return new GeneratorOptions(seed, scale, years, v, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites);
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
     }
 
     public GeneratorOptions withBadRowRate(double v) {
         return new GeneratorOptions(seed, scale, years, endDate, v, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites);
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
     }
 
     public GeneratorOptions withCorrectionRate(double v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, v, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites);
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
     }
 
     public GeneratorOptions withWaitEffectDays(int v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, v,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites);
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
     }
 
     public GeneratorOptions withRemoteShareAfterGoLive(double v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                v, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites);
+                v, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
     }
 
     public GeneratorOptions withNoEscortCancelRates(double before, double after) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, before, after, writeCommunityBenchmarks, sites);
+                remoteShareAfterGoLive, before, after, writeCommunityBenchmarks, sites, writeSafetyLogs,
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
     }
 
     public GeneratorOptions withCommunityBenchmarks(boolean v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, v, sites);
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, v, sites, writeSafetyLogs,
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
     }
 
     public GeneratorOptions withSites(int v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
                 remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
-                writeCommunityBenchmarks, v);
+                writeCommunityBenchmarks, v, writeSafetyLogs, monitoringMissedRatio, securityEventsPer1000BeforeTablets,
+                securityEventsPer1000AfterTablets, caseMixImbalance);
+    }
+
+    /** With or without the optional safety logs (prescriptions, medication_incidents, security_events). */
+    public GeneratorOptions withSafetyLogs(boolean v) {
+        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
+                writeCommunityBenchmarks, sites, v, monitoringMissedRatio, securityEventsPer1000BeforeTablets,
+                securityEventsPer1000AfterTablets, caseMixImbalance);
+    }
+
+    public GeneratorOptions withMonitoringMissedRatio(double v) {
+        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
+                writeCommunityBenchmarks, sites, writeSafetyLogs, v, securityEventsPer1000BeforeTablets,
+                securityEventsPer1000AfterTablets, caseMixImbalance);
+    }
+
+    public GeneratorOptions withSecurityEventsPer1000(double beforeTablets, double afterTablets) {
+        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
+                writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio, beforeTablets, afterTablets,
+                caseMixImbalance);
+    }
+
+    public GeneratorOptions withCaseMixImbalance(double v) {
+        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
+                writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio,
+                securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, v);
     }
 
     /** How many sites to generate. */

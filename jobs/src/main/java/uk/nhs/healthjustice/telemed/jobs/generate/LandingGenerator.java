@@ -29,8 +29,8 @@ import uk.nhs.healthjustice.telemed.schemas.NhsNumber;
 
 /**
  * Writes a seeded, deterministic synthetic landing folder that follows {@code DATA_CONTRACT.md}: the four
- * reference files and the three change logs as nightly {@code load_date=} folders in CSV, JSON Lines and
- * their gzip forms.
+ * reference files and the change logs (three of contract version 1, and the three optional safety logs of
+ * version 2) as nightly {@code load_date=} folders in CSV, JSON Lines and their gzip forms.
  *
  * <h2>Planted effects (also written to {@code generator_manifest.json})</h2>
  * <ul>
@@ -51,6 +51,11 @@ import uk.nhs.healthjustice.telemed.schemas.NhsNumber;
  *   {@code died}: removals, not completions) at daily hazards per site type (see
  *   {@code removalHazardsPerDay}); before the first attendance the chance rests on the baseline wait, so it
  *   does not depend on the remote modality and the wait effect above stays exact among pathways seen.</li>
+ *   <li><b>Case mix and cost.</b> With {@code caseMixImbalance} k, short-wait specialties are seen remotely more
+ *   often and the others less ({@link Run#remoteShare}, the mean share unchanged), and the others cost more
+ *   whatever the modality (longer consults, more often offsite: {@link Run#offsiteShare}). {@link PathwayCosts}
+ *   records the adjusted and unadjusted cost differences per pathway as the cost-effectiveness mart measures them.</li>
+ *   <li><b>Safety logs</b> (contract version 2, unless {@code writeSafetyLogs} is false): see {@link SafetyLogs}.</li>
  * </ul>
  */
 public final class LandingGenerator {
@@ -63,13 +68,24 @@ public final class LandingGenerator {
     static final List<String> CONSULT_COLUMNS = Contracts.CONSULTS.requiredColumnNames();
     static final List<String> MHA_COLUMNS = Contracts.MHA_ASSESSMENTS.requiredColumnNames();
     static final Map<String, List<String>> COLUMNS = Map.of("referrals", REFERRAL_COLUMNS, "consults",
-            CONSULT_COLUMNS, "mha_assessments", MHA_COLUMNS);
-    static final List<String> LOGS = List.of("referrals", "consults", "mha_assessments");
+            CONSULT_COLUMNS, "mha_assessments", MHA_COLUMNS,
+            SafetyLogs.PRESCRIPTIONS, SafetyLogs.COLUMNS.get(SafetyLogs.PRESCRIPTIONS),
+            SafetyLogs.INCIDENTS, SafetyLogs.COLUMNS.get(SafetyLogs.INCIDENTS),
+            SafetyLogs.SECURITY, SafetyLogs.COLUMNS.get(SafetyLogs.SECURITY));
+    /** Every log, in the order each night's files are written (the order also picks each file's format). */
+    static final List<String> LOGS = List.of("referrals", "consults", "mha_assessments", SafetyLogs.PRESCRIPTIONS,
+            SafetyLogs.INCIDENTS, SafetyLogs.SECURITY);
 
     /** Treatment function codes and their share of referrals; GIC marks a gender identity clinic. */
     static final String[] SPECIALTIES = {"100", "101", "110", "120", "130", "300", "301", "320", "330", "340",
             "360", "400", "410", "502", "650", "656", "710", "GIC"};
     static final double[] SPECIALTY_WEIGHTS = {8, 5, 12, 6, 6, 6, 5, 6, 8, 5, 4, 5, 3, 2, 6, 4, 8, 1};
+    /**
+     * The specialties with shorter waits: the first nine codes (100-330), whose community median waits in
+     * {@code community_benchmarks.csv} are 45-85 days against 90-125 for the next eight (340-710). Under the planted
+     * case-mix imbalance they are seen remotely more often, and the others cost more (longer consults).
+     */
+    static final int SHORT_WAIT_SPECIALTIES = 9;
     /** RTT removals, in the order of {@code removalHazardsPerDay}. */
     static final String[] REMOVAL_REASONS = {"released", "transferred_out", "died"};
 
@@ -105,6 +121,10 @@ public final class LandingGenerator {
         /** night -> log -> rows due that night; rows are written when the night comes, then dropped. */
         final TreeMap<LocalDate, Map<String, List<Map<String, Object>>>> nights = new TreeMap<>();
         final List<LocalDate> loadDates = new ArrayList<>();
+        /** The optional safety logs (contract version 2), or null when they are not written. */
+        final SafetyLogs safety;
+        /** The planted cost difference, measured as the cost-effectiveness mart measures it. */
+        PathwayCosts pathwayCosts;
         long seq;
         long referralRows;
         long consultRows;
@@ -120,10 +140,14 @@ public final class LandingGenerator {
             this.random = new Random(o.seed());
             this.start = o.startDate();
             this.lastNight = o.endDate().plusDays(1);
+            this.safety = o.writeSafetyLogs() ? new SafetyLogs(o, this::emit) : null;
         }
 
         GenerationSummary run() throws IOException {
             buildEstate();
+            Map<String, LocalDate> goLives = new LinkedHashMap<>();
+            sites.forEach(s -> goLives.put(s.id(), s.goLive()));
+            pathwayCosts = new PathwayCosts(goLives);
             writeReference();
             for (LocalDate day = start; !day.isAfter(o.endDate()); day = day.plusDays(1)) {
                 flush(day);
@@ -140,13 +164,23 @@ public final class LandingGenerator {
                     if (random.nextDouble() < perDay * 0.0227) {
                         mhaCase(s, day);
                     }
+                    if (safety != null) {
+                        safety.daily(s, day);
+                    }
                 }
             }
             flush(lastNight);
             writeManifest();
             return new GenerationSummary(loadDates.isEmpty() ? null : loadDates.get(0),
                     loadDates.isEmpty() ? null : loadDates.get(loadDates.size() - 1), List.copyOf(loadDates),
-                    sites.size(), referralRows, consultRows, mhaRows, badRows, corrections, redeliveries);
+                    sites.size(), referralRows, consultRows, mhaRows, badRows, corrections, redeliveries,
+                    safetyRows(SafetyLogs.PRESCRIPTIONS), safetyRows(SafetyLogs.INCIDENTS),
+                    safetyRows(SafetyLogs.SECURITY), safety == null ? 0 : safety.badRows,
+                    safety == null ? 0 : safety.corrections + safety.redeliveries);
+        }
+
+        long safetyRows(String log) {
+            return safety == null ? 0 : safety.rows.getOrDefault(log, 0L);
         }
 
         // ---------------------------------------------------------------- estate and reference files
@@ -248,9 +282,9 @@ public final class LandingGenerator {
             String specialty = SPECIALTIES[weighted(SPECIALTY_WEIGHTS)];
             double u = random.nextDouble();
             String priority = u < 0.75 ? "routine" : u < 0.95 ? "urgent" : "two_week_wait";
-            boolean remote = s.liveOn(day) && random.nextDouble() < o.remoteShareAfterGoLive();
+            boolean remote = s.liveOn(day) && random.nextDouble() < remoteShare(specialty);
             String modality = remote ? (random.nextDouble() < 0.8 ? "video" : "telephone")
-                    : (random.nextDouble() < 0.6 ? "face_to_face_offsite" : "face_to_face_onsite");
+                    : (random.nextDouble() < offsiteShare(specialty) ? "face_to_face_offsite" : "face_to_face_onsite");
             int baselineWait = baselineWait(priority, specialty);
             int wait = baselineWait - (remote ? o.waitEffectDays() : 0);
             LocalDate firstAttendance = day.plusDays(wait);
@@ -278,6 +312,7 @@ public final class LandingGenerator {
             // baseline wait (before any remote reduction), so it is the same for remote and in-person pathways
             // and the planted wait effect among the pathways seen stays exactly -remoteShare x waitEffectDays.
             Map<String, Object> latest = v1;
+            List<Map<String, Object>> seenWith = null; // the consults up to the first attendance, when seen
             double[] hazards = removalHazardsPerDay(s);
             double hazard = hazards[0] + hazards[1] + hazards[2];
             if (wait > 10 && random.nextDouble() < 1 - Math.exp(-hazard * baselineWait)) {
@@ -286,7 +321,7 @@ public final class LandingGenerator {
                 latest = closed(v1, stop, REMOVAL_REASONS[weighted(hazards)]);
                 emitGood("referrals", stop.plusDays(1), latest);
             } else {
-                appointmentsUntilSeen(s, id, patient, specialty, modality, day, firstAttendance);
+                seenWith = appointmentsUntilSeen(s, id, patient, specialty, modality, day, firstAttendance);
                 int gap = random.nextDouble() < 0.7 ? 0 : 1 + random.nextInt(30);
                 LocalDate stop = firstAttendance.plusDays(gap);
                 if (gap > 1 && random.nextDouble() < 1 - Math.exp(-hazard * gap)) {
@@ -301,7 +336,41 @@ public final class LandingGenerator {
                 }
                 emitGood("referrals", stop.plusDays(1), latest);
             }
-            changeLogNoise("referrals", v1, latest, "priority", priority.equals("routine") ? "urgent" : "routine");
+            Map<String, Object> corrected = changeLogNoise("referrals", v1, latest, "priority",
+                    priority.equals("routine") ? "urgent" : "routine");
+            if (seenWith != null && !firstAttendance.isAfter(o.endDate())) {
+                pathwayCosts.pathway(s.id(), specialty, (String) (corrected != null ? corrected : latest).get("priority"),
+                        seenWith);
+            }
+        }
+
+        /**
+         * The chance a pathway referred at a live site is first seen remotely. With the planted case-mix imbalance
+         * k the short-wait specialties are x (1 + 0.374k) as likely and the others x (1 - 0.626k), so that over
+         * the referral mix (62 : 37 of the weights outside GIC) the share stays {@code remoteShareAfterGoLive}
+         * and the planted wait effect -remoteShare x waitEffectDays is unchanged (removals do not depend on the
+         * specialty outside GIC, so the pathways seen keep the mix).
+         */
+        double remoteShare(String specialty) {
+            double k = o.caseMixImbalance();
+            int i = List.of(SPECIALTIES).indexOf(specialty);
+            double multiplier = specialty.equals("GIC") ? 1
+                    : i < SHORT_WAIT_SPECIALTIES ? 1 + GeneratorOptions.SHORT_WAIT_UPLIFT * k
+                    : 1 - GeneratorOptions.LONG_WAIT_REDUCTION * k;
+            return o.remoteShareAfterGoLive() * multiplier;
+        }
+
+        /**
+         * The chance a pathway seen in person goes offsite (escorted): 0.6 over the referral mix; with the planted
+         * case-mix imbalance k the long-wait specialties (hospital clinics) go offsite more, 0.6 + 0.3k, and the
+         * short-wait ones less, 0.6 - 0.3k x 37/62, so the share stays 0.6 over the mix. This and the longer
+         * consults make the specialties telemedicine reaches least the dearest, whatever the modality.
+         */
+        double offsiteShare(String specialty) {
+            double k = o.caseMixImbalance();
+            int i = List.of(SPECIALTIES).indexOf(specialty);
+            return specialty.equals("GIC") ? 0.6
+                    : i < SHORT_WAIT_SPECIALTIES ? 0.6 - 0.3 * k * 37 / 62 : 0.6 + 0.3 * k;
         }
 
         /**
@@ -343,8 +412,9 @@ public final class LandingGenerator {
             return v;
         }
 
-        void appointmentsUntilSeen(Site s, String referralId, String patient, String specialty, String modality,
-                                   LocalDate referred, LocalDate firstAttendance) {
+        /** The failed appointments and the first attendance of a pathway; returns their final versions in order. */
+        List<Map<String, Object>> appointmentsUntilSeen(Site s, String referralId, String patient, String specialty,
+                                                        String modality, LocalDate referred, LocalDate firstAttendance) {
             List<String> failures = new ArrayList<>();
             boolean remote = modality.equals("video") || modality.equals("telephone");
             while (failures.size() < 3) {
@@ -357,6 +427,7 @@ public final class LandingGenerator {
                 failures.add(outcome);
             }
             Collections.reverse(failures);
+            List<Map<String, Object>> consults = new ArrayList<>();
             for (int k = 0; k < failures.size(); k++) {
                 LocalDate when = firstAttendance.minusDays(7L * (failures.size() - k));
                 if (!when.isAfter(referred)) {
@@ -365,9 +436,10 @@ public final class LandingGenerator {
                 if (!when.isBefore(firstAttendance)) {
                     continue;
                 }
-                consult(s, referralId, patient, specialty, modality, when, failures.get(k), true, referred);
+                consults.add(consult(s, referralId, patient, specialty, modality, when, failures.get(k), true, referred));
             }
-            consult(s, referralId, patient, specialty, modality, firstAttendance, "attended", true, referred);
+            consults.add(consult(s, referralId, patient, specialty, modality, firstAttendance, "attended", true, referred));
+            return consults;
         }
 
         String attemptOutcome(Site s, String modality, boolean remote, LocalDate when) {
@@ -414,8 +486,9 @@ public final class LandingGenerator {
             consult(s, null, pick(s.patients()), "300", modality, day, outcome, false, day);
         }
 
-        void consult(Site s, String referralId, String patient, String specialty, String modality, LocalDate day,
-                     String outcome, boolean firstAttendanceFlag, LocalDate bookedOn) {
+        /** A consult: its booking and outcome versions; returns the version that wins (after any correction). */
+        Map<String, Object> consult(Site s, String referralId, String patient, String specialty, String modality,
+                                    LocalDate day, String outcome, boolean firstAttendanceFlag, LocalDate bookedOn) {
             String id = "C" + s.id() + (++seq);
             boolean remote = modality.equals("video") || modality.equals("telephone");
             // clinic hours; one in a hundred in the small hours (night-time care), which exercises London dates
@@ -452,7 +525,10 @@ public final class LandingGenerator {
             done.put("outcome", outcome);
             boolean attended = outcome.equals("attended");
             if (attended) {
-                done.put("duration_minutes", random.nextInt(20) == 0 ? null : 10 + random.nextInt(41));
+                // the cost side of the planted case-mix imbalance: long-wait specialties have longer consults
+                int extra = List.of(SPECIALTIES).indexOf(specialty) >= SHORT_WAIT_SPECIALTIES && !specialty.equals("GIC")
+                        ? PathwayCosts.longWaitExtraMinutes(o) : 0;
+                done.put("duration_minutes", random.nextInt(20) == 0 ? null : 10 + random.nextInt(41) + extra);
                 done.put("prescription_issued", random.nextDouble() < 0.25);
                 if (modality.equals("face_to_face_offsite")) {
                     done.put("escort_officers", random.nextDouble() < 0.7 ? 2 : 3);
@@ -462,7 +538,15 @@ public final class LandingGenerator {
             done.put("technical_failure", remote && (outcome.equals("cancelled_technical") || random.nextDouble() < 0.05));
             done.put("record_updated_at", at(day, 18, 0));
             emitGood("consults", day.plusDays(1), done);
-            changeLogNoise("consults", c, done, "duration_minutes", attended ? 25 : null);
+            if (safety != null && !day.plusDays(1).isAfter(lastNight)) {
+                safety.afterConsult(s, done, day); // its prescriptions and any security event of the session
+            }
+            Map<String, Object> corrected = changeLogNoise("consults", c, done, "duration_minutes", attended ? 25 : null);
+            Map<String, Object> latest = corrected != null ? corrected : done;
+            if (!day.plusDays(1).isAfter(lastNight)) {
+                pathwayCosts.consult(latest);
+            }
+            return latest;
         }
 
         String role(String specialty, boolean primaryCare) {
@@ -529,11 +613,14 @@ public final class LandingGenerator {
 
         // ---------------------------------------------------------------- change-log noise and bad rows
 
-        /** Corrections, exact re-deliveries and stale copies at {@code correctionRate}. */
-        void changeLogNoise(String log, Map<String, Object> firstVersion, Map<String, Object> latest,
+        /**
+         * Corrections, exact re-deliveries and stale copies at {@code correctionRate}. Returns the correction when
+         * one was delivered (it is then the version that wins), else null.
+         */
+        Map<String, Object> changeLogNoise(String log, Map<String, Object> firstVersion, Map<String, Object> latest,
                             String field, Object correctedValue) {
             if (random.nextDouble() >= o.correctionRate()) {
-                return;
+                return null;
             }
             LocalDate latestNight = nightOf(latest);
             double u = random.nextDouble();
@@ -549,8 +636,9 @@ public final class LandingGenerator {
                 fixed.put(field, correctedValue);
                 LocalDate night = latestNight.plusDays(1 + random.nextInt(7));
                 fixed.put("record_updated_at", at(night.minusDays(1), 20, 15));
-                emit(log, night, fixed);
+                return emit(log, night, fixed) ? fixed : null;
             }
+            return null;
         }
 
         LocalDate nightOf(Map<String, Object> row) {
@@ -574,7 +662,8 @@ public final class LandingGenerator {
             switch (log) {
                 case "referrals" -> referralRows++;
                 case "consults" -> consultRows++;
-                default -> mhaRows++;
+                case "mha_assessments" -> mhaRows++;
+                default -> { } // the safety logs count their own rows
             }
             return true;
         }
@@ -656,11 +745,18 @@ public final class LandingGenerator {
             opts.put("remote_share_after_go_live", o.remoteShareAfterGoLive());
             opts.put("no_escort_cancel_rate_before_go_live", o.noEscortCancelRateBeforeGoLive());
             opts.put("no_escort_cancel_rate_after_go_live", o.noEscortCancelRateAfterGoLive());
+            opts.put("write_safety_logs", o.writeSafetyLogs());
+            opts.put("monitoring_missed_ratio", o.monitoringMissedRatio());
+            opts.put("security_events_per_1000_before_tablets", o.securityEventsPer1000BeforeTablets());
+            opts.put("security_events_per_1000_after_tablets", o.securityEventsPer1000AfterTablets());
+            opts.put("case_mix_imbalance", o.caseMixImbalance());
             m.put("options", opts);
             m.put("history_start", start.toString());
             m.put("history_end", o.endDate().toString());
             m.put("expected_effect_mean_first_attendance_wait_days", o.expectedEffectMeanFirstAttendanceWaitDays());
-            m.put("planted_effects", Map.of(
+            // ordered maps throughout: the same seed writes the same bytes
+            Map<String, Object> planted = new LinkedHashMap<>();
+            planted.putAll(ordered(
                     "wait_to_first_attendance", "pathways referred on or after their site's go-live are first seen"
                             + " remotely with probability remoteShareAfterGoLive and then wait exactly waitEffectDays"
                             + " less; expected effect on a live site's mean wait = -remoteShareAfterGoLive * waitEffectDays",
@@ -676,17 +772,41 @@ public final class LandingGenerator {
                             + " (0.004), the reason in proportion to the hazards; a seen pathway whose treatment comes"
                             + " g > 1 days after the first attendance leaves before it with probability 1 - exp(-h * g);"
                             + " completions are first_treatment 78%, decision_not_to_treat 17%, patient_declined 5%"));
+            planted.put("cost_per_pathway", pathwayCosts.plantedEffect(o));
+            if (safety != null) {
+                planted.putAll(safety.plantedEffects());
+            }
+            m.put("planted_effects", planted);
+
             List<Map<String, Object>> goLive = new ArrayList<>();
             for (Site s : sites) {
-                goLive.add(Map.of("site_id", s.id(), "telemedicine_go_live", s.goLive() == null ? "never" : s.goLive().toString()));
+                goLive.add(ordered("site_id", s.id(), "telemedicine_go_live", s.goLive() == null ? "never" : s.goLive().toString()));
             }
             m.put("sites", goLive);
-            m.put("rows", Map.of("referrals", referralRows, "consults", consultRows, "mha_assessments", mhaRows,
-                    "bad_rows_planted", badRows, "corrections", corrections, "redeliveries_and_stale_copies", redeliveries));
+            Map<String, Object> rows = ordered("referrals", referralRows, "consults", consultRows, "mha_assessments",
+                    mhaRows, "bad_rows_planted", badRows, "corrections", corrections, "redeliveries_and_stale_copies",
+                    redeliveries);
+            if (safety != null) {
+                rows.putAll(safety.rows);
+                rows.put("safety_logs_bad_rows_planted", safety.badRows);
+                rows.put("safety_logs_corrections", safety.corrections);
+                rows.put("safety_logs_redeliveries", safety.redeliveries);
+            }
+            m.put("rows", rows);
+            m.put("safety_logs_written", safety != null);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(root.resolve("generator_manifest.json").toFile(), m);
         }
 
         // ---------------------------------------------------------------- small helpers
+
+        /** A map in the order of its keys as given (Map.of iterates in an order that changes between JVMs). */
+        static Map<String, Object> ordered(Object... keysAndValues) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (int i = 0; i < keysAndValues.length; i += 2) {
+                m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+            }
+            return m;
+        }
 
         String at(LocalDate day, int hour, int minute) {
             return day.atTime(hour, minute).atZone(LONDON).format(OFFSET);
