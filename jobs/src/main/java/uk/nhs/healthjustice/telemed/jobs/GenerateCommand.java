@@ -41,6 +41,9 @@ final class GenerateCommand implements Callable<Integer> {
     int sites;
     @Option(names = "--no-benchmarks", description = "Do not write reference/community_benchmarks.csv")
     boolean noBenchmarks;
+    @Option(names = "--no-safety-logs", description = "Do not write the optional prescriptions, medication_incidents"
+            + " and security_events logs")
+    boolean noSafetyLogs;
 
     GeneratorOptions options() {
         Scale s = switch (scale.toLowerCase()) {
@@ -50,7 +53,8 @@ final class GenerateCommand implements Callable<Integer> {
         };
         GeneratorOptions d = GeneratorOptions.defaults(s);
         return new GeneratorOptions(seed, s, years == null ? d.years() : years, endDate, badRowRate, correctionRate,
-                waitEffectDays, remoteShare, noEscortBefore, noEscortAfter, !noBenchmarks, sites);
+                waitEffectDays, remoteShare, noEscortBefore, noEscortAfter, !noBenchmarks, sites)
+                .withSafetyLogs(!noSafetyLogs);
     }
 
     @Override
@@ -58,10 +62,12 @@ final class GenerateCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         GenerationSummary s = new LandingGenerator().generate(output, options());
         System.out.printf("generated %d sites, %d load dates (%s .. %s): %d referral, %d consult, %d MHA rows"
-                        + " (%d bad rows planted, %d corrections, %d re-deliveries) in %.1f s into %s%n",
+                        + " (%d bad rows planted, %d corrections, %d re-deliveries); %d prescription, %d medication"
+                        + " incident, %d security event rows (%d bad rows planted) in %.1f s into %s%n",
                 s.sites(), s.loadDates().size(), s.firstLoadDate(), s.lastLoadDate(), s.referralRows(), s.consultRows(),
-                s.mhaRows(), s.badRowsPlanted(), s.correctionRows(), s.redeliveredRows(), (System.nanoTime() - t0) / 1e9,
-                output);
+                s.mhaRows(), s.badRowsPlanted(), s.correctionRows(), s.redeliveredRows(), s.prescriptionRows(),
+                s.medicationIncidentRows(), s.securityEventRows(), s.safetyBadRowsPlanted(),
+                (System.nanoTime() - t0) / 1e9, output);
         return ExitCodes.SUCCESS;
     }
 }
