@@ -112,9 +112,11 @@ final class MartBuilder {
         Map<String, Dataset<Row>> evaluation = new LinkedHashMap<>();
         if (coverageFrom != null) {
             // connectivity subgroups when site_connectivity.csv is supplied (null: all sites only)
+            // and the incident rate when prescriptions were delivered
             evaluation.put("rollout_impact", RolloutImpact.compute(writtenWaits, mart(genDir, "access"),
-                    mart(genDir, "mha_transfers"), allPathways, sites, ref.siteConnectivity(), coverageFrom,
-                    runDate, RolloutImpact.DEFAULT_SEED, RolloutImpact.DEFAULT_RESAMPLES));
+                    mart(genDir, "mha_transfers"), prescriptions == null ? null : mart(genDir, "prescribing_safety"),
+                    allPathways, sites, ref.siteConnectivity(), coverageFrom, runDate, RolloutImpact.DEFAULT_SEED,
+                    RolloutImpact.DEFAULT_RESAMPLES));
         } else {
             // no consult has happened yet (an empty landing folder, a night before the first load date):
             // nothing to evaluate, but the table is written empty with its schema, so it can be published and read

@@ -109,16 +109,23 @@ public final class RolloutImpact {
     static final int LAST_OVERALL = 4;
 
     /**
-     * The outcomes, in the order rows are written (the referral cohort last, so that each earlier outcome keeps
+     * Version 2 (issue 18): medication incidents per 1,000 prescriptions (site, all modalities, from
+     * {@code prescribing_safety}). Estimated only when that mart is given and has site quarters with a rate (the
+     * logs were delivered); its seed follows from its place in {@link #OUTCOMES}, so the others keep theirs.
+     */
+    public static final String INCIDENTS_OUTCOME = "incidents_per_1000_prescriptions";
+
+    /**
+     * The outcomes, in the order rows are written (each added one last, so that each earlier outcome keeps
      * its bootstrap seed, {@code seed + 7919 x index}, and its figures).
      */
     public static final List<String> OUTCOMES = List.of("median_first_attendance_wait_days",
             "mean_first_attendance_wait_days", "dna_rate", "attended_per_1000", "cancelled_no_escort_per_1000_due",
-            "median_days_to_first_assessment", REFERRAL_COHORT_OUTCOME);
+            "median_days_to_first_assessment", REFERRAL_COHORT_OUTCOME, INCIDENTS_OUTCOME);
 
     /** The outcomes that are rates of counts: numerator / n x scale (n is their denominator). */
     public static final Map<String, Double> RATE_OUTCOMES = Map.of("dna_rate", 1.0,
-            "cancelled_no_escort_per_1000_due", 1000.0);
+            "cancelled_no_escort_per_1000_due", 1000.0, INCIDENTS_OUTCOME, 1000.0);
     /** Attendances (n, also the numerator) per 1,000 of the public population. */
     public static final String PER_POPULATION_OUTCOME = "attended_per_1000";
 
@@ -191,8 +198,23 @@ public final class RolloutImpact {
     public static Dataset<Row> compute(Dataset<Row> waitingTimes, Dataset<Row> access, Dataset<Row> mhaTransfers,
                                        Dataset<Row> pathways, Dataset<Row> sites, Dataset<Row> siteConnectivity,
                                        LocalDate coverageFrom, LocalDate coverageTo, long seed, int resamples) {
+        return compute(waitingTimes, access, mhaTransfers, null, pathways, sites, siteConnectivity, coverageFrom,
+                coverageTo, seed, resamples);
+    }
+
+    /**
+     * @param prescribingSafety the {@code prescribing_safety} mart, or null to leave out
+     *                          {@link #INCIDENTS_OUTCOME}
+     */
+    public static Dataset<Row> compute(Dataset<Row> waitingTimes, Dataset<Row> access, Dataset<Row> mhaTransfers,
+                                       Dataset<Row> prescribingSafety, Dataset<Row> pathways, Dataset<Row> sites,
+                                       Dataset<Row> siteConnectivity, LocalDate coverageFrom, LocalDate coverageTo,
+                                       long seed, int resamples) {
         SparkSession spark = waitingTimes.sparkSession();
         Dataset<Row> outcomes = siteQuarterOutcomes(waitingTimes, access, mhaTransfers);
+        if (prescribingSafety != null) {
+            outcomes = outcomes.unionByName(incidentsOutcome(prescribingSafety));
+        }
         if (pathways != null) {
             outcomes = outcomes.unionByName(referralCohortOutcome(pathways)
                     .filter(date_add(add_months(col(Periods.PERIOD_START), 3), REFERRAL_FOLLOW_UP_DAYS - 1)
@@ -223,7 +245,8 @@ public final class RolloutImpact {
         for (int o = 0; o < OUTCOMES.size(); o++) {
             String outcome = OUTCOMES.get(o);
             Map<String, Map<LocalDate, double[]>> byQuarter = cells.getOrDefault(outcome, Map.of());
-            if (pathways == null && outcome.equals(REFERRAL_COHORT_OUTCOME)) {
+            if (pathways == null && outcome.equals(REFERRAL_COHORT_OUTCOME)
+                    || outcome.equals(INCIDENTS_OUTCOME) && !cells.containsKey(outcome)) {
                 continue;
             }
             rows.addAll(siteRows(outcome, goLive, region, byQuarter));
@@ -298,6 +321,18 @@ public final class RolloutImpact {
                 .select(lit(REFERRAL_COHORT_OUTCOME).as("outcome"), col(Rollups.SITE_ID), col(Periods.PERIOD_START),
                         col("_mean").cast("double").as("value"), col("_n").cast("long").as("n"),
                         lit(null).cast("long").as("numerator"));
+    }
+
+    /**
+     * (outcome, site_id, quarter start, value, n, numerator) of {@link #INCIDENTS_OUTCOME}: each site quarter's
+     * incidents (linked to its prescriptions of the quarter) per 1,000 of them, all modalities. None where the
+     * incident columns are null (incidents never delivered) or there was no prescription.
+     */
+    static Dataset<Row> incidentsOutcome(Dataset<Row> prescribingSafety) {
+        Dataset<Row> quarters = prescribingSafety.filter(col(Periods.PERIOD_TYPE).equalTo(Periods.QUARTER)
+                .and(col(Rollups.SITE_ID).notEqual(Rollups.ALL)).and(col("modality_group").equalTo(Rollups.ALL)));
+        return outcome(quarters, INCIDENTS_OUTCOME, col("incidents_per_1000_prescriptions"), col("prescriptions"),
+                col("incidents"));
     }
 
     private static Dataset<Row> outcome(Dataset<Row> mart, String name, Column value, Column n, Column numerator) {

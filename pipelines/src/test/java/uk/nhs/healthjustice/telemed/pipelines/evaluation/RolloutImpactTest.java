@@ -347,4 +347,30 @@ class RolloutImpactTest extends SparkTestBase {
         Assertions.assertEquals("P1", rows.get(1).getString(0));
         Assertions.assertEquals("none", rows.get(1).getString(1), "the later upgrade does not count");
     }
+
+    /**
+     * The incident outcome (issue 18) takes each site's quarterly all-modality row of prescribing_safety: BCI's
+     * 2 incidents on 4 prescriptions in 2026 Q1 (500 per 1,000). Left out: a month, the national row, one
+     * modality group, and LWI whose incident columns are null (incidents never delivered).
+     */
+    @Test
+    void incidentOutcomeIsEachSitesQuarterlyRateWithItsCounts() {
+        StructType safety = new StructType().add("period_type", DataTypes.StringType)
+                .add("period_start", DataTypes.DateType).add("site_id", DataTypes.StringType)
+                .add("modality_group", DataTypes.StringType)
+                .add("incidents_per_1000_prescriptions", DataTypes.DoubleType)
+                .add("prescriptions", DataTypes.LongType).add("incidents", DataTypes.LongType);
+        Dataset<Row> mart = frame(safety,
+                new Object[] {"quarter", date("2026-01-01"), "BCI", "ALL", 500.0, 4L, 2L},
+                new Object[] {"month", date("2026-01-01"), "BCI", "ALL", 1000.0, 2L, 2L},
+                new Object[] {"quarter", date("2026-01-01"), "ALL", "ALL", 400.0, 5L, 2L},
+                new Object[] {"quarter", date("2026-01-01"), "BCI", "telemedicine", 1000.0, 1L, 1L},
+                new Object[] {"quarter", date("2026-01-01"), "LWI", "ALL", null, 3L, null});
+        List<Row> rows = RolloutImpact.incidentsOutcome(mart).collectAsList();
+        Assertions.assertEquals(1, rows.size(), rows.toString());
+        Row r = rows.get(0);
+        Assertions.assertEquals(List.of(RolloutImpact.INCIDENTS_OUTCOME, "BCI", date("2026-01-01"), 500.0, 4L, 2L),
+                List.of(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)));
+        Assertions.assertEquals(1000.0, RolloutImpact.RATE_OUTCOMES.get(RolloutImpact.INCIDENTS_OUTCOME));
+    }
 }
