@@ -26,6 +26,8 @@ import uk.nhs.healthjustice.telemed.pipelines.costs.ConsultCosts;
 import uk.nhs.healthjustice.telemed.pipelines.costs.CostEffectiveness;
 import uk.nhs.healthjustice.telemed.pipelines.costs.CostSensitivity;
 import uk.nhs.healthjustice.telemed.pipelines.costs.Costs;
+import uk.nhs.healthjustice.telemed.pipelines.equity.Equity;
+import uk.nhs.healthjustice.telemed.pipelines.equity.Readiness;
 import uk.nhs.healthjustice.telemed.pipelines.evaluation.DigitalEquivalence;
 import uk.nhs.healthjustice.telemed.pipelines.evaluation.RolloutImpact;
 import uk.nhs.healthjustice.telemed.pipelines.incremental.Slices;
@@ -58,7 +60,7 @@ final class MartBuilder {
      * @param periodsFrom null to compute every period; else the first day of the quarter from which the period
      *                    marts ({@link #PERIOD_MARTS}) are recomputed, earlier periods being carried over from
      *                    the previous generation (see {@code ChangedPeriods} for why that equals a full rebuild)
-     * @param delivered   the optional logs ({@code Contracts.SAFETY_LOGS}) with at least one valid row in the
+     * @param delivered   the optional logs ({@code Contracts.OPTIONAL}) with at least one valid row in the
      *                    history: the marts read the others as never delivered (empty marts, unknown columns)
      */
     void build(ReferenceData ref, Dataset<Row> sites, String previous, Path genDir, List<Dataset<Row>> qualityRows,
@@ -91,6 +93,11 @@ final class MartBuilder {
         Dataset<Row> allPathways = periodsFrom == null ? pathways : Pathways.build(referrals, consults, sites);
         marts.put("cost_sensitivity", CostSensitivity.compute(allPathways, consults, ref.unitCosts(), sites));
         marts.put("budget_impact", BudgetImpact.compute(consults, ref.unitCosts(), sites));
+        // version 2 equity and readiness, recomputed whole: national and region rows of every quarter (equity's
+        // secondary suppression works over the whole table), and one row per site and period (readiness)
+        marts.put("equity", Equity.compute(consults, allPathways,
+                delivered.contains("patients") ? curated(genDir, "patients") : null, sites));
+        marts.put("readiness", Readiness.compute(consults, sites, ref.siteConnectivity()));
         // Earlier periods: hard-linked quarter slices of the previous generation, or (written before slicing)
         // read back and rewritten.
         String linkFrom = periodsFrom != null && previousIsSliced(previous) ? previous : null;
@@ -237,7 +244,7 @@ final class MartBuilder {
     static Column[] sortKeys(Dataset<Row> mart) {
         List<String> keys = List.of("run_id", "log", "load_date", "period_type", "period_start", "region", "site_id",
                 "specialty_code", "priority", "modality_group", "measure", "first_assessment_modality", "level",
-                "outcome", "event_time", "kind", "severity", "parameter", "perspective", "subgroup", "control");
+                "outcome", "event_time", "kind", "severity", "parameter", "perspective", "subgroup", "control", "dimension", "group_value");
         List<String> present = List.of(mart.columns());
         return keys.stream().filter(present::contains).map(k -> col(k)).toArray(Column[]::new);
     }

@@ -409,12 +409,12 @@ public final class NightlyJob {
     }
 
     /**
-     * The optional logs with at least one valid row in the history, by the history index (a night's partition
+     * The optional logs ({@link Contracts#OPTIONAL}) with at least one valid row in the history, by the history index (a night's partition
      * exists only when it had one). The marts read the others as never delivered.
      */
     private static Set<String> delivered(Map<String, TreeMap<LocalDate, String>> index) {
         Set<String> out = new java.util.TreeSet<>();
-        for (LogContract c : Contracts.SAFETY_LOGS) {
+        for (LogContract c : Contracts.OPTIONAL) {
             if (!index.getOrDefault(c.log(), new TreeMap<>()).isEmpty()) {
                 out.add(c.log());
             }

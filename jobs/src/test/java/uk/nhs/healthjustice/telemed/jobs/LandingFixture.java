@@ -75,6 +75,10 @@ final class LandingFixture {
      * night 2  P1 corrected: not high risk after all; P4 in C2 (offsite, whose correction says true), controlled
      *          I3 on P4 (wrong_drug, severe)
      * </pre>
+     * and the version 2 demographics and connectivity: patients 943 476 5919 (30-39, white) and 1000000060
+     * (70+, ethnic group not recorded), and a third row with age band "unknown" (not in the list: quarantined);
+     * BCI poor with no devices until 4G tablets and adequate connectivity from 15 March 2026, LWI adequate with
+     * a fixed room throughout.
      */
     static void writeSafetyLogs(Path root) throws IOException {
         write(root.resolve("prescriptions/load_date=2026-03-29/prescriptions.csv"), """
@@ -92,6 +96,18 @@ final class LandingFixture {
                 event_id,site_id,occurred_at,consult_id,kind,severity,record_updated_at
                 E1,BCI,2026-03-29T12:00:00+01:00,C1,device_misuse,low,2026-03-29T16:00:00+01:00
                 E2,BCI,2026-03-29T13:00:00+01:00,,hacking,high,2026-03-29T16:00:00+01:00
+                """);
+        write(root.resolve("patients/load_date=2026-03-29/patients.csv"), """
+                patient_id,age_band,sex,gender_identity_differs,ethnic_group,disability,record_updated_at
+                943 476 5919,30-39,male,false,white,false,2026-03-29T09:00:00+01:00
+                1000000060,70+,male,,,,2026-03-29T09:00:00+01:00
+                9434765919,unknown,male,false,white,false,2026-03-29T10:00:00+01:00
+                """);
+        write(root.resolve("reference/site_connectivity.csv"), """
+                site_id,valid_from,connectivity,devices
+                BCI,2020-01-01,poor,none
+                BCI,2026-03-15,adequate,tablets_4g
+                LWI,2020-01-01,adequate,fixed_room
                 """);
         write(root.resolve("prescriptions/load_date=2026-03-30/prescriptions.csv"), """
                 prescription_id,consult_id,patient_id,site_id,issued_at,bnf_chapter,controlled_drug,high_risk,supply,record_updated_at

@@ -99,9 +99,9 @@ class NightlyCliTest extends SparkTestBase {
         Assertions.assertEquals(2L, access.<Long>getAs("attended"));
         Assertions.assertEquals(1200.0, access.<Double>getAs("average_population"), 1e-9);
 
-        // every log every night, the three absent safety logs included (all zeros)
+        // every log every night, the four absent optional logs included (all zeros)
         Dataset<Row> quality = mart(output, "data_quality");
-        Assertions.assertEquals(18, quality.count());
+        Assertions.assertEquals(21, quality.count());
         Assertions.assertEquals(0, quality.filter(col("rows_read").notEqual(col("rows_curated").plus(col("rows_quarantined"))
                 .plus(col("versions_superseded")))).count());
         Assertions.assertEquals(1L, quality.filter(col("run_id").equalTo("nightly-2026-03-29").and(col("log").equalTo("consults")))
@@ -116,7 +116,7 @@ class NightlyCliTest extends SparkTestBase {
                 .toString()).filter(col("referral_id").equalTo("REF [redacted]")).count());
 
         // a landing folder without the optional safety logs: their marts are written, empty, with their schema
-        for (String table : List.of("prescribing_safety", "telemedicine_security")) {
+        for (String table : List.of("prescribing_safety", "telemedicine_security", "equity", "readiness")) {
             Assertions.assertEquals(0, mart(output, table).count(), table);
         }
         assertCounts(night1, "prescriptions", 0, 0, 0, 0);
@@ -184,6 +184,33 @@ class NightlyCliTest extends SparkTestBase {
                 .and(col("severity").equalTo("ALL"))).first();
         Assertions.assertEquals(List.of(1L, 1L, 1000.0), List.of(security.<Long>getAs("events"),
                 security.<Long>getAs("telemedicine_sessions"), security.<Double>getAs("events_per_1000_sessions")));
+        // the connectivity in force at the end of March: BCI's row of 15 March
+        Assertions.assertEquals(List.of("adequate", "tablets_4g"),
+                List.of(security.<String>getAs("connectivity"), security.<String>getAs("devices")));
+
+        // equity, national 2026 Q1 by age band: C1 (video, attended) and C3 (did not attend) are 943 476 5919's,
+        // 30-39, with R1's wait of 78 days; C2 (offsite) and R2's 99 days are 1000000060's, 70+; the third
+        // patients row is quarantined. By ethnic group 1000000060 is unknown.
+        assertCounts(night1, "patients", 3, 2, 1, 0);
+        Dataset<Row> q1 = mart(output, "equity").filter(col("period_type").equalTo("quarter")
+                .and(col("period_start").equalTo(java.sql.Date.valueOf("2026-01-01"))).and(col("region").equalTo("ALL")));
+        Map<String, List<Object>> byAge = new java.util.TreeMap<>();
+        for (Row r : q1.filter(col("dimension").equalTo("age_band")).collectAsList()) {
+            byAge.put(r.getAs("group_value"), java.util.Arrays.asList(r.getAs("attended"),
+                    r.getAs("attended_telemedicine"), r.getAs("did_not_attend"), r.getAs("completed_pathways"),
+                    r.getAs("median_wait_days")));
+        }
+        Assertions.assertEquals(java.util.Arrays.asList(1L, 1L, 1L, 1L, 78), byAge.get("30-39"));
+        Assertions.assertEquals(java.util.Arrays.asList(1L, 0L, 0L, 1L, 99), byAge.get("70+"));
+        Assertions.assertEquals(java.util.Arrays.asList(2L, 1L, 1L, 2L, 78), byAge.get("ALL"));
+        Assertions.assertEquals(1L, q1.filter(col("dimension").equalTo("ethnic_group")
+                .and(col("group_value").equalTo("unknown"))).first().<Long>getAs("attended"));
+
+        // readiness: BCI in March, one attendance, by video, under the connectivity in force at period end
+        Row ready = mart(output, "readiness").filter(col("period_label").equalTo("2026-03")
+                .and(col("site_id").equalTo("BCI"))).first();
+        Assertions.assertEquals(java.util.Arrays.asList("adequate", 1L, 1L), java.util.Arrays.asList(
+                ready.getAs("connectivity"), ready.getAs("attended"), ready.getAs("attended_telemedicine")));
 
         // below national every count here is 1 to 7: suppressed in published/, the rates with them
         Row published = spark().read().parquet(output.resolve("published/prescribing_safety").toString())

@@ -23,13 +23,15 @@ final class OutputSnapshots {
     /** Every mart, every published table and the curated logs. */
     static final List<String> ALL_TABLES = List.of("marts/waiting_times", "marts/access", "marts/mha_transfers",
             "marts/costs", "marts/cost_effectiveness", "marts/cost_sensitivity", "marts/budget_impact",
-            "marts/prescribing_safety", "marts/telemedicine_security", "marts/rollout_impact",
+            "marts/prescribing_safety", "marts/telemedicine_security", "marts/equity", "marts/readiness",
+            "marts/rollout_impact",
             "marts/digital_equivalence", "marts/data_quality", "published/waiting_times", "published/access",
             "published/mha_transfers", "published/costs", "published/cost_effectiveness",
             "published/cost_sensitivity", "published/budget_impact", "published/prescribing_safety",
-            "published/telemedicine_security", "published/rollout_impact", "published/digital_equivalence",
+            "published/telemedicine_security", "published/equity", "published/readiness", "published/rollout_impact",
+            "published/digital_equivalence",
             "published/sites", "curated/referrals", "curated/consults", "curated/mha_assessments",
-            "curated/prescriptions", "curated/medication_incidents", "curated/security_events");
+            "curated/prescriptions", "curated/medication_incidents", "curated/security_events", "curated/patients");
 
     private OutputSnapshots() {
     }

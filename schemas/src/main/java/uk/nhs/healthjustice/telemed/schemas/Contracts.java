@@ -201,9 +201,16 @@ public final class Contracts {
     /** The optional logs of issue 18, in the order the nightly reads them (after the first three). */
     public static final List<LogContract> SAFETY_LOGS = List.of(PRESCRIPTIONS, MEDICATION_INCIDENTS, SECURITY_EVENTS);
 
-    /** Every log the nightly ingests, in the order it reads them: the first three, then {@link #SAFETY_LOGS}. */
+    /**
+     * The optional logs: a landing folder without them is valid, and the marts that need them read a log that
+     * has never had a valid row as never delivered (empty marts, unknown columns).
+     */
+    public static final List<LogContract> OPTIONAL = List.of(PRESCRIPTIONS, MEDICATION_INCIDENTS, SECURITY_EVENTS,
+            PATIENTS);
+
+    /** Every log the nightly ingests, in the order it reads them: the first three, then {@link #OPTIONAL}. */
     public static final List<LogContract> ALL = List.of(REFERRALS, CONSULTS, MHA_ASSESSMENTS, PRESCRIPTIONS,
-            MEDICATION_INCIDENTS, SECURITY_EVENTS);
+            MEDICATION_INCIDENTS, SECURITY_EVENTS, PATIENTS);
 
     public static LogContract forLog(String log) {
         return ALL.stream().filter(c -> c.log().equals(log)).findFirst()

@@ -20,7 +20,8 @@ public final class Slices {
      * The month a curated record is filed under: the London month of {@code scheduled_start} for a consult
      * (the date every consult measure uses), of {@code issued_at} for a prescription and of {@code occurred_at}
      * for a medication incident or a security event (the dates their marts use), the month of
-     * {@code referral_date} for a referral or an MHA case. Every one is required by its contract, so never null.
+     * {@code referral_date} for a referral or an MHA case, and for a patient (no date of its own) the London month
+     * of {@code record_updated_at}. Every one is required by its contract, so never null.
      */
     public static Column curatedMonth(String log) {
         Column date = switch (log) {
@@ -28,6 +29,7 @@ public final class Slices {
             case "prescriptions" -> LondonTime.londonDate(col("issued_at"));
             case "medication_incidents", "security_events" -> LondonTime.londonDate(col("occurred_at"));
             case "referrals", "mha_assessments" -> col("referral_date");
+            case "patients" -> LondonTime.londonDate(col("record_updated_at"));
             default -> throw new IllegalArgumentException("No curated slice date for the log " + log);
         };
         return date_format(date, "yyyy-MM");

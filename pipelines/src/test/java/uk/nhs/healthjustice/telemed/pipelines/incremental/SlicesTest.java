@@ -34,6 +34,21 @@ class SlicesTest extends SparkTestBase {
         }
     }
 
+    /** 23:30 UTC on 31 March 2026 is 1 April in London (BST): the version 2 logs file under their London dates. */
+    @Test
+    void theVersion2LogsFileUnderTheLondonMonthOfTheirOwnDate() {
+        java.util.Map<String, String> dateOf = java.util.Map.of("prescriptions", "issued_at",
+                "medication_incidents", "occurred_at", "security_events", "occurred_at", "patients", "record_updated_at");
+        for (var e : dateOf.entrySet()) {
+            StructType s = new StructType().add(e.getValue(), DataTypes.TimestampType);
+            Row r = frame(s, new Object[] {instant("2026-03-31T23:30:00Z")}).select(Slices.curatedMonth(e.getKey()))
+                    .first();
+            assertEquals("2026-04", r.getString(0), e.getKey());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Slices.curatedMonth("unknown_log"));
+    }
+
     @Test
     void periodsLieInTheirQuarter() {
         StructType s = new StructType().add("period_type", DataTypes.StringType).add("period_start", DataTypes.DateType);

@@ -275,8 +275,7 @@ public final class PublishedTables {
      * completed pathways. The national rows are exact, so publication also applies secondary suppression to this
      * table only ({@code SecondarySuppression} in the publication step): every region of the table gets a row in
      * every line (zeros added), and a line with one suppressed region count gets a second, so that national minus
-     * the other regions never gives a suppressed count back. Declared for when the nightly computes it; not yet
-     * among the published tables (see MartBuilder).
+     * the other regions never gives a suppressed count back.
      */
     public static final PublishedTable EQUITY = new PublishedTable("equity", List.of(
             dimension("period_type"), dimension("period_start"), dimension("period_label"), dimension("region"),
@@ -294,8 +293,7 @@ public final class PublishedTables {
 
     /**
      * Version 2: site rows per quarter. Connectivity and devices describe the site, not people; counts are
-     * controlled and the rates recomputed from the rounded counts, as in {@code access}. Declared for when the
-     * nightly computes it; not yet among the published tables (see MartBuilder).
+     * controlled and the rates recomputed from the rounded counts, as in {@code access}.
      */
     public static final PublishedTable READINESS = new PublishedTable("readiness", concat(periodAndGeography(), List.of(
             dimension("connectivity"), dimension("devices"), dimension("connectivity_valid_from"),
@@ -399,10 +397,10 @@ public final class PublishedTables {
     /** The controlled tables, by name, in the order they are published. */
     public static final Map<String, PublishedTable> CONTROLLED = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
             COST_EFFECTIVENESS, COST_SENSITIVITY, BUDGET_IMPACT, PRESCRIBING_SAFETY, TELEMEDICINE_SECURITY,
-            ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE);
+            EQUITY, READINESS, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE);
 
     /** Every table under {@code published/}. */
     public static final Map<String, PublishedTable> ALL = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
             COST_EFFECTIVENESS, COST_SENSITIVITY, BUDGET_IMPACT, PRESCRIBING_SAFETY, TELEMEDICINE_SECURITY,
-            ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE, SITES);
+            EQUITY, READINESS, ROLLOUT_IMPACT, DIGITAL_EQUIVALENCE, SITES);
 }
