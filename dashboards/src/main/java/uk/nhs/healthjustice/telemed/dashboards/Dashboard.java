@@ -99,6 +99,8 @@ public final class Dashboard {
                         "estimate", "ci_low", "ci_high", "method"));
             }
         }
+        addSafety(t, data);
+        addEconomics(t, data);
         // one pass: the data holds untrusted site names, which must never be taken for a marker
         String html = Template.fill(Assets.template("dashboard.html"),
                 Map.of("/*ECHARTS*/", Assets.echarts(), "/*DATA*/", SafeJson.of(data)));
@@ -107,4 +109,39 @@ public final class Dashboard {
         return htmlFile;
     }
 
+    /**
+     * Prescribing safety and telemedicine security (issue 18). A table not yet published leaves its key out of
+     * the data, and the page says "not yet published" where its charts would be.
+     */
+    private static void addSafety(PublishedTables t, Map<String, Object> data) {
+        SafetyData safety = new SafetyData(t);
+        if (safety.hasPrescribing()) {
+            data.put("prescribing", safety.prescribingNational(lit(true)));
+        }
+        if (safety.hasSecurity()) {
+            Dataset<Row> sites = safety.securityBySite(null);
+            data.put("security_sites", t.rows(sites, PublishedTables.present(sites, SafetyData.SECURITY_SITE_COLUMNS)));
+            data.put("security_national", safety.securityNationalByKind(lit(true)));
+        }
+    }
+
+    /**
+     * The economic evaluation's decision outputs (issue 17): tornado, acceptability curve and cost-effectiveness
+     * plane for the latest quarter, budget impact for the latest financial year.
+     */
+    private static void addEconomics(PublishedTables t, Map<String, Object> data) {
+        EconomicsData economics = new EconomicsData(t);
+        if (economics.hasSensitivity()) {
+            Dataset<Row> s = economics.sensitivity(null);
+            data.put("sensitivity", t.rows(s, PublishedTables.present(s, EconomicsData.SENSITIVITY_COLUMNS)));
+        }
+        if (economics.hasDecisionOutputs()) {
+            Dataset<Row> ce = economics.nationalDecision(null);
+            data.put("decision", t.rows(ce, EconomicsData.decisionColumns(ce)));
+        }
+        if (economics.hasBudgetImpact()) {
+            Dataset<Row> bi = economics.budgetImpact(true, null);
+            data.put("budget_impact", t.rows(bi, PublishedTables.present(bi, EconomicsData.BUDGET_COLUMNS)));
+        }
+    }
 }

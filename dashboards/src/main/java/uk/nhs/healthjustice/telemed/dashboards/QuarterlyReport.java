@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
@@ -135,6 +136,7 @@ public final class QuarterlyReport {
                     "first_assessment_within_14_days", "cases_transferred", "median_days_to_transfer",
                     "transferred_within_28_days", "pct_transferred_within_28_days", "open_over_28_days", "suppressed"));
         }
+        tables.addAll(safety(quarterRows));
         if (t.has("published", "costs")) {
             Dataset<Row> costs = t.table("published", "costs").filter(quarterRows);
             tables.add(table("costs", "Costs of attended consults and escorts avoided (national, by modality)",
@@ -177,6 +179,7 @@ public final class QuarterlyReport {
                             "incremental_cost_per_wait_day_avoided_ci_low", "incremental_cost_per_wait_day_avoided_ci_high",
                             "ratio_note", "nmb_20", "p_cost_effective_20", "dominant", "suppressed")));
         }
+        tables.addAll(economics());
         boolean impact = t.has("published", "rollout_impact");
         if (impact) {
             Dataset<Row> national2 = t.headlineImpact();
@@ -211,7 +214,9 @@ public final class QuarterlyReport {
 
         Files.createDirectories(dir);
         for (ReportTable table : tables) {
-            Files.writeString(dir.resolve(table.id() + ".csv"), table.csv(), StandardCharsets.UTF_8);
+            if (table.hasCsv()) {
+                Files.writeString(dir.resolve(table.id() + ".csv"), table.csv(), StandardCharsets.UTF_8);
+            }
         }
         Map<String, Object> charts = new LinkedHashMap<>();
         charts.put("trend", trend());
@@ -225,6 +230,7 @@ public final class QuarterlyReport {
         for (ReportTable table : tables) {
             body.append(table.html());
         }
+        body.append(METHOD_NOTES);
         Map<String, Object> run = t.latestRun();
         LocalDate end = start.plusMonths(3).minusDays(1);
         // one pass: the tables hold untrusted site names, which must never be taken for a marker
@@ -239,6 +245,191 @@ public final class QuarterlyReport {
         Path file = dir.resolve("report.html");
         Files.writeString(file, html, StandardCharsets.UTF_8);
         return file;
+    }
+
+    /**
+     * Method notes an evaluator can quote, after the tables: fixed text (escaped as written, no data in it).
+     */
+    static final String METHOD_NOTES = "<section class=\"table\" id=\"methods\">\n<h3>Method notes</h3>\n<ul>\n"
+            + "<li><strong>Intervals.</strong> Shares (the high-risk share of prescriptions) carry 95% Wilson score"
+            + " intervals; rates per 1,000 (medication incidents per 1,000 prescriptions, security events per 1,000"
+            + " telemedicine sessions) carry exact Poisson (Garwood) 95% intervals. Both are computed from the"
+            + " published national counts, which disclosure control leaves exact; region and site figures are"
+            + " rounded or suppressed and carry no interval.</li>\n"
+            + "<li><strong>Observational arms.</strong> Telemedicine, in-person and no-consult patients are not"
+            + " randomised: who is seen remotely is a clinical and operational choice. The cost-effectiveness"
+            + " comparison is adjusted for case mix (specialty, priority and site), but the arms remain"
+            + " observational even after adjustment: differences are associations, not proven effects of the"
+            + " modality. The prescribing and security comparisons are not adjusted.</li>\n"
+            + "<li><strong>Outcome.</strong> The effectiveness outcome is wait-days avoided (mean wait in person minus"
+            + " mean wait by telemedicine). No QALYs or other health utilities are measured: results are costs per"
+            + " wait-day avoided and net monetary benefit at a stated willingness to pay per wait-day (GBP 0 to 200),"
+            + " not costs per QALY.</li>\n"
+            + "<li><strong>Uncertainty and sensitivity.</strong> Cost and wait intervals come from a bootstrap that"
+            + " resamples whole sites; the acceptability curve is the share of those replicates with a positive net"
+            + " monetary benefit. Sensitivity is one-way and deterministic: each unit cost marked as an assumption"
+            + " is set alone to -50% and +100% of its value, the others held at base; joint variation of unit costs"
+            + " is not explored.</li>\n"
+            + "<li><strong>Budget impact.</strong> Each site's cost since go-live as delivered against the same"
+            + " activity at its pre-go-live mix of modalities and unit costs; totals are published nationally only,"
+            + " sites show the impact per consult (8 or more consults).</li>\n"
+            + "</ul>\n</section>\n";
+
+    /**
+     * Prescribing safety and telemedicine security for the quarter (issue 18): national by modality group with
+     * intervals, by region, by site; a "not yet published" line for a table the output does not have.
+     */
+    private List<ReportTable> safety(Column quarterRows) {
+        SafetyData safety = new SafetyData(t);
+        List<ReportTable> out = new ArrayList<>();
+        if (!safety.hasPrescribing()) {
+            out.add(ReportTable.notYetPublished("prescribing_safety", "Prescribing safety by modality (national)"));
+        } else {
+            List<List<Object>> rows = new ArrayList<>();
+            for (Map<String, Object> r : safety.prescribingNational(quarterRows)) {
+                rows.add(Arrays.asList(r.get("modality_group"), r.get("prescriptions"), r.get("high_risk_prescriptions"),
+                        places(r.get("high_risk_share"), 3), places(r.get("high_risk_share_ci_low"), 3),
+                        places(r.get("high_risk_share_ci_high"), 3), r.get("incidents"),
+                        places(r.get("incidents_per_1000_prescriptions"), 2), places(r.get("incidents_per_1000_ci_low"), 2),
+                        places(r.get("incidents_per_1000_ci_high"), 2), r.get("suppressed")));
+            }
+            out.add(markingSuppressed(new ReportTable("prescribing_safety", "Prescribing safety by modality (national)",
+                    "Prescriptions issued in the quarter by how the prescriber saw the patient; incidents linked to"
+                            + " them. 95% intervals: Wilson for the high-risk share, exact Poisson (Garwood) for"
+                            + " incidents per 1,000 prescriptions, from the exact national counts.",
+                    List.of("modality_group", "prescriptions", "high_risk_prescriptions", "high_risk_share",
+                            "high_risk_share_ci_low", "high_risk_share_ci_high", "incidents",
+                            "incidents_per_1000_prescriptions", "incidents_per_1000_ci_low", "incidents_per_1000_ci_high",
+                            "suppressed"),
+                    rows), Set.of()));
+            Dataset<Row> regions = safety.prescribingByRegion(quarterRows);
+            out.add(markingSuppressed(table("prescribing_safety_by_region", "Prescribing safety, by region",
+                    "All modalities; counts rounded below national, so no intervals. Suppressed values are shown as"
+                            + " such, never as 0.",
+                    regions, "region", "prescriptions", "high_risk_prescriptions", "high_risk_share", "incidents",
+                    "incidents_per_1000_prescriptions", "suppressed"), Set.of()));
+        }
+        if (!safety.hasSecurity()) {
+            out.add(ReportTable.notYetPublished("telemedicine_security", "Telemedicine security events"));
+            return out;
+        }
+        List<List<Object>> kinds = new ArrayList<>();
+        for (Map<String, Object> r : safety.securityNationalByKind(quarterRows)) {
+            kinds.add(Arrays.asList(r.get("kind"), r.get("events"), r.get("telemedicine_sessions"),
+                    places(r.get("events_per_1000_sessions"), 2), places(r.get("events_per_1000_ci_low"), 2),
+                    places(r.get("events_per_1000_ci_high"), 2), r.get("suppressed")));
+        }
+        out.add(markingSuppressed(new ReportTable("telemedicine_security", "Telemedicine security events by kind (national)",
+                "Events per 1,000 telemedicine sessions, all severities, with exact Poisson (Garwood) 95% intervals.",
+                List.of("kind", "events", "telemedicine_sessions", "events_per_1000_sessions", "events_per_1000_ci_low",
+                        "events_per_1000_ci_high", "suppressed"), kinds), Set.of()));
+        Dataset<Row> sites = withSiteNames(safety.securityBySite(quarter), col("region"), col("site_id"));
+        out.add(markingSuppressed(table("telemedicine_security_by_site", "Telemedicine security events, by site",
+                "All kinds and severities; connectivity and devices as in force at quarter end.",
+                sites, "region", "site_id", "site_name", "events", "telemedicine_sessions", "events_per_1000_sessions",
+                "connectivity", "devices", "suppressed"), Set.of("connectivity", "devices", "site_name")));
+        return out;
+    }
+
+    /**
+     * The economic evaluation's decision outputs (issue 17): one-way sensitivity and acceptability for the quarter
+     * (national), budget impact per site for every financial year to the quarter's.
+     */
+    private List<ReportTable> economics() {
+        EconomicsData economics = new EconomicsData(t);
+        List<ReportTable> out = new ArrayList<>();
+        if (!economics.hasSensitivity()) {
+            out.add(ReportTable.notYetPublished("cost_sensitivity", "One-way sensitivity of the incremental cost"));
+        } else {
+            out.add(table("cost_sensitivity", "One-way sensitivity of the incremental cost (national)",
+                    "Each assumed unit cost set alone to its low and high factor (-50%, +100%): the case-mix adjusted"
+                            + " incremental cost per pathway (telemedicine minus in person) at the base, low and high"
+                            + " value.",
+                    economics.sensitivity(quarter), EconomicsData.SENSITIVITY_COLUMNS));
+        }
+        if (!economics.hasDecisionOutputs()) {
+            out.add(ReportTable.notYetPublished("cost_effectiveness_acceptability",
+                    "Cost-effectiveness acceptability (national)"));
+        } else {
+            Dataset<Row> ce = economics.nationalDecision(quarter);
+            String[] columns = EconomicsData.decisionColumns(ce);
+            List<String> shown = new ArrayList<>();
+            for (String c : columns) {
+                if (c.equals("perspective") || c.startsWith("p_")) {
+                    shown.add(c);
+                }
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            for (Map<String, Object> r : t.rows(ce, shown.toArray(String[]::new))) {
+                List<Object> row = new ArrayList<>();
+                shown.forEach(c -> row.add(c.startsWith("p_") ? places(r.get(c), 2) : r.get(c)));
+                rows.add(row);
+            }
+            out.add(new ReportTable("cost_effectiveness_acceptability", "Cost-effectiveness acceptability (national)",
+                    "Share of site-bootstrap replicates in each quadrant of the cost-effectiveness plane, and with a"
+                            + " positive net monetary benefit at a willingness to pay of 0 to 200 GBP per wait-day"
+                            + " avoided (p_cost_effective_<GBP>). Replicates themselves are not published.",
+                    shown, rows));
+        }
+        if (!economics.hasBudgetImpact()) {
+            out.add(ReportTable.notYetPublished("budget_impact", "Budget impact by site"));
+        } else {
+            int fy = start.getMonthValue() < 4 ? start.getYear() - 1 : start.getYear();
+            Dataset<Row> bi = withSiteNames(economics.budgetImpact(false, LocalDate.of(fy, 4, 1)),
+                    col("period_start"), col("perspective"), col("region").notEqual("ALL"), col("region"),
+                    col("site_id").notEqual("ALL"), col("site_id"));
+            List<String> columns = new ArrayList<>(List.of(EconomicsData.BUDGET_COLUMNS));
+            columns.add(columns.indexOf("site_id") + 1, "site_name");
+            out.add(markingSuppressed(table("budget_impact", "Budget impact by site, per financial year and perspective",
+                    "Cost of care since go-live as delivered against the same activity at the site's pre-go-live mix"
+                            + " (positive: telemedicine costs more). Totals are published nationally only (a dash"
+                            + " below national); sites show the impact per consult.",
+                    bi, columns.toArray(String[]::new)),
+                    Set.of("site_name", "cost_as_delivered_gbp", "cost_at_pre_go_live_mix_gbp", "budget_impact_gbp")));
+        }
+        return out;
+    }
+
+    /**
+     * Site names from the public register beside {@code site_id} (null where the register is absent), in the
+     * given order: a join does not keep the order of its input.
+     */
+    private Dataset<Row> withSiteNames(Dataset<Row> ds, Column... order) {
+        Dataset<Row> named = !t.has("published", "sites") ? ds.withColumn("site_name", lit(null).cast("string"))
+                : ds.join(t.table("published", "sites").select("site_id", "site_name"), new String[] {"site_id"}, "left");
+        return named.orderBy(order);
+    }
+
+    /**
+     * The table with every null on a suppressed row shown as "suppressed" (the CSV cell stays empty), except in
+     * the given columns, which are null for another reason (not published below national, not applicable).
+     */
+    private static ReportTable markingSuppressed(ReportTable table, Set<String> nullForOtherReasons) {
+        int flag = table.columns().indexOf("suppressed");
+        if (flag < 0) {
+            return table;
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        for (List<Object> r : table.rows()) {
+            boolean suppressed = Boolean.TRUE.equals(r.get(flag));
+            List<Object> row = new ArrayList<>(r);
+            for (int i = 0; suppressed && i < row.size(); i++) {
+                if (row.get(i) == null && !nullForOtherReasons.contains(table.columns().get(i))) {
+                    row.set(i, ReportTable.SUPPRESSED);
+                }
+            }
+            rows.add(row);
+        }
+        return new ReportTable(table.id(), table.title(), table.note(), table.columns(), rows);
+    }
+
+    /** A computed double shown to the given places (exact in the CSV); null stays null. */
+    private static Object places(Object v, int places) {
+        if (v == null) {
+            return null;
+        }
+        double d = ((Number) v).doubleValue();
+        return new ReportTable.Shown(d, String.format(java.util.Locale.UK, "%." + places + "f", d));
     }
 
     /** The quarter against the one before, nationally. */

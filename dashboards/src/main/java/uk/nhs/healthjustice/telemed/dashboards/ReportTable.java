@@ -25,6 +25,20 @@ record ReportTable(String id, String title, String note, List<String> columns, L
     record Shown(Object value, String text) {
     }
 
+    /** Shown on the page for a null value on a row that disclosure control suppressed. */
+    static final Shown SUPPRESSED = new Shown(null, "suppressed");
+
+    /** A section for a table absent from {@code published/}: its title and one line, no CSV. */
+    static ReportTable notYetPublished(String id, String title) {
+        return new ReportTable(id, title, "Not yet published: this output was written before the table existed.",
+                List.of(), List.of());
+    }
+
+    /** Whether there is a CSV to write: a note-only section has none. */
+    boolean hasCsv() {
+        return !columns.isEmpty();
+    }
+
     /** A CSV cell's text: decimals written out in full (never {@code 1E+3}), null as nothing. */
     static String raw(Object v) {
         if (v instanceof Shown s) {
@@ -52,6 +66,9 @@ record ReportTable(String id, String title, String note, List<String> columns, L
         if (!note.isEmpty()) {
             b.append("<p class=\"note\">").append(escape(note)).append("</p>\n");
         }
+        if (columns.isEmpty()) {
+            return b.append("</section>\n").toString(); // a section with a note only (not yet published)
+        }
         if (rows.isEmpty()) {
             return b.append("<p class=\"empty\">No rows for this quarter.</p>\n</section>\n").toString();
         }
@@ -66,7 +83,9 @@ record ReportTable(String id, String title, String note, List<String> columns, L
                 Object v = r.get(i);
                 Object value = v instanceof Shown shown ? shown.value() : v;
                 if (value == null) {
-                    b.append("<td class=\"na\">").append(DASH).append("</td>");
+                    // a Shown null carries its own word ("suppressed"); a bare null is a dash
+                    b.append("<td class=\"na\">").append(v instanceof Shown shown ? escape(shown.text()) : DASH)
+                            .append("</td>");
                     continue;
                 }
                 boolean number = value instanceof Number

@@ -208,4 +208,30 @@ class DashboardBrowserTest {
         Assertions.assertTrue(Files.exists(pdf) && Files.size(pdf) > 10_000, "PDF printed");
         Assertions.assertEquals("%PDF", new String(Files.readAllBytes(pdf), 0, 4, StandardCharsets.US_ASCII));
     }
+
+    /**
+     * The version 2 sections with their tables published ({@link PublishedFixture#writeVersion2}): every chart
+     * draws, no script errors, the suppressed site is labelled so, and the budget table has the national row.
+     */
+    @Test
+    void version2ChartsRenderWithoutErrors() throws Exception {
+        Path root = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("v2"));
+        PublishedFixture.writeVersion2(PublishedFixture.spark(), root);
+        Path v2 = Dashboard.write(PublishedFixture.spark(), root, tmp.resolve("v2.html"));
+        String dom = chromium("--dump-dom", v2.toUri().toString());
+        Assertions.assertTrue(dom.contains("data-rendered=\"true\""), "page script ran");
+        Assertions.assertTrue(dom.contains("<div id=\"errors\"></div>"), "script errors: " + dom.replaceAll("(?s).*<div id=\"errors\">(.*?)</div>.*", "$1"));
+        for (String id : List.of("chart-incidents", "chart-high-risk", "chart-security-sites", "chart-security-kinds",
+                "chart-tornado", "chart-ceac", "chart-plane")) {
+            Matcher m = Pattern.compile("id=\"" + id + "\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(dom);
+            Assertions.assertTrue(m.find() && m.group(1).contains("<svg") && m.group(1).contains("<path"), id + " rendered");
+        }
+        // the page script holds the words too: look at the notes themselves
+        for (String note : List.of("safety-note", "security-note", "tornado-note", "ceac-note", "plane-note",
+                "budget-note")) {
+            Assertions.assertFalse(dom.contains("id=\"" + note + "\">Not yet published"), note);
+        }
+        Assertions.assertTrue(dom.contains("(suppressed)"), "the suppressed site is labelled");
+        Assertions.assertFalse(dom.contains("<script>alert(1)</script>"));
+    }
 }

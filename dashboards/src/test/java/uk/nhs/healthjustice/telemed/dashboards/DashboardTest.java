@@ -203,4 +203,153 @@ class DashboardTest {
             Assertions.assertEquals(-3.0, r.get("estimate").asDouble(), 0);
         });
     }
+
+    // ---- version 2: prescribing safety, telemedicine security, economics ----
+
+    /**
+     * Wilson for 3 of 40, worked by hand with z = 1.959964, z^2 = 3.841459: p = 0.075, z^2/n = 0.0960365,
+     * denominator 1.0960365; centre (0.075 + 3.841459/80) / 1.0960365 = 0.1230182 / 1.0960365 = 0.112239; half
+     * width 1.959964 x sqrt(0.075 x 0.925 / 40 + 3.841459 / 6400) / 1.0960365 = 1.959964 x sqrt(0.001734375 +
+     * 0.000600228) / 1.0960365 = 1.959964 x 0.0483178 / 1.0960365 = 0.086403; so 0.025836 to 0.198642.
+     *
+     * <p>Garwood for 2 incidents in 1,000 prescriptions: chi2(0.025; 4) / 2 = 0.484419 / 2 = 0.242209 and
+     * chi2(0.975; 6) / 2 = 14.449375 / 2 = 7.224688 incidents, per 1,000 prescriptions the same numbers. For 0
+     * incidents in 40: low 0, high chi2(0.975; 2) / 2 = 7.377759 / 2 = 3.688879, per 1,000 = 92.222.
+     */
+    @Test
+    void wilsonAndGarwoodIntervalsMatchHandWorkedValues() {
+        Intervals.Interval wilson = Intervals.wilson(3L, 40L);
+        Assertions.assertEquals(0.025836, wilson.low(), 1e-5);
+        Assertions.assertEquals(0.198642, wilson.high(), 1e-5);
+        Intervals.Interval garwood = Intervals.garwood(2L, 1000L, 1000);
+        Assertions.assertEquals(0.242209, garwood.low(), 1e-5);
+        Assertions.assertEquals(7.224688, garwood.high(), 1e-5);
+        Intervals.Interval none = Intervals.garwood(0L, 40L, 1000);
+        Assertions.assertEquals(0.0, none.low(), 0);
+        Assertions.assertEquals(92.222, none.high(), 1e-3);
+        // a suppressed count or no denominator gives no interval, never one around 0
+        Assertions.assertEquals(Intervals.Interval.NONE, Intervals.wilson(null, 40L));
+        Assertions.assertEquals(Intervals.Interval.NONE, Intervals.garwood(2L, null, 1000));
+        Assertions.assertEquals(Intervals.Interval.NONE, Intervals.wilson(0L, 0L));
+    }
+
+    /**
+     * The version 2 sections from {@link PublishedFixture#writeVersion2}: national prescribing rows by modality
+     * group (no ALL) with the hand-worked intervals above (telemedicine Q2 3 of 40 high-risk, in person Q2 2
+     * incidents in 1,000); security sites of the latest quarter only, BBB suppressed with nulls (not 0); national
+     * security by kind at all severities; sensitivity and decision outputs of the latest quarter; budget impact
+     * of the latest financial year, site totals null.
+     */
+    @Test
+    void version2SectionsCarryIntervalsAndKeepSuppressedValuesNull() throws Exception {
+        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
+        Path root = PublishedFixture.write(spark, tmp.resolve("v2"));
+        PublishedFixture.writeVersion2(spark, root);
+        String page = Files.readString(Dashboard.write(spark, root, tmp.resolve("v2.html")));
+        JsonNode data = data(page);
+
+        JsonNode prescribing = data.get("prescribing");
+        Assertions.assertEquals(6, prescribing.size(), "2 quarters x 3 modality groups: " + prescribing);
+        java.util.Map<String, JsonNode> rx = new java.util.HashMap<>();
+        prescribing.forEach(r -> rx.put(r.get("period_label").asText() + " " + r.get("modality_group").asText(), r));
+        JsonNode tele = rx.get("2026-27 Q2 telemedicine");
+        Assertions.assertEquals(0.025836, tele.get("high_risk_share_ci_low").asDouble(), 1e-5);
+        Assertions.assertEquals(0.198642, tele.get("high_risk_share_ci_high").asDouble(), 1e-5);
+        Assertions.assertEquals(92.222, tele.get("incidents_per_1000_ci_high").asDouble(), 1e-3);
+        JsonNode inPerson = rx.get("2026-27 Q2 in_person");
+        Assertions.assertEquals(2.0, inPerson.get("incidents_per_1000_prescriptions").asDouble(), 0);
+        Assertions.assertEquals(0.242209, inPerson.get("incidents_per_1000_ci_low").asDouble(), 1e-5);
+        Assertions.assertEquals(7.224688, inPerson.get("incidents_per_1000_ci_high").asDouble(), 1e-5);
+        Assertions.assertNull(rx.get("2026-27 Q2 ALL"), "ALL is not a modality group");
+
+        JsonNode sites = data.get("security_sites");
+        Assertions.assertEquals(3, sites.size(), "latest quarter, all kinds and severities: " + sites);
+        sites.forEach(r -> Assertions.assertEquals("2026-27 Q2", r.get("period_label").asText()));
+        JsonNode bbb = null;
+        for (JsonNode r : sites) {
+            if (r.get("site_id").asText().equals("BBB")) {
+                bbb = r;
+            }
+        }
+        Assertions.assertNotNull(bbb);
+        Assertions.assertTrue(bbb.get("events").isNull() && bbb.get("events_per_1000_sessions").isNull(), bbb.toString());
+        Assertions.assertTrue(bbb.get("suppressed").asBoolean());
+        JsonNode national = data.get("security_national");
+        Assertions.assertEquals(4, national.size(), "2 quarters x kinds ALL and device_misuse: " + national);
+        // 6 events in 2,000 sessions: Garwood 6 -> chi2(0.025; 12)/2 = 4.403789/2 = 2.201894, chi2(0.975; 14)/2 =
+        // 26.118948/2 = 13.059474 events, per 1,000 sessions 1.101 to 6.530
+        JsonNode all = national.get(0).get("kind").asText().equals("ALL") ? national.get(0) : national.get(1);
+        Assertions.assertEquals(1.100947, all.get("events_per_1000_ci_low").asDouble(), 1e-4);
+        Assertions.assertEquals(6.529737, all.get("events_per_1000_ci_high").asDouble(), 1e-4);
+
+        JsonNode sensitivity = data.get("sensitivity");
+        Assertions.assertEquals(4, sensitivity.size(), "latest quarter, 2 parameters x 2 perspectives: " + sensitivity);
+        sensitivity.forEach(r -> Assertions.assertEquals("2026-27 Q2", r.get("period_label").asText()));
+        JsonNode decision = data.get("decision");
+        Assertions.assertEquals(2, decision.size(), decision.toString());
+        JsonNode ps = decision.get(0).get("perspective").asText().equals("public_sector") ? decision.get(0) : decision.get(1);
+        for (int i = 0; i < PublishedFixture.LAMBDAS.size(); i++) {
+            Assertions.assertEquals(PublishedFixture.P_COST_EFFECTIVE[i],
+                    ps.get("p_cost_effective_" + PublishedFixture.LAMBDAS.get(i)).asDouble(), 0);
+        }
+        Assertions.assertEquals(0.97, ps.get("p_cheaper_and_faster").asDouble(), 0);
+
+        JsonNode budget = data.get("budget_impact");
+        Assertions.assertEquals(8, budget.size(), "2026-27 only: 4 rows x 2 perspectives: " + budget);
+        for (JsonNode r : budget) {
+            Assertions.assertEquals("2026-27", r.get("period_label").asText());
+            if (!r.get("site_id").asText().equals("ALL")) {
+                Assertions.assertTrue(r.get("budget_impact_gbp").isNull(), "no site totals: " + r);
+            } else {
+                Assertions.assertEquals("-12345.67", r.get("budget_impact_gbp").decimalValue().toPlainString());
+            }
+        }
+        // the page says suppressed for nulls and that bootstrap draws are not published
+        Assertions.assertTrue(page.contains("'suppressed'"));
+        Assertions.assertTrue(page.contains("The bootstrap replicates themselves are not published"));
+        Assertions.assertTrue(page.contains("id=\"chart-tornado\"") && page.contains("id=\"chart-ceac\"")
+                && page.contains("id=\"chart-plane\"") && page.contains("id=\"budget-table\""));
+        Assertions.assertEquals(4, page.split("<script", -1).length - 1, "still four script elements");
+    }
+
+    /**
+     * An output from before version 2 (the usual fixture: none of the four tables, cost_effectiveness without
+     * decision outputs) still builds, with no data for the new sections and a "not yet published" line.
+     */
+    @Test
+    void tablesNotYetPublishedLeaveTheirSectionsEmptyWithALine() throws Exception {
+        Path root = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("v1"));
+        String page = Files.readString(Dashboard.write(PublishedFixture.spark(), root, tmp.resolve("v1.html")));
+        JsonNode data = data(page);
+        for (String key : List.of("prescribing", "security_sites", "security_national", "sensitivity", "decision",
+                "budget_impact")) {
+            Assertions.assertFalse(data.has(key), key + " absent");
+        }
+        Assertions.assertTrue(page.contains("'Not yet published: this output was written before the table existed.'"));
+        Assertions.assertTrue(page.contains("if (data.prescribing === undefined)"));
+    }
+
+    /**
+     * Filters run in Spark: 60,000 site rows of prescribing safety and 60,000 older-quarter site rows of security
+     * (each over the {@link PublishedTables#MAX_ROWS} cap on their own) never reach the driver; the page gets the
+     * national and latest-quarter rows only.
+     */
+    @Test
+    void largeTablesAreFilteredBeforeTheRowCap() throws Exception {
+        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
+        Path root = PublishedFixture.write(spark, tmp.resolve("big"));
+        PublishedFixture.writeVersion2(spark, root);
+        int many = PublishedTables.MAX_ROWS + 10_000;
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> ids = spark.range(many).toDF("i");
+        spark.read().parquet(root.resolve("published/prescribing_safety").toString()).limit(1)
+                .drop("site_id").crossJoin(ids.selectExpr("concat('S', i) as site_id"))
+                .write().mode("append").parquet(root.resolve("published/prescribing_safety").toString());
+        spark.read().parquet(root.resolve("published/telemedicine_security").toString())
+                .filter("site_id = 'AAA' and period_label = '2026-27 Q1'")
+                .drop("site_id").crossJoin(ids.selectExpr("concat('S', i) as site_id"))
+                .write().mode("append").parquet(root.resolve("published/telemedicine_security").toString());
+        JsonNode data = data(Files.readString(Dashboard.write(spark, root, tmp.resolve("big.html"))));
+        Assertions.assertEquals(6, data.get("prescribing").size());
+        Assertions.assertEquals(3, data.get("security_sites").size());
+    }
 }

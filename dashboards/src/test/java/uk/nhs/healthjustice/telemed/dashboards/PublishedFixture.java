@@ -9,7 +9,9 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import uk.nhs.healthjustice.telemed.schemas.published.PublishedTable;
 import uk.nhs.healthjustice.telemed.schemas.published.PublishedTables;
 
 /**
@@ -276,5 +278,172 @@ final class PublishedFixture {
             }
         }
         spark.createDataFrame(rows, ri).write().parquet(root.resolve("published/rollout_impact").toString());
+    }
+
+    // ---- version 2 tables (issues 17 and 18): not in every output, so written only where a test asks ----
+
+    /**
+     * The schema of the named columns of a version 2 published table, built from its declaration plus the
+     * trailing {@code suppressed} flag: these tables are being added to {@code PublishedTables.ALL} separately,
+     * so {@link #declared} (which looks the name up there) is not relied on for them.
+     */
+    static StructType declaredV2(PublishedTable table, String... columns) {
+        StructType published = table.schema().add(PublishedTables.SUPPRESSED, DataTypes.BooleanType, true);
+        StructType out = new StructType();
+        for (String c : columns) {
+            out = out.add(published.apply(c));
+        }
+        return out;
+    }
+
+    private static final Date Q1 = Date.valueOf("2026-04-01");
+    private static final Date Q2 = Date.valueOf("2026-07-01");
+
+    /**
+     * Writes the four version 2 tables and replaces cost_effectiveness with its version 2 shape (a row per
+     * perspective, decision outputs). The numbers, all 2026-27 Q2 unless said:
+     * <ul>
+     * <li>prescribing_safety, national: telemedicine 40 prescriptions, 3 high-risk (share 0.075), 0 incidents;
+     * in person 1,000 prescriptions, 100 high-risk, 2 incidents (2.0 per 1,000); no consult 200, 10 high-risk, 1
+     * incident; Q1 the same but in person has 4 incidents. South's region row is suppressed (counts null).</li>
+     * <li>telemedicine_security: national ALL 6 events in 2,000 sessions (3.0 per 1,000), device_misuse 4; sites
+     * AAA 2 in 400 (5.0), CCC 5 in 1,000, BBB suppressed (events and rate null).</li>
+     * <li>cost_sensitivity, public_sector: base -245.50; escort_officer_hour low -150.25, high -436.00 (swing
+     * 285.75); platform_charge low -250.50, high -235.50 (swing 15.00).</li>
+     * <li>cost_effectiveness: public_sector as the version 1 national row, with p_cost_effective 0.10 at lambda
+     * 0 rising to 0.99 at 200; nhs with other values.</li>
+     * <li>budget_impact, financial year 2026-27: national public_sector 1,000 consults, 150,000.00 delivered,
+     * 162,345.67 at the pre-go-live mix, impact -12,345.67 (-12.35 a consult); site AAA -20.10 a consult (totals
+     * null), BBB suppressed (all null), CCC 4.25 a consult; 2025-26 national only.</li>
+     * </ul>
+     */
+    static void writeVersion2(SparkSession spark, Path root) {
+        writePrescribingSafety(spark, root);
+        writeTelemedicineSecurity(spark, root);
+        writeCostSensitivity(spark, root);
+        writeCostEffectivenessV2(spark, root);
+        writeBudgetImpact(spark, root);
+    }
+
+    static void writePrescribingSafety(SparkSession spark, Path root) {
+        StructType schema = declaredV2(PublishedTables.PRESCRIBING_SAFETY, "period_type", "period_start",
+                "period_label", "region", "site_id", "modality_group", "prescriptions", "high_risk_prescriptions",
+                "high_risk_share", "incidents", "incidents_per_1000_prescriptions", "suppressed");
+        List<Row> rows = new ArrayList<>();
+        for (Date start : List.of(Q1, Q2)) {
+            String label = start == Q1 ? "2026-27 Q1" : "2026-27 Q2";
+            long inPersonIncidents = start == Q1 ? 4L : 2L;
+            rows.add(RowFactory.create("quarter", start, label, "ALL", "ALL", "telemedicine", 40L, 3L, 0.075, 0L, 0.0,
+                    false));
+            rows.add(RowFactory.create("quarter", start, label, "ALL", "ALL", "in_person", 1000L, 100L, 0.1,
+                    inPersonIncidents, inPersonIncidents * 1.0, false));
+            rows.add(RowFactory.create("quarter", start, label, "ALL", "ALL", "no_consult", 200L, 10L, 0.05, 1L, 5.0,
+                    false));
+            rows.add(RowFactory.create("quarter", start, label, "ALL", "ALL", "ALL", 1240L, 113L, 113 / 1240.0,
+                    inPersonIncidents + 1, (inPersonIncidents + 1) * 1000 / 1240.0, false));
+            rows.add(RowFactory.create("quarter", start, label, "North", "ALL", "ALL", 1235L, 110L, 110 / 1235.0, 5L,
+                    5000 / 1235.0, false));
+            rows.add(RowFactory.create("quarter", start, label, "South", "ALL", "ALL", 5L, null, null, null, null,
+                    true));
+        }
+        spark.createDataFrame(rows, schema).write().mode("overwrite")
+                .parquet(root.resolve("published/prescribing_safety").toString());
+    }
+
+    static void writeTelemedicineSecurity(SparkSession spark, Path root) {
+        StructType schema = declaredV2(PublishedTables.TELEMEDICINE_SECURITY, "period_type", "period_start",
+                "period_label", "region", "site_id", "kind", "severity", "events", "telemedicine_sessions",
+                "events_per_1000_sessions", "connectivity", "suppressed");
+        List<Row> rows = new ArrayList<>();
+        for (Date start : List.of(Q1, Q2)) {
+            String label = start == Q1 ? "2026-27 Q1" : "2026-27 Q2";
+            rows.add(RowFactory.create("quarter", start, label, "ALL", "ALL", "ALL", "ALL", 6L, 2000L, 3.0, null, false));
+            rows.add(RowFactory.create("quarter", start, label, "ALL", "ALL", "device_misuse", "ALL", 4L, 2000L, 2.0,
+                    null, false));
+            // a severity row: not the all-severities figure, so never on the page
+            rows.add(RowFactory.create("quarter", start, label, "ALL", "ALL", "ALL", "high", 1L, 2000L, 0.5, null,
+                    false));
+            rows.add(RowFactory.create("quarter", start, label, "North", "AAA", "ALL", "ALL", 2L, 400L, 5.0, "adequate",
+                    false));
+            rows.add(RowFactory.create("quarter", start, label, "North", "BBB", "ALL", "ALL", null, 600L, null, "poor",
+                    true));
+            rows.add(RowFactory.create("quarter", start, label, "South", "CCC", "ALL", "ALL", 5L, 1000L, 5.0, null,
+                    false));
+            rows.add(RowFactory.create("quarter", start, label, "South", "CCC", "device_misuse", "ALL", 5L, 1000L, 5.0,
+                    null, false));
+        }
+        spark.createDataFrame(rows, schema).write().mode("overwrite")
+                .parquet(root.resolve("published/telemedicine_security").toString());
+    }
+
+    static void writeCostSensitivity(SparkSession spark, Path root) {
+        StructType schema = declaredV2(PublishedTables.COST_SENSITIVITY, "period_type", "period_start", "period_label",
+                "region", "site_id", "parameter", "perspective", "low_factor", "high_factor", "cost_difference_gbp",
+                "cost_difference_low_gbp", "cost_difference_high_gbp", "suppressed");
+        List<Row> rows = new ArrayList<>();
+        for (String perspective : List.of("nhs", "public_sector")) {
+            boolean ps = perspective.equals("public_sector");
+            rows.add(RowFactory.create("quarter", Q2, "2026-27 Q2", "ALL", "ALL", "escort_officer_hour", perspective,
+                    0.5, 2.0, gbp(ps ? "-245.50" : "-20.00"), gbp(ps ? "-150.25" : "-20.00"),
+                    gbp(ps ? "-436.00" : "-20.00"), false));
+            rows.add(RowFactory.create("quarter", Q2, "2026-27 Q2", "ALL", "ALL", "platform_charge", perspective, 0.5,
+                    2.0, gbp(ps ? "-245.50" : "-20.00"), gbp(ps ? "-250.50" : "-25.00"), gbp(ps ? "-235.50" : "-10.00"),
+                    false));
+            // an older quarter: the page shows the latest only
+            rows.add(RowFactory.create("quarter", Q1, "2026-27 Q1", "ALL", "ALL", "platform_charge", perspective, 0.5,
+                    2.0, gbp("-1.00"), gbp("-2.00"), gbp("1.00"), false));
+        }
+        spark.createDataFrame(rows, schema).write().mode("overwrite")
+                .parquet(root.resolve("published/cost_sensitivity").toString());
+    }
+
+    static final List<Integer> LAMBDAS = List.of(0, 5, 10, 20, 50, 100, 200);
+    static final double[] P_COST_EFFECTIVE = {0.10, 0.20, 0.35, 0.55, 0.80, 0.95, 0.99};
+
+    static void writeCostEffectivenessV2(SparkSession spark, Path root) {
+        List<String> columns = new ArrayList<>(List.of("period_type", "period_start", "period_label", "region",
+                "site_id", "perspective", "telemedicine_pathways", "in_person_pathways", "cost_difference_gbp",
+                "cost_difference_ci_low", "cost_difference_ci_high", "wait_difference_days", "wait_difference_ci_low",
+                "wait_difference_ci_high", "p_cheaper_and_faster", "p_dearer_and_faster", "p_cheaper_and_slower",
+                "p_dearer_and_slower"));
+        LAMBDAS.forEach(l -> columns.add("p_cost_effective_" + l));
+        columns.add("suppressed");
+        StructType schema = declaredV2(PublishedTables.COST_EFFECTIVENESS, columns.toArray(String[]::new));
+        List<Row> rows = new ArrayList<>();
+        for (String perspective : List.of("nhs", "public_sector")) {
+            boolean ps = perspective.equals("public_sector");
+            List<Object> v = new ArrayList<>(java.util.Arrays.asList("quarter", Q2, "2026-27 Q2", "ALL", "ALL",
+                    perspective, 1200L, 800L, gbp(ps ? "-245.50" : "30.00"), gbp(ps ? "-1301.25" : "-10.00"),
+                    gbp(ps ? "-190.75" : "70.00"), -11.5, -13.0, -10.0, ps ? 0.97 : 0.30, ps ? 0.03 : 0.70, 0.0, 0.0));
+            for (double p : P_COST_EFFECTIVE) {
+                v.add(ps ? p : p / 2);
+            }
+            v.add(false);
+            rows.add(RowFactory.create(v.toArray()));
+        }
+        spark.createDataFrame(rows, schema).write().mode("overwrite")
+                .parquet(root.resolve("published/cost_effectiveness").toString());
+    }
+
+    static void writeBudgetImpact(SparkSession spark, Path root) {
+        StructType schema = declaredV2(PublishedTables.BUDGET_IMPACT, "period_type", "period_start", "period_label",
+                "region", "site_id", "perspective", "consults", "cost_as_delivered_gbp", "cost_at_pre_go_live_mix_gbp",
+                "budget_impact_gbp", "budget_impact_per_consult_gbp", "suppressed");
+        Date fy = Date.valueOf("2026-04-01");
+        List<Row> rows = new ArrayList<>();
+        for (String perspective : List.of("nhs", "public_sector")) {
+            rows.add(RowFactory.create("financial_year", fy, "2026-27", "ALL", "ALL", perspective, 1000L,
+                    gbp("150000.00"), gbp("162345.67"), gbp("-12345.67"), gbp("-12.35"), false));
+            rows.add(RowFactory.create("financial_year", fy, "2026-27", "North", "AAA", perspective, 600L, null, null,
+                    null, gbp("-20.10"), false));
+            rows.add(RowFactory.create("financial_year", fy, "2026-27", "North", "BBB", perspective, null, null, null,
+                    null, null, true));
+            rows.add(RowFactory.create("financial_year", fy, "2026-27", "South", "CCC", perspective, 395L, null, null,
+                    null, gbp("4.25"), false));
+            rows.add(RowFactory.create("financial_year", Date.valueOf("2025-04-01"), "2025-26", "ALL", "ALL",
+                    perspective, 100L, gbp("1000.00"), gbp("900.00"), gbp("100.00"), gbp("1.00"), false));
+        }
+        spark.createDataFrame(rows, schema).write().mode("overwrite")
+                .parquet(root.resolve("published/budget_impact").toString());
     }
 }

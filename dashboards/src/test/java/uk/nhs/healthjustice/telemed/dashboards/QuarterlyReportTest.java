@@ -284,4 +284,114 @@ class QuarterlyReportTest {
         List<String> events = Files.readAllLines(dir.resolve("rollout_event_study.csv"), StandardCharsets.UTF_8);
         Assertions.assertEquals(2, events.size(), "header and event time 1 of the headline: " + events);
     }
+
+    // ---- version 2: prescribing safety, telemedicine security, economics, method notes ----
+
+    /** The CSV row starting with the given cells. */
+    static String[] csvRow(List<String> csv, String start) {
+        return csv.stream().filter(l -> l.startsWith(start)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + start + " in " + csv)).split(",", -1);
+    }
+
+    /**
+     * The version 2 tables of {@link PublishedFixture#writeVersion2} for 2026-27 Q2. Prescribing, national: the
+     * telemedicine high-risk share 3 / 40 = 0.075 with its Wilson interval 0.025836 to 0.198642 (worked in
+     * {@code DashboardTest}), shown 0.026 to 0.199; in person 2 incidents per 1,000 prescriptions with Garwood
+     * 0.242 to 7.225, shown 0.24 to 7.22. South's suppressed region row and BBB's security row say "suppressed"
+     * on the page and are empty in the CSV. Sensitivity is the quarter's (4 rows, not Q1's); acceptability has
+     * the public sector's 0.10 to 0.99; budget impact has both financial years to the quarter's, site totals a
+     * dash, the suppressed site's mean per consult "suppressed".
+     */
+    @Test
+    void version2TablesWithIntervalsAndSuppressedCells() throws Exception {
+        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
+        Path v2 = PublishedFixture.write(spark, tmp.resolve("v2"));
+        PublishedFixture.writeVersion2(spark, v2);
+        Path dir = tmp.resolve("v2-report");
+        String page = Files.readString(QuarterlyReport.write(spark, v2, "2026-27 Q2", dir));
+
+        List<String> rx = Files.readAllLines(dir.resolve("prescribing_safety.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals("modality_group,prescriptions,high_risk_prescriptions,high_risk_share,"
+                + "high_risk_share_ci_low,high_risk_share_ci_high,incidents,incidents_per_1000_prescriptions,"
+                + "incidents_per_1000_ci_low,incidents_per_1000_ci_high,suppressed", rx.get(0));
+        Assertions.assertEquals(4, rx.size(), "three modality groups, Q2 only: " + rx);
+        String[] tele = csvRow(rx, "telemedicine,");
+        Assertions.assertEquals(0.025836, Double.parseDouble(tele[4]), 1e-5);
+        Assertions.assertEquals(0.198642, Double.parseDouble(tele[5]), 1e-5);
+        String[] inPerson = csvRow(rx, "in_person,");
+        Assertions.assertEquals(0.242209, Double.parseDouble(inPerson[8]), 1e-5);
+        Assertions.assertEquals(7.224688, Double.parseDouble(inPerson[9]), 1e-5);
+        Assertions.assertTrue(page.contains("<td class=\"n\">0.075</td><td class=\"n\">0.026</td>"
+                + "<td class=\"n\">0.199</td>"), "Wilson interval on the page");
+        Assertions.assertTrue(page.contains("<td class=\"n\">2.00</td><td class=\"n\">0.24</td>"
+                + "<td class=\"n\">7.22</td>"), "Garwood interval on the page");
+
+        List<String> regions = Files.readAllLines(dir.resolve("prescribing_safety_by_region.csv"), StandardCharsets.UTF_8);
+        Assertions.assertTrue(regions.contains("South,5,,,,,true"), "suppressed cells empty, never 0: " + regions);
+        Assertions.assertTrue(row(page, "prescribing_safety_by_region", "South")
+                .contains("<td class=\"na\">suppressed</td>"), row(page, "prescribing_safety_by_region", "South"));
+
+        List<String> sites = Files.readAllLines(dir.resolve("telemedicine_security_by_site.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals(4, sites.size(), "three sites, Q2: " + sites);
+        Assertions.assertTrue(csvRow(sites, "North,BBB,")[3].isEmpty(), sites.toString());
+        Assertions.assertTrue(row(page, "telemedicine_security_by_site", "North</td><td>BBB").contains("<td class=\"na\">suppressed</td>"));
+        List<String> kinds = Files.readAllLines(dir.resolve("telemedicine_security.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals(3, kinds.size(), "ALL and device_misuse, all severities: " + kinds);
+
+        List<String> sensitivity = Files.readAllLines(dir.resolve("cost_sensitivity.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals(5, sensitivity.size(), "2 perspectives x 2 parameters of Q2: " + sensitivity);
+        Assertions.assertTrue(sensitivity.contains("2026-27 Q2,public_sector,escort_officer_hour,0.5,2.0,-245.50,"
+                + "-150.25,-436.00"), sensitivity.toString());
+
+        List<String> ceac = Files.readAllLines(dir.resolve("cost_effectiveness_acceptability.csv"), StandardCharsets.UTF_8);
+        Assertions.assertTrue(ceac.get(0).endsWith("p_cost_effective_0,p_cost_effective_5,p_cost_effective_10,"
+                + "p_cost_effective_20,p_cost_effective_50,p_cost_effective_100,p_cost_effective_200"), ceac.get(0));
+        Assertions.assertTrue(csvRow(ceac, "public_sector,")[ceac.get(0).split(",").length - 1].equals("0.99"),
+                ceac.toString());
+
+        List<String> budget = Files.readAllLines(dir.resolve("budget_impact.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals(11, budget.size(), "2026-27 4 rows and 2025-26 1, x 2 perspectives: " + budget);
+        Assertions.assertTrue(budget.get(1).startsWith("2025-26,"), "years in order: " + budget);
+        Assertions.assertTrue(budget.contains("2026-27,public_sector,ALL,ALL,,1000,150000.00,162345.67,-12345.67,"
+                + "-12.35,false"), budget.toString());
+        Assertions.assertTrue(budget.contains("2026-27,public_sector,North,AAA,HMP Ashfield,600,,,,-20.10,false"),
+                budget.toString());
+        String bbb = row(page, "budget_impact", "2026-27</td><td>public_sector</td><td>North</td><td>BBB");
+        Assertions.assertTrue(bbb.contains("<td class=\"na\">\u2013</td>") && bbb.contains("<td class=\"na\">suppressed</td>"),
+                "totals not published (a dash), the mean suppressed: " + bbb);
+        Assertions.assertFalse(page.contains("Not yet published"), "every table is there");
+    }
+
+    /** The first row of the section's table that starts with the given cells. */
+    static String row(String page, String section, String cells) {
+        int from = page.indexOf("<section class=\"table\" id=\"" + section + "\">");
+        Assertions.assertTrue(from >= 0, "no section " + section);
+        String table = page.substring(from, page.indexOf("</section>", from));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<tr><td>" + java.util.regex.Pattern.quote(cells)
+                + "</td>(.*?)</tr>").matcher(table);
+        Assertions.assertTrue(m.find(), "no row " + cells);
+        return m.group(1);
+    }
+
+    /**
+     * An output from before version 2: each new section is a title and a "not yet published" line, with no CSV,
+     * and the rest of the report is unchanged; the method notes are there either way.
+     */
+    @Test
+    void tablesNotYetPublishedAreALineAndMethodNotesAreQuotable() throws Exception {
+        Path dir = tmp.resolve("v1-report");
+        String page = Files.readString(QuarterlyReport.write(PublishedFixture.spark(), root, "2026-27 Q2", dir));
+        for (String id : List.of("prescribing_safety", "telemedicine_security", "cost_sensitivity",
+                "cost_effectiveness_acceptability", "budget_impact")) {
+            Assertions.assertTrue(page.contains("<section class=\"table\" id=\"" + id + "\">"), id);
+            Assertions.assertFalse(Files.exists(dir.resolve(id + ".csv")), id + " has no CSV");
+        }
+        Assertions.assertEquals(5, count(page, "Not yet published: this output was written before the table existed."));
+        Assertions.assertTrue(Files.exists(dir.resolve("cost_effectiveness.csv")), "version 1 table as before");
+        for (String quotable : List.of("95% Wilson score intervals", "exact Poisson (Garwood) 95% intervals",
+                "the arms remain observational even after adjustment", "No QALYs", "wait-days avoided",
+                "Sensitivity is one-way and deterministic", "-50% and +100%")) {
+            Assertions.assertTrue(page.contains(quotable), quotable);
+        }
+    }
 }
