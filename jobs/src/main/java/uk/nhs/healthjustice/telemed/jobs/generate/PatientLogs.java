@@ -12,8 +12,8 @@ import uk.nhs.healthjustice.telemed.schemas.Contracts;
 
 /**
  * The optional {@code patients} log of contract version 2: demographics as recorded at reception, one record per
- * patient seen in a referral or consult, delivered on the night of the patient's first referral or consult or up
- * to two nights before it.
+ * patient seen in a referral or consult, delivered on the night of the patient's first referral or consult (its
+ * {@code record_updated_at} early that day, at reception).
  *
  * <p>Drawn from its own random stream (seeded from the run's seed), so writing it or not leaves every byte of the
  * other logs unchanged. A patient's age band is not drawn from that stream but from the NHS number and the seed
@@ -88,7 +88,7 @@ final class PatientLogs {
 
     /**
      * A patient appears in a referral or consult on {@code day} (the first row of it is delivered the next
-     * night): the first time, the patient's record is delivered that night or up to two nights before.
+     * night): the first time, the patient's record is delivered that same night.
      */
     void seen(LandingGenerator.Site s, String nhsNumber, LocalDate day) {
         if (!seen.add(nhsNumber)) {
@@ -98,7 +98,8 @@ final class PatientLogs {
             patientsWithoutRecord++;
             return;
         }
-        LocalDate night = day.plusDays(1).minusDays(random.nextInt(3));
+        // the night of the first referral or consult (earlier nights are written already), at reception that day
+        LocalDate night = day.plusDays(1);
         if (night.isBefore(firstNight)) {
             night = firstNight;
         }
@@ -110,7 +111,7 @@ final class PatientLogs {
                 : random.nextDouble() < GENDER_IDENTITY_DIFFERS);
         r.put("ethnic_group", ethnicGroup());
         r.put("disability", disability());
-        r.put("record_updated_at", LandingGenerator.at(night.minusDays(1), 9, 30 + random.nextInt(30)));
+        r.put("record_updated_at", LandingGenerator.at(night.minusDays(1), 7, 30 + random.nextInt(30)));
         if (!emit(night, r)) {
             return;
         }
