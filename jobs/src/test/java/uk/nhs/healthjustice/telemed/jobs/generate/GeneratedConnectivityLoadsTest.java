@@ -18,7 +18,7 @@ class GeneratedConnectivityLoadsTest extends SparkTestBase {
     void referenceDataLoadsTheGeneratedFile() throws Exception {
         Path landing = tmp.resolve("landing");
         new LandingGenerator().generate(landing, GeneratorOptions.defaults(Scale.SMALL).withSites(20).withYears(0.2)
-                .withPatients(false).withSafetyLogs(false));
+                .withPatients(false).withSafetyLogs(false).withSiteConnectivity(true));
         long lines = Files.readAllLines(landing.resolve("reference/" + SiteConnectivity.FILE)).size();
         ReferenceData ref = ReferenceData.load(spark(), landing);
         Assertions.assertNotNull(ref.siteConnectivity());

@@ -42,7 +42,8 @@ class PatientsAndConnectivityTest {
     void generate(@TempDir Path shared) throws IOException {
         landing = shared.resolve("moderate");
         g = new LandingGenerator().generate(landing, GeneratorOptions.defaults(Scale.SMALL).withSites(20)
-                .withYears(0.5).withPoorConnectivityEffectRatio(0.5).withOldestAgeBandRemoteMultiplier(0.5));
+                .withYears(0.5).withSiteConnectivity(true).withPoorConnectivityEffectRatio(0.5)
+                .withOldestAgeBandRemoteMultiplier(0.5));
     }
 
     static String nhs(String raw) {
@@ -286,7 +287,9 @@ class PatientsAndConnectivityTest {
 
     @Test
     void leaveOutOptionsWriteNothingAndChangeNothingElse() throws IOException {
-        GeneratorOptions o = GeneratorOptions.defaults(Scale.SMALL).withYears(0.2);
+        GeneratorOptions o = GeneratorOptions.defaults(Scale.SMALL).withYears(0.2).withSiteConnectivity(true);
+        Assertions.assertTrue(GeneratorOptions.defaults(Scale.SMALL).writePatients(), "patients by default");
+        Assertions.assertFalse(GeneratorOptions.defaults(Scale.SMALL).writeSiteConnectivity(), "no connectivity file by default");
         Path with = tmp.resolve("with");
         Path without = tmp.resolve("without");
         Path again = tmp.resolve("again");
