@@ -60,7 +60,8 @@ final class SiteConnectivity {
             boolean poorStart = i % 5 == 1 || i % 5 == 3;
             String initial = !poorStart ? "adequate" : i % 10 == 3 ? "none" : "poor";
             LocalDate goLive = s.goLive();
-            LocalDate first = (goLive != null && goLive.isBefore(start) ? goLive : start).withDayOfMonth(1).minusMonths(6);
+            LocalDate earlier = goLive != null && goLive.isBefore(start) ? goLive : start;
+            LocalDate first = earlier.withDayOfMonth(1).minusMonths(6);
             LocalDate upgrade = null;
             if (poorStart) {
                 upgrade = goLive != null ? goLive.withDayOfMonth(1).plusMonths(-6 + random.nextInt(19))
@@ -76,7 +77,8 @@ final class SiteConnectivity {
                 }
             }
             histories.put(s.id(), List.copyOf(rows.values()));
-            poorAtGoLive.put(s.id(), goLive != null && !state(goLive, initial, upgrade, goLive).connectivity().equals("adequate"));
+            poorAtGoLive.put(s.id(),
+                    goLive != null && !state(goLive, initial, upgrade, goLive).connectivity().equals("adequate"));
         }
     }
 
