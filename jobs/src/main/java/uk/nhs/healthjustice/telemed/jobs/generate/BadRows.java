@@ -39,7 +39,52 @@ final class BadRows {
     static final List<String> SECURITY_KINDS = List.of("missing_id", "unknown_site", "lower_case_site", "bad_kind",
             "bad_severity", "severity_missing", "occurred_at_without_offset", "timestamp_without_offset", "malformed");
 
+    /**
+     * The {@code patients} log (contract version 2): every rule, the literal {@code unknown} in each enum and
+     * boolean among them (unknown is a blank, never a value).
+     */
+    static final List<String> PATIENT_KINDS = List.of("check_digit", "identical_digits", "letters_in_nhs_number",
+            "patient_missing", "age_band_unknown", "age_band_71_80", "sex_unknown", "sex_m", "gender_identity_unknown",
+            "ethnic_group_unknown", "ethnic_group_white_british", "disability_unknown", "disability_yes",
+            "timestamp_without_offset", "malformed");
+
     private BadRows() {
+    }
+
+    /**
+     * A newer version of a good {@code patients} record (five minutes later) that breaks one rule, the kinds in
+     * turn: quarantined, so the earlier valid version stays (a bad NHS number makes it a record of no patient).
+     */
+    static Map<String, Object> corruptPatient(Map<String, Object> good, int counter) {
+        Map<String, Object> r = new LinkedHashMap<>(good);
+        ZonedDateTime t = ZonedDateTime.parse((String) r.get("record_updated_at")).plusMinutes(5);
+        r.put("record_updated_at", t.format(LandingGenerator.OFFSET));
+        String kind = PATIENT_KINDS.get(Math.floorMod(counter, PATIENT_KINDS.size()));
+        String nhs = ((String) r.get("patient_id")).replace(" ", "");
+        switch (kind) {
+            case "check_digit" -> r.put("patient_id", nhs.substring(0, 9) + (char) ('0' + (nhs.charAt(9) - '0' + 1) % 10));
+            case "identical_digits" -> r.put("patient_id", "4444444444");
+            case "letters_in_nhs_number" -> r.put("patient_id", "NHS-UNKNOWN");
+            case "patient_missing" -> r.put("patient_id", null);
+            case "age_band_unknown" -> r.put("age_band", "unknown");
+            case "age_band_71_80" -> r.put("age_band", "71-80");
+            case "sex_unknown" -> r.put("sex", "unknown");
+            case "sex_m" -> r.put("sex", "M");
+            case "gender_identity_unknown" -> r.put("gender_identity_differs", "unknown");
+            case "ethnic_group_unknown" -> r.put("ethnic_group", "unknown");
+            case "ethnic_group_white_british" -> r.put("ethnic_group", "White British");
+            case "disability_unknown" -> r.put("disability", "unknown");
+            case "disability_yes" -> r.put("disability", "yes");
+            case "timestamp_without_offset" -> r.put("record_updated_at",
+                    ((String) r.get("record_updated_at")).substring(0, 19));
+            case "malformed" -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put(MALFORMED, "broken record");
+                return m;
+            }
+            default -> throw new IllegalStateException(kind);
+        }
+        return r;
     }
 
     static Map<String, Object> corrupt(String log, Map<String, Object> good, int counter, Random random, LocalDate night) {

@@ -29,19 +29,39 @@ import java.time.LocalDate;
  *                                      (0, 1] makes the specialties with shorter community waits more likely
  *                                      (x (1 + 0.374k)) and the others less (x (1 - 0.626k)), the referral-weighted
  *                                      mean share staying {@code remoteShareAfterGoLive}
+ * @param writePatients                 write the optional {@code patients} log of contract version 2 (demographics)
+ * @param writeSiteConnectivity         write the optional {@code reference/site_connectivity.csv} (version 2;
+ *                                      off by default, see the twelve-setting constructor)
+ * @param poorConnectivityEffectRatio   planted: at a site whose connectivity at go-live is {@code poor} or
+ *                                      {@code none}, a remotely seen pathway waits this multiple of
+ *                                      {@code waitEffectDays} less (0..1; 1 = no connectivity effect, the default)
+ * @param oldestAgeBandRemoteMultiplier planted: a {@code 70+} patient's chance of being seen remotely, as a
+ *                                      multiple of everyone else's (0..1; 1 = no age effect, the default)
  */
 public record GeneratorOptions(long seed, Scale scale, double years, LocalDate endDate, double badRowRate,
                                double correctionRate, int waitEffectDays, double remoteShareAfterGoLive,
                                double noEscortCancelRateBeforeGoLive, double noEscortCancelRateAfterGoLive,
                                boolean writeCommunityBenchmarks, int sites, boolean writeSafetyLogs,
                                double monitoringMissedRatio, double securityEventsPer1000BeforeTablets,
-                               double securityEventsPer1000AfterTablets, double caseMixImbalance) {
+                               double securityEventsPer1000AfterTablets, double caseMixImbalance,
+                               boolean writePatients, boolean writeSiteConnectivity,
+                               double poorConnectivityEffectRatio, double oldestAgeBandRemoteMultiplier) {
 
     /** Defaults of the planted effects added with contract version 2 (see README, synthetic data). */
     public static final double DEFAULT_MONITORING_MISSED_RATIO = 2.0;
     public static final double DEFAULT_SECURITY_EVENTS_PER_1000_BEFORE_TABLETS = 20.0;
     public static final double DEFAULT_SECURITY_EVENTS_PER_1000_AFTER_TABLETS = 8.0;
     public static final double DEFAULT_CASE_MIX_IMBALANCE = 0.8;
+    /**
+     * Defaults of the connectivity and age plants: 1, no effect, so that the default landing's version 1 logs and
+     * the planted wait effect (-0.6 x 21 = -12.6 days at every live site) stay as they were. The values the
+     * README suggests for an equity or readiness evaluation are {@link #SUGGESTED_POOR_CONNECTIVITY_EFFECT_RATIO}
+     * and {@link #SUGGESTED_OLDEST_AGE_BAND_REMOTE_MULTIPLIER}.
+     */
+    public static final double DEFAULT_POOR_CONNECTIVITY_EFFECT_RATIO = 1.0;
+    public static final double DEFAULT_OLDEST_AGE_BAND_REMOTE_MULTIPLIER = 1.0;
+    public static final double SUGGESTED_POOR_CONNECTIVITY_EFFECT_RATIO = 0.5;
+    public static final double SUGGESTED_OLDEST_AGE_BAND_REMOTE_MULTIPLIER = 0.5;
 
     public GeneratorOptions {
         require(scale != null, "Invalid scale: null");
@@ -67,14 +87,20 @@ public record GeneratorOptions(long seed, Scale scale, double years, LocalDate e
                         + securityEventsPer1000AfterTablets + " (expected 0..200 per 1,000 sessions)");
         require(caseMixImbalance >= 0 && caseMixImbalance <= 1,
                 "Invalid case-mix imbalance: " + caseMixImbalance + " (expected 0..1)");
+        require(poorConnectivityEffectRatio >= 0 && poorConnectivityEffectRatio <= 1,
+                "Invalid poor-connectivity effect ratio: " + poorConnectivityEffectRatio + " (expected 0..1)");
+        require(oldestAgeBandRemoteMultiplier >= 0 && oldestAgeBandRemoteMultiplier <= 1,
+                "Invalid 70+ remote multiplier: " + oldestAgeBandRemoteMultiplier + " (expected 0..1)");
         require(remoteShareAfterGoLive * (1 + SHORT_WAIT_UPLIFT * caseMixImbalance) <= 1,
                 "Invalid remote share " + remoteShareAfterGoLive + " with case-mix imbalance " + caseMixImbalance
                         + ": the share in short-wait specialties would exceed 1");
     }
 
     /**
-     * The settings of contract version 1 (the twelve of {@code telemed generate}); the safety logs are written
-     * and the version 2 plants take their defaults.
+     * The settings of contract version 1 (the twelve of {@code telemed generate}); the safety logs and the
+     * {@code patients} log are written and the version 2 plants take their defaults. The connectivity file is not
+     * written by default: given one, rollout_impact adds national rows per connectivity subgroup, which the tests
+     * of the evaluation on a default landing do not expect yet ({@link #withSiteConnectivity} writes it).
      */
     public GeneratorOptions(long seed, Scale scale, double years, LocalDate endDate, double badRowRate,
                             double correctionRate, int waitEffectDays, double remoteShareAfterGoLive,
@@ -84,7 +110,8 @@ public record GeneratorOptions(long seed, Scale scale, double years, LocalDate e
                 noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, true,
                 DEFAULT_MONITORING_MISSED_RATIO, DEFAULT_SECURITY_EVENTS_PER_1000_BEFORE_TABLETS,
                 DEFAULT_SECURITY_EVENTS_PER_1000_AFTER_TABLETS,
-                Math.min(DEFAULT_CASE_MIX_IMBALANCE, largestCaseMixImbalance(remoteShareAfterGoLive)));
+                Math.min(DEFAULT_CASE_MIX_IMBALANCE, largestCaseMixImbalance(remoteShareAfterGoLive)), true, false,
+                DEFAULT_POOR_CONNECTIVITY_EFFECT_RATIO, DEFAULT_OLDEST_AGE_BAND_REMOTE_MULTIPLIER);
     }
 
     /**
@@ -121,62 +148,72 @@ public record GeneratorOptions(long seed, Scale scale, double years, LocalDate e
     public GeneratorOptions withSeed(long v) {
         return new GeneratorOptions(v, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
                 remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
+                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
     }
 
     public GeneratorOptions withYears(double v) {
         return new GeneratorOptions(seed, scale, v, endDate, badRowRate, correctionRate, waitEffectDays,
                 remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
+                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
     }
 
     public GeneratorOptions withEndDate(LocalDate v) {
         return new GeneratorOptions(seed, scale, years, v, badRowRate, correctionRate, waitEffectDays,
                 remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
+                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
     }
 
     public GeneratorOptions withBadRowRate(double v) {
         return new GeneratorOptions(seed, scale, years, endDate, v, correctionRate, waitEffectDays,
                 remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
+                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
     }
 
     public GeneratorOptions withCorrectionRate(double v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, v, waitEffectDays,
                 remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
+                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
     }
 
     public GeneratorOptions withWaitEffectDays(int v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, v,
                 remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
+                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
     }
 
     public GeneratorOptions withRemoteShareAfterGoLive(double v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
                 v, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
+                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
     }
 
     public GeneratorOptions withNoEscortCancelRates(double before, double after) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
                 remoteShareAfterGoLive, before, after, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
+                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
     }
 
     public GeneratorOptions withCommunityBenchmarks(boolean v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
                 remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, v, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance);
+                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
+                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
     }
 
     public GeneratorOptions withSites(int v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
                 remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
                 writeCommunityBenchmarks, v, writeSafetyLogs, monitoringMissedRatio, securityEventsPer1000BeforeTablets,
-                securityEventsPer1000AfterTablets, caseMixImbalance);
+                securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
+                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
     }
 
     /** With or without the optional safety logs (prescriptions, medication_incidents, security_events). */
@@ -184,28 +221,66 @@ public record GeneratorOptions(long seed, Scale scale, double years, LocalDate e
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
                 remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
                 writeCommunityBenchmarks, sites, v, monitoringMissedRatio, securityEventsPer1000BeforeTablets,
-                securityEventsPer1000AfterTablets, caseMixImbalance);
+                securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
+                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
     }
 
     public GeneratorOptions withMonitoringMissedRatio(double v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
                 remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
                 writeCommunityBenchmarks, sites, writeSafetyLogs, v, securityEventsPer1000BeforeTablets,
-                securityEventsPer1000AfterTablets, caseMixImbalance);
+                securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
+                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
     }
 
     public GeneratorOptions withSecurityEventsPer1000(double beforeTablets, double afterTablets) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
                 remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
                 writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio, beforeTablets, afterTablets,
-                caseMixImbalance);
+                caseMixImbalance, writePatients, writeSiteConnectivity,
+                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
     }
 
     public GeneratorOptions withCaseMixImbalance(double v) {
         return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
                 remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
                 writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio,
-                securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, v);
+                securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, v, writePatients, writeSiteConnectivity,
+                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+    }
+
+    /** With or without the optional {@code patients} log (contract version 2). */
+    public GeneratorOptions withPatients(boolean v) {
+        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
+                writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio,
+                securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, v,
+                writeSiteConnectivity, poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+    }
+
+    /** With or without the optional {@code reference/site_connectivity.csv} (the plants hold either way). */
+    public GeneratorOptions withSiteConnectivity(boolean v) {
+        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
+                writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio,
+                securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients,
+                v, poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+    }
+
+    public GeneratorOptions withPoorConnectivityEffectRatio(double v) {
+        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
+                writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio,
+                securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients,
+                writeSiteConnectivity, v, oldestAgeBandRemoteMultiplier);
+    }
+
+    public GeneratorOptions withOldestAgeBandRemoteMultiplier(double v) {
+        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
+                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
+                writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio,
+                securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients,
+                writeSiteConnectivity, poorConnectivityEffectRatio, v);
     }
 
     /** How many sites to generate. */
@@ -218,8 +293,18 @@ public record GeneratorOptions(long seed, Scale scale, double years, LocalDate e
         return endDate.minusDays(Math.round(years * 365.25) - 1);
     }
 
-    /** The planted effect on a live site's mean wait to first attendance (pathways referred after go-live). */
+    /**
+     * The planted effect on a live site's mean wait to first attendance (pathways referred after go-live), at a
+     * site with adequate connectivity at go-live and for patients under 70. With the default ratio and multiplier
+     * (1) it is the effect at every live site, the national {@code ALL} expectation; otherwise the generator
+     * records the national expectations of both connectivity subgroups and {@code ALL} in its manifest.
+     */
     public double expectedEffectMeanFirstAttendanceWaitDays() {
         return -remoteShareAfterGoLive * waitEffectDays;
+    }
+
+    /** The same at a site whose connectivity at go-live was poor or none (patients under 70). */
+    public double expectedEffectPoorConnectivityWaitDays() {
+        return -remoteShareAfterGoLive * waitEffectDays * poorConnectivityEffectRatio;
     }
 }

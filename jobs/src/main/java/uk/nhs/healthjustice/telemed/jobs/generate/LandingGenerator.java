@@ -56,6 +56,13 @@ import uk.nhs.healthjustice.telemed.schemas.NhsNumber;
  *   whatever the modality (longer consults, more often offsite: {@link Run#offsiteShare}). {@link PathwayCosts}
  *   records the adjusted and unadjusted cost differences per pathway as the cost-effectiveness mart measures them.</li>
  *   <li><b>Safety logs</b> (contract version 2, unless {@code writeSafetyLogs} is false): see {@link SafetyLogs}.</li>
+ *   <li><b>Connectivity.</b> With {@code poorConnectivityEffectRatio} r below 1, a remotely seen pathway at a site
+ *   whose connectivity at go-live was poor or none waits r x {@code waitEffectDays} less: see {@link SiteConnectivity}
+ *   (the histories are drawn whether or not {@code reference/site_connectivity.csv} is written).</li>
+ *   <li><b>Age.</b> With {@code oldestAgeBandRemoteMultiplier} m below 1, a {@code 70+} patient at a live site is
+ *   seen remotely m times as often as others: referrals (first attendance and follow-ups) and primary care
+ *   consults. The age band is the patient's own ({@link PatientLogs#ageBand}), decided before any consult.</li>
+ *   <li><b>Patients</b> (contract version 2, unless {@code writePatients} is false): see {@link PatientLogs}.</li>
  * </ul>
  */
 public final class LandingGenerator {
@@ -71,10 +78,10 @@ public final class LandingGenerator {
             CONSULT_COLUMNS, "mha_assessments", MHA_COLUMNS,
             SafetyLogs.PRESCRIPTIONS, SafetyLogs.COLUMNS.get(SafetyLogs.PRESCRIPTIONS),
             SafetyLogs.INCIDENTS, SafetyLogs.COLUMNS.get(SafetyLogs.INCIDENTS),
-            SafetyLogs.SECURITY, SafetyLogs.COLUMNS.get(SafetyLogs.SECURITY));
+            SafetyLogs.SECURITY, SafetyLogs.COLUMNS.get(SafetyLogs.SECURITY), PatientLogs.LOG, PatientLogs.COLUMNS);
     /** Every log, in the order each night's files are written (the order also picks each file's format). */
     static final List<String> LOGS = List.of("referrals", "consults", "mha_assessments", SafetyLogs.PRESCRIPTIONS,
-            SafetyLogs.INCIDENTS, SafetyLogs.SECURITY);
+            SafetyLogs.INCIDENTS, SafetyLogs.SECURITY, PatientLogs.LOG);
 
     /** Treatment function codes and their share of referrals; GIC marks a gender identity clinic. */
     static final String[] SPECIALTIES = {"100", "101", "110", "120", "130", "300", "301", "320", "330", "340",
@@ -123,6 +130,10 @@ public final class LandingGenerator {
         final List<LocalDate> loadDates = new ArrayList<>();
         /** The optional safety logs (contract version 2), or null when they are not written. */
         final SafetyLogs safety;
+        /** The optional patients log (contract version 2), or null when it is not written. */
+        final PatientLogs patients;
+        /** Each site's connectivity history (drawn always: the connectivity plant needs it). */
+        SiteConnectivity connectivity;
         /** The planted cost difference, measured as the cost-effectiveness mart measures it. */
         PathwayCosts pathwayCosts;
         long seq;
@@ -141,10 +152,12 @@ public final class LandingGenerator {
             this.start = o.startDate();
             this.lastNight = o.endDate().plusDays(1);
             this.safety = o.writeSafetyLogs() ? new SafetyLogs(o, this::emit) : null;
+            this.patients = o.writePatients() ? new PatientLogs(o, this::emit, start.plusDays(1)) : null;
         }
 
         GenerationSummary run() throws IOException {
             buildEstate();
+            connectivity = new SiteConnectivity(o, sites, start, o.endDate());
             Map<String, LocalDate> goLives = new LinkedHashMap<>();
             sites.forEach(s -> goLives.put(s.id(), s.goLive()));
             pathwayCosts = new PathwayCosts(goLives);
@@ -176,7 +189,8 @@ public final class LandingGenerator {
                     sites.size(), referralRows, consultRows, mhaRows, badRows, corrections, redeliveries,
                     safetyRows(SafetyLogs.PRESCRIPTIONS), safetyRows(SafetyLogs.INCIDENTS),
                     safetyRows(SafetyLogs.SECURITY), safety == null ? 0 : safety.badRows,
-                    safety == null ? 0 : safety.corrections + safety.redeliveries);
+                    safety == null ? 0 : safety.corrections + safety.redeliveries,
+                    patients == null ? 0 : patients.rows, patients == null ? 0 : patients.badRows);
         }
 
         long safetyRows(String log) {
@@ -260,6 +274,9 @@ public final class LandingGenerator {
                 }
             }
             Files.writeString(ref.resolve("costs.json"), CostModelDefaults.json(), StandardCharsets.UTF_8);
+            if (o.writeSiteConnectivity()) {
+                connectivity.write(ref);
+            }
             if (o.writeCommunityBenchmarks()) {
                 try (Writer w = Files.newBufferedWriter(ref.resolve("community_benchmarks.csv"), StandardCharsets.UTF_8)) {
                     w.write("month,specialty_code,median_wait_days,telemedicine_share\n");
@@ -279,14 +296,19 @@ public final class LandingGenerator {
         void referral(Site s, LocalDate day) {
             String id = "R" + s.id() + (++seq);
             String patient = pick(s.patients());
+            seen(s, patient, day);
             String specialty = SPECIALTIES[weighted(SPECIALTY_WEIGHTS)];
             double u = random.nextDouble();
             String priority = u < 0.75 ? "routine" : u < 0.95 ? "urgent" : "two_week_wait";
-            boolean remote = s.liveOn(day) && random.nextDouble() < remoteShare(specialty);
+            double remoteChance = remoteShare(specialty) * ageMultiplier(s, patient);
+            boolean remote = s.liveOn(day) && random.nextDouble() < remoteChance;
+            if (s.liveOn(day)) {
+                connectivity.pathwayAfterGoLive(s, remoteChance);
+            }
             String modality = remote ? (random.nextDouble() < 0.8 ? "video" : "telephone")
                     : (random.nextDouble() < offsiteShare(specialty) ? "face_to_face_offsite" : "face_to_face_onsite");
             int baselineWait = baselineWait(priority, specialty);
-            int wait = baselineWait - (remote ? o.waitEffectDays() : 0);
+            int wait = baselineWait - (remote ? connectivity.waitReduction(s) : 0);
             LocalDate firstAttendance = day.plusDays(wait);
 
             Map<String, Object> v1 = new LinkedHashMap<>();
@@ -358,6 +380,19 @@ public final class LandingGenerator {
                     : i < SHORT_WAIT_SPECIALTIES ? 1 + GeneratorOptions.SHORT_WAIT_UPLIFT * k
                     : 1 - GeneratorOptions.LONG_WAIT_REDUCTION * k;
             return o.remoteShareAfterGoLive() * multiplier;
+        }
+
+        /** The planted age effect: a 70+ patient is seen remotely {@code oldestAgeBandRemoteMultiplier} as often. */
+        double ageMultiplier(Site s, String patient) {
+            double m = o.oldestAgeBandRemoteMultiplier();
+            return m != 1.0 && PatientLogs.OLDEST.equals(PatientLogs.ageBand(o.seed(), patient, s.type())) ? m : 1.0;
+        }
+
+        /** A patient appears in a referral or consult on {@code day}: the patients log delivers the record. */
+        void seen(Site s, String patient, LocalDate day) {
+            if (patients != null) {
+                patients.seen(s, patient, day);
+            }
         }
 
         /**
@@ -483,7 +518,13 @@ public final class LandingGenerator {
             double v = random.nextDouble();
             String outcome = v < 0.85 ? "attended" : v < 0.93 ? "did_not_attend" : v < 0.97 ? "cancelled_by_patient"
                     : "cancelled_by_provider";
-            consult(s, null, pick(s.patients()), "300", modality, day, outcome, false, day);
+            String patient = pick(s.patients());
+            double m = live ? ageMultiplier(s, patient) : 1.0;
+            if (m != 1.0) { // the planted age effect: the same draw, remote m times as often
+                modality = u < 0.1 * m ? "video" : u < 0.25 * m ? "telephone" : "face_to_face_onsite";
+            }
+            seen(s, patient, day);
+            consult(s, null, patient, "300", modality, day, outcome, false, day);
         }
 
         /** A consult: its booking and outcome versions; returns the version that wins (after any correction). */
@@ -663,7 +704,7 @@ public final class LandingGenerator {
                 case "referrals" -> referralRows++;
                 case "consults" -> consultRows++;
                 case "mha_assessments" -> mhaRows++;
-                default -> { } // the safety logs count their own rows
+                default -> { } // the safety logs and the patients log count their own rows
             }
             return true;
         }
@@ -750,6 +791,10 @@ public final class LandingGenerator {
             opts.put("security_events_per_1000_before_tablets", o.securityEventsPer1000BeforeTablets());
             opts.put("security_events_per_1000_after_tablets", o.securityEventsPer1000AfterTablets());
             opts.put("case_mix_imbalance", o.caseMixImbalance());
+            opts.put("write_patients", o.writePatients());
+            opts.put("write_site_connectivity", o.writeSiteConnectivity());
+            opts.put("poor_connectivity_effect_ratio", o.poorConnectivityEffectRatio());
+            opts.put("oldest_age_band_remote_multiplier", o.oldestAgeBandRemoteMultiplier());
             m.put("options", opts);
             m.put("history_start", start.toString());
             m.put("history_end", o.endDate().toString());
@@ -776,6 +821,14 @@ public final class LandingGenerator {
             if (safety != null) {
                 planted.putAll(safety.plantedEffects());
             }
+            planted.put("wait_effect_by_connectivity_at_go_live", connectivity.plantedEffect());
+            planted.put("telemedicine_share_70_plus", ordered("description", "a patient in the 70+ age band (the"
+                    + " patient's own, drawn from the NHS number and the seed) at a live site is seen remotely"
+                    + " multiplier x as often as other patients there: referral pathways and primary care consults",
+                    "multiplier", o.oldestAgeBandRemoteMultiplier()));
+            if (patients != null) {
+                planted.put("patients_demographics", patients.plantedEffect());
+            }
             m.put("planted_effects", planted);
 
             List<Map<String, Object>> goLive = new ArrayList<>();
@@ -791,6 +844,12 @@ public final class LandingGenerator {
                 rows.put("safety_logs_bad_rows_planted", safety.badRows);
                 rows.put("safety_logs_corrections", safety.corrections);
                 rows.put("safety_logs_redeliveries", safety.redeliveries);
+            }
+            if (patients != null) {
+                rows.put("patients", patients.rows);
+                rows.put("patients_bad_rows_planted", patients.badRows);
+                rows.put("patients_corrections", patients.corrections);
+                rows.put("patients_redeliveries", patients.redeliveries);
             }
             m.put("rows", rows);
             m.put("safety_logs_written", safety != null);
@@ -809,11 +868,11 @@ public final class LandingGenerator {
         }
 
         String at(LocalDate day, int hour, int minute) {
-            return day.atTime(hour, minute).atZone(LONDON).format(OFFSET);
+            return LandingGenerator.at(day, hour, minute);
         }
 
         String spaced(String n) {
-            return n.substring(0, 3) + " " + n.substring(3, 6) + " " + n.substring(6);
+            return LandingGenerator.spaced(n);
         }
 
         <T> T pick(List<T> list) {
@@ -845,6 +904,16 @@ public final class LandingGenerator {
             } while (p > l);
             return k - 1;
         }
+    }
+
+    /** A London wall-clock time on {@code day} as a timestamp with its offset. */
+    static String at(LocalDate day, int hour, int minute) {
+        return day.atTime(hour, minute).atZone(LONDON).format(OFFSET);
+    }
+
+    /** An NHS number written with spaces (3 3 4), as the contract allows. */
+    static String spaced(String n) {
+        return n.substring(0, 3) + " " + n.substring(3, 6) + " " + n.substring(6);
     }
 
     static String csvLine(List<?> values) {
