@@ -95,9 +95,11 @@ class GeneratedDataEndToEndTest extends SparkTestBase {
                 rules.addAll(c.brokenRules().keySet());
             }
         }
-        // every planted bad row, and nothing else, is quarantined (the safety logs' too)
+        // every planted bad row, and nothing else, is quarantined (the safety logs' and patients' too)
         Assertions.assertTrue(g.safetyBadRowsPlanted() > 0, "the generator plants bad rows in the safety logs");
-        Assertions.assertEquals(g.badRowsPlanted() + g.safetyBadRowsPlanted(), quarantined);
+        Assertions.assertTrue(g.patientBadRowsPlanted() > 0, "the generator plants bad rows in patients");
+        Assertions.assertEquals(g.badRowsPlanted() + g.safetyBadRowsPlanted() + g.patientBadRowsPlanted(),
+                quarantined);
         Assertions.assertTrue(rules.size() >= 15, "rules seen: " + rules);
         Assertions.assertTrue(spark().read().parquet(whole.resolve("marts/data_quality").toString())
                 .filter(col("versions_superseded").gt(0)).count() > 0);
