@@ -880,18 +880,7 @@ public final class LandingGenerator {
         }
 
         int weighted(double[] weights) {
-            double total = 0;
-            for (double w : weights) {
-                total += w;
-            }
-            double u = random.nextDouble() * total;
-            for (int i = 0; i < weights.length; i++) {
-                u -= weights[i];
-                if (u < 0) {
-                    return i;
-                }
-            }
-            return weights.length - 1;
+            return Draws.weighted(random, weights);
         }
 
         int poisson(double lambda) {

@@ -83,7 +83,7 @@ final class PatientLogs {
             case "secure_childrens_home" -> CHILDRENS_HOME_AGE_WEIGHTS;
             default -> ADULT_AGE_WEIGHTS;
         };
-        return Contracts.AGE_BANDS[weighted(r, weights)];
+        return Contracts.AGE_BANDS[Draws.weighted(r, weights)];
     }
 
     /**
@@ -106,7 +106,7 @@ final class PatientLogs {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("patient_id", random.nextInt(10) == 0 ? LandingGenerator.spaced(nhsNumber) : nhsNumber);
         r.put("age_band", random.nextDouble() < AGE_BLANK ? null : ageBand(o.seed(), nhsNumber, s.type()));
-        r.put("sex", random.nextDouble() < SEX_BLANK ? null : Contracts.SEXES[weighted(random, SEX_WEIGHTS)]);
+        r.put("sex", random.nextDouble() < SEX_BLANK ? null : Contracts.SEXES[Draws.weighted(random, SEX_WEIGHTS)]);
         r.put("gender_identity_differs", random.nextDouble() < GENDER_IDENTITY_BLANK ? null
                 : random.nextDouble() < GENDER_IDENTITY_DIFFERS);
         r.put("ethnic_group", ethnicGroup());
@@ -141,7 +141,7 @@ final class PatientLogs {
     }
 
     private String ethnicGroup() {
-        int g = weighted(random, ETHNIC_WEIGHTS);
+        int g = Draws.weighted(random, ETHNIC_WEIGHTS);
         return g < Contracts.ETHNIC_GROUPS.length ? Contracts.ETHNIC_GROUPS[g] : null;
     }
 
@@ -186,22 +186,5 @@ final class PatientLogs {
         return m;
     }
 
-    static int weighted(Random random, double[] weights) {
-        double total = 0;
-        for (double w : weights) {
-            total += w;
-        }
-        double u = random.nextDouble() * total;
-        for (int i = 0; i < weights.length; i++) {
-            u -= weights[i];
-            if (u < 0 && weights[i] > 0) {
-                return i;
-            }
-        }
-        for (int i = weights.length - 1; ; i--) {
-            if (weights[i] > 0) {
-                return i;
-            }
-        }
-    }
+
 }
