@@ -206,8 +206,9 @@ class NightlyCliTest extends SparkTestBase {
         Assertions.assertEquals(1L, q1.filter(col("dimension").equalTo("ethnic_group")
                 .and(col("group_value").equalTo("unknown"))).first().<Long>getAs("attended"));
 
-        // readiness: BCI in March, one attendance, by video, under the connectivity in force at period end
-        Row ready = mart(output, "readiness").filter(col("period_label").equalTo("2026-03")
+        // readiness: BCI in 2026 Q1 (quarters only), one attendance, by video, under the connectivity in force
+        // at the quarter's end
+        Row ready = mart(output, "readiness").filter(col("period_start").equalTo(java.sql.Date.valueOf("2026-01-01"))
                 .and(col("site_id").equalTo("BCI"))).first();
         Assertions.assertEquals(java.util.Arrays.asList("adequate", 1L, 1L), java.util.Arrays.asList(
                 ready.getAs("connectivity"), ready.getAs("attended"), ready.getAs("attended_telemedicine")));

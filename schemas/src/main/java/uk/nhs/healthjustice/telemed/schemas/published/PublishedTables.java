@@ -278,17 +278,17 @@ public final class PublishedTables {
      * the other regions never gives a suppressed count back.
      */
     public static final PublishedTable EQUITY = new PublishedTable("equity", List.of(
-            dimension("period_type"), dimension("period_start"), dimension("period_label"), dimension("region"),
-            dimension("dimension"), dimension("group_value"),
+            dimension("period_type"), dimension("period_start").typed(DateType), dimension("period_label"),
+            dimension("region"), dimension("dimension"), dimension("group_value"),
             count("patients_seen"), count("attended"), count("attended_telemedicine"), count("did_not_attend"),
             rate("telemedicine_share", "attended_telemedicine", 1, "attended"),
             rate("dna_rate", "did_not_attend", 1, "attended", "did_not_attend"),
             count("gic_attended"),
             count("completed_pathways"),
-            statistic("median_wait_days", "completed_pathways"),
+            statistic("median_wait_days", "completed_pathways").typed(IntegerType),
             nationalFigure("national_telemedicine_share"),
             rate("telemedicine_share_vs_all", "telemedicine_share", 1, "national_telemedicine_share"),
-            nationalFigure("national_median_wait_days"),
+            nationalFigure("national_median_wait_days").typed(IntegerType),
             statistic("median_wait_vs_all", "completed_pathways")));
 
     /**
@@ -296,7 +296,7 @@ public final class PublishedTables {
      * controlled and the rates recomputed from the rounded counts, as in {@code access}.
      */
     public static final PublishedTable READINESS = new PublishedTable("readiness", concat(periodAndGeography(), List.of(
-            dimension("connectivity"), dimension("devices"), dimension("connectivity_valid_from"),
+            dimension("connectivity"), dimension("devices"), dimension("connectivity_valid_from").typed(DateType),
             count("attended"), count("attended_telemedicine"),
             rate("telemedicine_share", "attended_telemedicine", 1, "attended"),
             count("telemedicine_due"), count("technical_failures"),
