@@ -30,4 +30,16 @@ final class Draws {
             }
         }
     }
+
+    /** A Poisson draw with mean {@code lambda} (Knuth's product of uniforms: the means here are small). */
+    static int poisson(Random random, double lambda) {
+        double l = Math.exp(-lambda);
+        int k = 0;
+        double p = 1;
+        do {
+            k++;
+            p *= random.nextDouble();
+        } while (p > l);
+        return k - 1;
+    }
 }

@@ -884,14 +884,7 @@ public final class LandingGenerator {
         }
 
         int poisson(double lambda) {
-            double l = Math.exp(-lambda);
-            int k = 0;
-            double p = 1;
-            do {
-                k++;
-                p *= random.nextDouble();
-            } while (p > l);
-            return k - 1;
+            return Draws.poisson(random, lambda);
         }
     }
 

@@ -370,7 +370,7 @@ final class SafetyLogs {
     }
 
     private String at(LocalDate day, int hour, int minute) {
-        return day.atTime(hour, minute).atZone(LandingGenerator.LONDON).format(LandingGenerator.OFFSET);
+        return LandingGenerator.at(day, hour, minute);
     }
 
     private int weighted(double[] weights) {
@@ -378,13 +378,6 @@ final class SafetyLogs {
     }
 
     private int poisson(double lambda) {
-        double l = Math.exp(-lambda);
-        int k = 0;
-        double p = 1;
-        do {
-            k++;
-            p *= random.nextDouble();
-        } while (p > l);
-        return k - 1;
+        return Draws.poisson(random, lambda);
     }
 }
