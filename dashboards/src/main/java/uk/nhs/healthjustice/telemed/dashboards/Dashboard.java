@@ -101,6 +101,7 @@ public final class Dashboard {
         }
         addSafety(t, data);
         addEconomics(t, data);
+        addEquity(t, data);
         // one pass: the data holds untrusted site names, which must never be taken for a marker
         String html = Template.fill(Assets.template("dashboard.html"),
                 Map.of("/*ECHARTS*/", Assets.echarts(), "/*DATA*/", SafeJson.of(data)));
@@ -142,6 +143,30 @@ public final class Dashboard {
         if (economics.hasBudgetImpact()) {
             Dataset<Row> bi = economics.budgetImpact(true, null);
             data.put("budget_impact", t.rows(bi, PublishedTables.present(bi, EconomicsData.BUDGET_COLUMNS)));
+        }
+    }
+
+    /**
+     * Equity by demographic group, digital readiness by site and the roll-out effect by connectivity at go-live
+     * (issue 19). As with safety and economics, a table not yet published leaves its key out of the data.
+     */
+    private static void addEquity(PublishedTables t, Map<String, Object> data) {
+        EquityData equity = new EquityData(t);
+        data.put("equity_notes", Map.of("method", EquityData.METHOD_NOTE, "no_subgroups", EquityData.NO_SUBGROUPS));
+        if (equity.hasEquity()) {
+            Dataset<Row> latest = equity.equity(null);
+            data.put("equity", t.rows(latest, PublishedTables.present(latest, EquityData.EQUITY_COLUMNS)));
+            Dataset<Row> trend = equity.equityNationalTrend();
+            data.put("equity_trend", t.rows(trend, PublishedTables.present(trend, "period_label", "period_start",
+                    "dimension", "group_value", "telemedicine_share_vs_all", "median_wait_vs_all", "suppressed")));
+        }
+        if (equity.hasReadiness()) {
+            Dataset<Row> r = equity.readiness(null);
+            data.put("readiness", t.rows(r, PublishedTables.present(r, EquityData.READINESS_COLUMNS)));
+        }
+        if (equity.hasSubgroups()) {
+            Dataset<Row> s = equity.subgroupEffects();
+            data.put("impact_subgroups", t.rows(s, PublishedTables.present(s, EquityData.SUBGROUP_COLUMNS)));
         }
     }
 }

@@ -52,7 +52,7 @@ final class EconomicsData {
      * parameter and perspective, the incremental cost at the base, low and high value of that unit cost.
      */
     Dataset<Row> sensitivity(String quarterLabel) {
-        return inQuarter(t.table("published", SENSITIVITY).filter(NATIONAL.and(QUARTERS)), quarterLabel)
+        return PublishedTables.inQuarter(t.table("published", SENSITIVITY).filter(NATIONAL.and(QUARTERS)), quarterLabel)
                 .orderBy("perspective", "parameter");
     }
 
@@ -61,7 +61,7 @@ final class EconomicsData {
 
     /** National cost_effectiveness rows of one quarter (the given one, or the latest), one per perspective. */
     Dataset<Row> nationalDecision(String quarterLabel) {
-        Dataset<Row> ce = inQuarter(t.table("published", COST_EFFECTIVENESS).filter(NATIONAL.and(QUARTERS)),
+        Dataset<Row> ce = PublishedTables.inQuarter(t.table("published", COST_EFFECTIVENESS).filter(NATIONAL.and(QUARTERS)),
                 quarterLabel);
         return Arrays.asList(ce.columns()).contains("perspective") ? ce.orderBy("perspective") : ce;
     }
@@ -104,13 +104,4 @@ final class EconomicsData {
     static final String[] BUDGET_COLUMNS = {"period_label", "perspective", "region", "site_id", "consults",
         "cost_as_delivered_gbp", "cost_at_pre_go_live_mix_gbp", "budget_impact_gbp", "budget_impact_per_consult_gbp",
         "suppressed"};
-
-    /** The rows of the named quarter, or of the latest quarter present (found in Spark, one value collected). */
-    private static Dataset<Row> inQuarter(Dataset<Row> quarterRows, String quarterLabel) {
-        if (quarterLabel != null) {
-            return quarterRows.filter(col("period_label").equalTo(quarterLabel));
-        }
-        Row latest = quarterRows.agg(max("period_start")).first();
-        return latest.isNullAt(0) ? quarterRows.limit(0) : quarterRows.filter(col("period_start").equalTo(latest.get(0)));
-    }
 }

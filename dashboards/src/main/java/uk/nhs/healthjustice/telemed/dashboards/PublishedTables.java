@@ -52,7 +52,7 @@ final class PublishedTables {
      */
     Dataset<Row> headlineImpact() {
         Dataset<Row> r = allSitesImpact().filter(col("level").equalTo("national"));
-        if (java.util.Arrays.asList(r.columns()).contains("control")) {
+        if (hasColumn(r, "control")) {
             r = r.filter(col("control").equalTo("not_yet_treated"));
         }
         return r.filter(not(col("outcome").endsWith("_placebo")));
@@ -64,10 +64,28 @@ final class PublishedTables {
      */
     Dataset<Row> allSitesImpact() {
         Dataset<Row> r = table("published", "rollout_impact");
-        if (java.util.Arrays.asList(r.columns()).contains("subgroup")) {
+        if (hasColumn(r, "subgroup")) {
             r = r.filter(col("subgroup").equalTo("ALL"));
         }
         return r;
+    }
+
+    /** Whether the table has the column: an output written before it was added has not. */
+    static boolean hasColumn(Dataset<Row> ds, String column) {
+        return java.util.Arrays.asList(ds.columns()).contains(column);
+    }
+
+    /**
+     * The rows of the named quarter ({@code period_label}), or with a null label those of the latest quarter
+     * present: the latest {@code period_start} is found in Spark, so one value reaches the driver, not the table.
+     * No rows in, no rows out.
+     */
+    static Dataset<Row> inQuarter(Dataset<Row> quarterRows, String quarterLabel) {
+        if (quarterLabel != null) {
+            return quarterRows.filter(col("period_label").equalTo(quarterLabel));
+        }
+        Row latest = quarterRows.agg(org.apache.spark.sql.functions.max("period_start")).first();
+        return latest.isNullAt(0) ? quarterRows.limit(0) : quarterRows.filter(col("period_start").equalTo(latest.get(0)));
     }
 
     /** The named columns the table has, in order: older outputs may lack newer columns. */

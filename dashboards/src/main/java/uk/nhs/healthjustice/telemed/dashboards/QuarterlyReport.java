@@ -201,6 +201,7 @@ public final class QuarterlyReport {
                     national2.filter(col("event_time").isNotNull()).orderBy("outcome", "event_time"),
                     "outcome", "event_time", "estimate", "ci_low", "ci_high"));
         }
+        tables.addAll(equity());
         if (t.has("published", "digital_equivalence")) {
             tables.add(table("digital_equivalence", "Digital equivalence: prisons against the community (national)",
                     "Ratios are prison / community; the community value on ALL is standardised to the prison specialty mix.",
@@ -273,6 +274,8 @@ public final class QuarterlyReport {
             + "<li><strong>Budget impact.</strong> Each site's cost since go-live as delivered against the same"
             + " activity at its pre-go-live mix of modalities and unit costs; totals are published nationally only,"
             + " sites show the impact per consult (8 or more consults).</li>\n"
+            + "<li><strong>Equity and connectivity.</strong> "
+            + ReportTable.escape(String.join(" ", EquityData.METHOD_NOTE)) + "</li>\n"
             + "</ul>\n</section>\n";
 
     /**
@@ -329,6 +332,98 @@ public final class QuarterlyReport {
                 sites, "region", "site_id", "site_name", "events", "telemedicine_sessions", "events_per_1000_sessions",
                 "connectivity", "devices", "suppressed"), Set.of("connectivity", "devices", "site_name")));
         return out;
+    }
+
+    /**
+     * Equity by demographic group and digital readiness by site for the quarter, and the roll-out effect by
+     * connectivity at go-live side by side (issue 19); a "not yet published" line for a table the output does
+     * not have, and a line saying so when the output has no connectivity subgroups.
+     */
+    private List<ReportTable> equity() {
+        EquityData equity = new EquityData(t);
+        List<ReportTable> out = new ArrayList<>();
+        String equityTitle = "Equity: telemedicine share and wait by demographic group (national)";
+        if (!equity.hasEquity()) {
+            out.add(ReportTable.notYetPublished("equity", equityTitle));
+        } else {
+            Dataset<Row> rows = equity.equity(quarter);
+            out.add(markingSuppressed(table("equity", equityTitle,
+                    "Each group's telemedicine share of attendances and median wait to first attendance (days), and"
+                            + " their ratio to the national value for everyone (group ALL): above 1, more"
+                            + " telemedicine or a longer wait than nationally. unknown is the group of patients with"
+                            + " no record or a blank field. National figures are exact; see the method notes.",
+                    rows.filter(col("region").equalTo("ALL")), "dimension", "group_value", "patients_seen", "attended",
+                    "telemedicine_share", "telemedicine_share_vs_all", "completed_pathways", "median_wait_days",
+                    "median_wait_vs_all", "dna_rate", "gic_attended", "suppressed"), Set.of()));
+            out.add(markingSuppressed(table("equity_by_region", "Equity by region",
+                    "Ratios are to the national value for everyone. Counts are rounded or suppressed below national,"
+                            + " with a second cell suppressed where one alone could be worked back from the national"
+                            + " row; a suppressed value is shown as such, never as 0.",
+                    rows.filter(col("region").notEqual("ALL")), "region", "dimension", "group_value", "attended",
+                    "telemedicine_share", "telemedicine_share_vs_all", "completed_pathways", "median_wait_days",
+                    "median_wait_vs_all", "suppressed"), Set.of()));
+        }
+        String readinessTitle = "Digital readiness by site";
+        if (!equity.hasReadiness()) {
+            out.add(ReportTable.notYetPublished("readiness_by_site", readinessTitle));
+        } else {
+            out.add(markingSuppressed(table("readiness_by_site", readinessTitle,
+                    "Connectivity and devices in force on the quarter's last day (reference/site_connectivity.csv;"
+                            + " a dash where the site had no row yet) beside the telemedicine share of attendances"
+                            + " and technical failures per telemedicine consult due. No rows when the file was not"
+                            + " delivered.",
+                    withSiteNames(equity.readiness(quarter), col("region"), col("site_id")), "region", "site_id",
+                    "site_name", "connectivity", "devices", "attended", "telemedicine_share", "telemedicine_due",
+                    "technical_failures", "technical_failure_rate", "suppressed"),
+                    Set.of("site_name", "connectivity", "devices")));
+        }
+        out.add(subgroupEffects(equity));
+        return out;
+    }
+
+    /**
+     * The national overall roll-out effect per outcome for all sites and for each connectivity subgroup, side by
+     * side: one row per outcome, estimate and 95% interval per subgroup (a dash where a subgroup has none).
+     */
+    private ReportTable subgroupEffects(EquityData equity) {
+        String id = "rollout_subgroups";
+        String title = "Roll-out impact by connectivity at go-live (national)";
+        if (!equity.hasSubgroups()) {
+            return ReportTable.notYetPublished(id, title);
+        }
+        Dataset<Row> effects = equity.subgroupEffects();
+        if (!EquityData.anySubgroup(effects)) {
+            return new ReportTable(id, title, EquityData.NO_SUBGROUPS, List.of(), List.of());
+        }
+        Map<String, Map<String, Map<String, Object>>> byOutcome = new LinkedHashMap<>();
+        for (Map<String, Object> r : t.rows(effects, present(effects, EquityData.SUBGROUP_COLUMNS))) {
+            byOutcome.computeIfAbsent((String) r.get("outcome"), k -> new LinkedHashMap<>())
+                    .put((String) r.get("subgroup"), r);
+        }
+        List<String> columns = new ArrayList<>(List.of("outcome"));
+        for (String g : EquityData.SUBGROUPS) {
+            String prefix = g.equals("ALL") ? "all_sites" : g;
+            columns.addAll(List.of(prefix + "_estimate", prefix + "_ci_low", prefix + "_ci_high"));
+        }
+        columns.add("sites_treated");
+        List<List<Object>> rows = new ArrayList<>();
+        byOutcome.forEach((outcome, bySubgroup) -> {
+            List<Object> row = new ArrayList<>(List.of(outcome));
+            List<String> sites = new ArrayList<>();
+            for (String g : EquityData.SUBGROUPS) {
+                Map<String, Object> r = bySubgroup.getOrDefault(g, Map.of());
+                row.add(places(r.get("estimate"), 3));
+                row.add(places(r.get("ci_low"), 3));
+                row.add(places(r.get("ci_high"), 3));
+                sites.add(r.get("sites_treated") == null ? ReportTable.DASH : String.valueOf(r.get("sites_treated")));
+            }
+            row.add(String.join(" / ", sites));
+            rows.add(row);
+        });
+        return new ReportTable(id, title, "Mean effect over the four full quarters after go-live (control"
+                + " not_yet_treated), for all sites and for the sites whose connectivity in force at go-live was"
+                + " adequate or poor (poor or none), side by side with 95% site-bootstrap intervals; sites treated"
+                + " in that order. Subgroups rest on fewer sites: observational, wider intervals.", columns, rows);
     }
 
     /**

@@ -101,7 +101,8 @@ record ReportTable(String id, String title, String note, List<String> columns, L
 
     /**
      * Readable numbers: money in whole pounds with thousands separators (decimals rounded half up, exactly),
-     * shares and rates as fractions to 3 places, percentages, days and hours to 1, counts with separators.
+     * shares, rates and ratios (those to the national value, {@code *_vs_all}, too) as fractions to 3 places,
+     * percentages, days and hours to 1, counts with separators.
      */
     static String format(String column, Object v) {
         if (v == null) {
@@ -129,7 +130,7 @@ record ReportTable(String id, String title, String note, List<String> columns, L
             return String.format(Locale.UK, "%,.0f", d.setScale(0, RoundingMode.HALF_UP));
         }
         if (column.endsWith("_share") || column.endsWith("_rate") || column.endsWith("_ratio")
-                || column.equals("estimate") || column.startsWith("ci_")) {
+                || column.endsWith("_vs_all") || column.equals("estimate") || column.startsWith("ci_")) {
             return String.format(Locale.UK, "%.3f", d.setScale(3, RoundingMode.HALF_UP));
         }
         return String.format(Locale.UK, "%,.1f", d.setScale(1, RoundingMode.HALF_UP));

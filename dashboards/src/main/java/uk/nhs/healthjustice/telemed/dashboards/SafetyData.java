@@ -1,7 +1,6 @@
 package uk.nhs.healthjustice.telemed.dashboards;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.max;
 
 import java.util.List;
 import java.util.Map;
@@ -82,15 +81,7 @@ final class SafetyData {
     Dataset<Row> securityBySite(String quarterLabel) {
         Dataset<Row> sites = t.table("published", SECURITY).filter(QUARTERS.and(col("site_id").notEqual("ALL"))
                 .and(col("kind").equalTo("ALL")).and(col("severity").equalTo("ALL")));
-        if (quarterLabel != null) {
-            return sites.filter(col("period_label").equalTo(quarterLabel)).orderBy("region", "site_id");
-        }
-        // the latest quarter is found in Spark: one value reaches the driver, not the table
-        Row latest = sites.agg(max("period_start")).first();
-        if (latest.isNullAt(0)) {
-            return sites.limit(0);
-        }
-        return sites.filter(col("period_start").equalTo(latest.get(0))).orderBy("region", "site_id");
+        return PublishedTables.inQuarter(sites, quarterLabel).orderBy("region", "site_id");
     }
 
     static final String[] SECURITY_SITE_COLUMNS = {"period_label", "region", "site_id", "events",
