@@ -322,11 +322,153 @@ class DashboardTest {
         String page = Files.readString(Dashboard.write(PublishedFixture.spark(), root, tmp.resolve("v1.html")));
         JsonNode data = data(page);
         for (String key : List.of("prescribing", "security_sites", "security_national", "sensitivity", "decision",
-                "budget_impact")) {
+                "budget_impact", "equity", "equity_trend", "readiness", "impact_subgroups")) {
             Assertions.assertFalse(data.has(key), key + " absent");
         }
         Assertions.assertTrue(page.contains("'Not yet published: this output was written before the table existed.'"));
         Assertions.assertTrue(page.contains("if (data.prescribing === undefined)"));
+        for (String check : List.of("if (data.equity === undefined)", "if (data.readiness === undefined)",
+                "if (data.impact_subgroups === undefined)")) {
+            Assertions.assertTrue(page.contains(check), check);
+        }
+    }
+
+    // ---- version 2, issue 19: equity, readiness, roll-out connectivity subgroups ----
+
+    /** The rows of a data array whose fields have the given values (all of them). */
+    static List<JsonNode> where(JsonNode rows, String... fieldValues) {
+        List<JsonNode> out = new ArrayList<>();
+        rows.forEach(r -> {
+            for (int i = 0; i < fieldValues.length; i += 2) {
+                if (!r.get(fieldValues[i]).asText().equals(fieldValues[i + 1])) {
+                    return;
+                }
+            }
+            out.add(r);
+        });
+        return out;
+    }
+
+    static JsonNode one(JsonNode rows, String... fieldValues) {
+        List<JsonNode> found = where(rows, fieldValues);
+        Assertions.assertEquals(1, found.size(), List.of(fieldValues) + " in " + rows);
+        return found.get(0);
+    }
+
+    /**
+     * {@link PublishedFixture#writeEquity}: the page has the latest quarter (2026-27 Q2) only, national and
+     * regions, in order (national first, age_band before sex, ALL first and unknown last); national 70+ at 0.10
+     * share, 0.25 of the national 0.40, median 80 (1.60); unknown a group of its own (0.60, 1.50); North's 70+
+     * suppressed with nulls, never 0. The trend is national, both quarters (18-20: 0.50 then 0.625).
+     */
+    @Test
+    void equityHasTheLatestQuarterWithSuppressedNullsAndUnknownAsAGroup() throws Exception {
+        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
+        Path root = PublishedFixture.write(spark, tmp.resolve("equity"));
+        PublishedFixture.writeVersion2(spark, root);
+        String page = Files.readString(Dashboard.write(spark, root, tmp.resolve("equity.html")));
+        JsonNode equity = data(page).get("equity");
+        Assertions.assertEquals(12, equity.size(), "Q2 only: 7 national, 3 North, 2 South: " + equity);
+        equity.forEach(r -> Assertions.assertEquals("2026-27 Q2", r.get("period_label").asText()));
+        List<String> order = new ArrayList<>();
+        equity.forEach(r -> order.add(r.get("region").asText() + " " + r.get("dimension").asText() + " "
+                + r.get("group_value").asText()));
+        Assertions.assertEquals(List.of("ALL age_band ALL", "ALL age_band 18-20", "ALL age_band 70+",
+                "ALL age_band unknown", "ALL sex ALL", "ALL sex female", "ALL sex male", "North age_band ALL",
+                "North age_band 70+", "North age_band unknown", "South age_band ALL", "South age_band 70+"), order);
+        JsonNode old = one(equity, "region", "ALL", "dimension", "age_band", "group_value", "70+");
+        Assertions.assertEquals(0.10, old.get("telemedicine_share").asDouble(), 0);
+        Assertions.assertEquals(0.25, old.get("telemedicine_share_vs_all").asDouble(), 0);
+        Assertions.assertEquals(0.40, old.get("national_telemedicine_share").asDouble(), 0);
+        Assertions.assertEquals(80, old.get("median_wait_days").asInt());
+        Assertions.assertEquals(1.6, old.get("median_wait_vs_all").asDouble(), 0);
+        Assertions.assertEquals(50, old.get("national_median_wait_days").asInt());
+        JsonNode unknown = one(equity, "region", "ALL", "dimension", "age_band", "group_value", "unknown");
+        Assertions.assertEquals(1.5, unknown.get("telemedicine_share_vs_all").asDouble(), 0);
+        Assertions.assertEquals(45, unknown.get("median_wait_days").asInt());
+        JsonNode north = one(equity, "region", "North", "group_value", "70+");
+        Assertions.assertTrue(north.get("suppressed").asBoolean(), north.toString());
+        for (String c : List.of("attended", "telemedicine_share", "telemedicine_share_vs_all", "median_wait_days",
+                "median_wait_vs_all")) {
+            Assertions.assertTrue(north.get(c).isNull(), c + " null, never 0: " + north);
+        }
+        JsonNode trend = data(page).get("equity_trend");
+        trend.forEach(r -> Assertions.assertFalse(r.has("region"), "national rows only, no region field: " + r));
+        Assertions.assertEquals(0.5, one(trend, "period_label", "2026-27 Q1", "group_value", "18-20")
+                .get("telemedicine_share_vs_all").asDouble(), 0);
+        Assertions.assertEquals(0.625, one(trend, "period_label", "2026-27 Q2", "group_value", "18-20")
+                .get("telemedicine_share_vs_all").asDouble(), 0);
+        Assertions.assertEquals(11, trend.size(), "7 national rows in Q2, 4 in Q1: " + trend);
+        // the page shows a null on a flagged row as "suppressed", and the group as it is published
+        Assertions.assertTrue(page.contains("(r.suppressed ? 'suppressed' : '\\u2013')"));
+    }
+
+    /**
+     * {@link PublishedFixture#writeReadiness}: Q2 site rows only, by region and site: AAA adequate, tablets_4g,
+     * share 0.50, technical failures 0.05; BBB suppressed with a null share and rate (its connectivity kept);
+     * CCC with no connectivity row yet (null) and a true 0 failure rate.
+     */
+    @Test
+    void readinessIsTheLatestQuarterPerSite() throws Exception {
+        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
+        Path root = PublishedFixture.write(spark, tmp.resolve("readiness"));
+        PublishedFixture.writeVersion2(spark, root);
+        JsonNode readiness = data(Files.readString(Dashboard.write(spark, root, tmp.resolve("r.html")))).get("readiness");
+        Assertions.assertEquals(3, readiness.size(), readiness.toString());
+        List<String> sites = new ArrayList<>();
+        readiness.forEach(r -> sites.add(r.get("site_id").asText() + " " + r.get("period_label").asText()));
+        Assertions.assertEquals(List.of("AAA 2026-27 Q2", "BBB 2026-27 Q2", "CCC 2026-27 Q2"), sites);
+        JsonNode aaa = readiness.get(0);
+        Assertions.assertEquals("adequate", aaa.get("connectivity").asText());
+        Assertions.assertEquals("tablets_4g", aaa.get("devices").asText());
+        Assertions.assertEquals(0.5, aaa.get("telemedicine_share").asDouble(), 0);
+        Assertions.assertEquals(0.05, aaa.get("technical_failure_rate").asDouble(), 0);
+        JsonNode bbb = readiness.get(1);
+        Assertions.assertTrue(bbb.get("suppressed").asBoolean() && bbb.get("telemedicine_share").isNull()
+                && bbb.get("technical_failure_rate").isNull(), bbb.toString());
+        Assertions.assertEquals("poor", bbb.get("connectivity").asText());
+        JsonNode ccc = readiness.get(2);
+        Assertions.assertTrue(ccc.get("connectivity").isNull() && ccc.get("devices").isNull(), ccc.toString());
+        Assertions.assertEquals(0.0, ccc.get("technical_failure_rate").asDouble(), 0);
+        Assertions.assertFalse(ccc.get("technical_failure_rate").isNull(), "a true zero stays 0");
+    }
+
+    /**
+     * {@link PublishedFixture#writeRolloutImpactV2}: the headline overall effect per outcome and subgroup, in the
+     * order ALL, adequate, poor: mean wait -7.5 (-11.0 to -4.0), -9.25 (-14.5 to -4.0), -2.75 (-12.0 to 6.5);
+     * dna_rate ALL and adequate only. No never-treated (55.0), no placebo, no event times.
+     */
+    @Test
+    void subgroupEffectsSideBySideWithTheHeadlineControl() throws Exception {
+        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
+        Path root = PublishedFixture.write(spark, tmp.resolve("subgroups"));
+        PublishedFixture.writeVersion2(spark, root);
+        String page = Files.readString(Dashboard.write(spark, root, tmp.resolve("s.html")));
+        JsonNode s = data(page).get("impact_subgroups");
+        List<String> rows = new ArrayList<>();
+        s.forEach(r -> rows.add(r.get("outcome").asText() + " " + r.get("subgroup").asText() + " "
+                + r.get("estimate").asDouble() + " " + r.get("ci_low").asDouble() + " " + r.get("ci_high").asDouble()
+                + " " + r.get("sites_treated").asInt()));
+        Assertions.assertEquals(List.of("dna_rate ALL -0.012 -0.02 -0.004 2",
+                "dna_rate connectivity_adequate -0.018 -0.03 -0.006 1",
+                "mean_first_attendance_wait_days ALL -7.5 -11.0 -4.0 2",
+                "mean_first_attendance_wait_days connectivity_adequate -9.25 -14.5 -4.0 1",
+                "mean_first_attendance_wait_days connectivity_poor -2.75 -12.0 6.5 1"), rows);
+    }
+
+    /** Without reference/site_connectivity.csv there are ALL rows only: the page says why there are no subgroups. */
+    @Test
+    void withoutConnectivityTheSubgroupsAreSaidToBeAbsent() throws Exception {
+        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
+        Path root = PublishedFixture.write(spark, tmp.resolve("nosubgroups"));
+        PublishedFixture.writeRolloutImpactV2(spark, root, false);
+        String page = Files.readString(Dashboard.write(spark, root, tmp.resolve("n.html")));
+        JsonNode data = data(page);
+        Assertions.assertEquals(2, data.get("impact_subgroups").size(), "ALL of each outcome");
+        data.get("impact_subgroups").forEach(r -> Assertions.assertEquals("ALL", r.get("subgroup").asText()));
+        Assertions.assertEquals("No connectivity subgroups: reference/site_connectivity.csv was not delivered.",
+                data.get("equity_notes").get("no_subgroups").asText());
+        Assertions.assertTrue(page.contains("if (!sg.some(function (r) { return r.subgroup !== 'ALL'; }))"));
     }
 
     /**

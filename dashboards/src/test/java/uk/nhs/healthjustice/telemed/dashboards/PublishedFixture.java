@@ -315,6 +315,8 @@ final class PublishedFixture {
      * <li>budget_impact, financial year 2026-27: national public_sector 1,000 consults, 150,000.00 delivered,
      * 162,345.67 at the pre-go-live mix, impact -12,345.67 (-12.35 a consult); site AAA -20.10 a consult (totals
      * null), BBB suppressed (all null), CCC 4.25 a consult; 2025-26 national only.</li>
+     * <li>equity, readiness and rollout_impact with connectivity subgroups: see {@link #writeEquity},
+     * {@link #writeReadiness} and {@link #writeRolloutImpactV2}.</li>
      * </ul>
      */
     static void writeVersion2(SparkSession spark, Path root) {
@@ -323,6 +325,9 @@ final class PublishedFixture {
         writeCostSensitivity(spark, root);
         writeCostEffectivenessV2(spark, root);
         writeBudgetImpact(spark, root);
+        writeEquity(spark, root);
+        writeReadiness(spark, root);
+        writeRolloutImpactV2(spark, root, true);
     }
 
     static void writePrescribingSafety(SparkSession spark, Path root) {
@@ -445,5 +450,141 @@ final class PublishedFixture {
         }
         spark.createDataFrame(rows, schema).write().mode("overwrite")
                 .parquet(root.resolve("published/budget_impact").toString());
+    }
+
+    // ---- version 2 tables of issue 19: equity, readiness, roll-out connectivity subgroups ----
+
+    /** One equity row; national figures of the quarter on every row, as published. */
+    private static Row equityRow(Date start, String region, String dimension, String group, Long seen, Long attended,
+            Long telemedicine, Long dna, Double share, Double shareVsAll, Double dnaRate, Long completed, Integer median,
+            Double medianVsAll, double nationalShare, int nationalMedian, boolean suppressed) {
+        return RowFactory.create("quarter", start, start == Q1 ? "2026-27 Q1" : "2026-27 Q2", region, dimension, group,
+                seen, attended, telemedicine, dna, share, dnaRate, 0L, completed, median, nationalShare, shareVsAll,
+                nationalMedian, medianVsAll, suppressed);
+    }
+
+    /**
+     * published/equity (national and region rows, no site_id), numbers hand-chosen. 2026-27 Q2, national share
+     * 0.40 and median wait 50 days:
+     * <ul>
+     * <li>national age_band: ALL 1,000 attended, 400 by telemedicine (0.40, ratio 1.00), 300 pathways, median
+     * 50; 18-20 100 attended, 25 remote (0.25, 0.625), median 65 (1.30); 70+ 40 attended, 4 remote (0.10, 0.25),
+     * median 80 (1.60); unknown (no record) 50 attended, 30 remote (0.60, 1.50), median 45 (0.90);</li>
+     * <li>national sex: ALL as above, female 300 attended 120 remote (0.40), male 700 attended 280 remote;</li>
+     * <li>North age_band: ALL 600 / 240 (0.40), 70+ suppressed (every count and statistic null), unknown 30 / 15
+     * (0.50, 1.25), median 40 (0.80); South age_band: ALL 400 / 160, 70+ suppressed (the second cell).</li>
+     * </ul>
+     * 2026-27 Q1 (older: trend only), national share 0.30, median 55: age_band ALL 0.30, 18-20 0.15 (0.50), 70+
+     * 0.06 (0.20), unknown 0.36 (1.20).
+     */
+    static void writeEquity(SparkSession spark, Path root) {
+        StructType schema = declared("equity", "period_type", "period_start", "period_label", "region", "dimension",
+                "group_value", "patients_seen", "attended", "attended_telemedicine", "did_not_attend",
+                "telemedicine_share", "dna_rate", "gic_attended", "completed_pathways", "median_wait_days",
+                "national_telemedicine_share", "telemedicine_share_vs_all", "national_median_wait_days",
+                "median_wait_vs_all", "suppressed");
+        List<Row> rows = new ArrayList<>();
+        for (String dimension : List.of("age_band", "sex")) {
+            rows.add(equityRow(Q2, "ALL", dimension, "ALL", 500L, 1000L, 400L, 100L, 0.40, 1.0, 100 / 1100.0, 300L, 50,
+                    1.0, 0.40, 50, false));
+        }
+        rows.add(equityRow(Q2, "ALL", "age_band", "18-20", 60L, 100L, 25L, 10L, 0.25, 0.625, 10 / 110.0, 30L, 65, 1.3,
+                0.40, 50, false));
+        rows.add(equityRow(Q2, "ALL", "age_band", "70+", 20L, 40L, 4L, 2L, 0.10, 0.25, 2 / 42.0, 10L, 80, 1.6, 0.40,
+                50, false));
+        rows.add(equityRow(Q2, "ALL", "age_band", "unknown", 30L, 50L, 30L, 5L, 0.60, 1.5, 5 / 55.0, 20L, 45, 0.9,
+                0.40, 50, false));
+        rows.add(equityRow(Q2, "ALL", "sex", "female", 150L, 300L, 120L, 30L, 0.40, 1.0, 30 / 330.0, 90L, 50, 1.0, 0.40,
+                50, false));
+        rows.add(equityRow(Q2, "ALL", "sex", "male", 350L, 700L, 280L, 70L, 0.40, 1.0, 70 / 770.0, 210L, 50, 1.0, 0.40,
+                50, false));
+        rows.add(equityRow(Q2, "North", "age_band", "ALL", 300L, 600L, 240L, 60L, 0.40, 1.0, 60 / 660.0, 180L, 50, 1.0,
+                0.40, 50, false));
+        rows.add(equityRow(Q2, "North", "age_band", "70+", null, null, null, null, null, null, null, null, null, null,
+                0.40, 50, true));
+        rows.add(equityRow(Q2, "North", "age_band", "unknown", 15L, 30L, 15L, 5L, 0.50, 1.25, 5 / 35.0, 10L, 40, 0.8,
+                0.40, 50, false));
+        rows.add(equityRow(Q2, "South", "age_band", "ALL", 200L, 400L, 160L, 40L, 0.40, 1.0, 40 / 440.0, 120L, 50, 1.0,
+                0.40, 50, false));
+        rows.add(equityRow(Q2, "South", "age_band", "70+", null, null, null, null, null, null, null, null, null, null,
+                0.40, 50, true));
+        rows.add(equityRow(Q1, "ALL", "age_band", "ALL", 450L, 900L, 270L, 90L, 0.30, 1.0, 90 / 990.0, 280L, 55, 1.0,
+                0.30, 55, false));
+        rows.add(equityRow(Q1, "ALL", "age_band", "18-20", 50L, 100L, 15L, 10L, 0.15, 0.5, 10 / 110.0, 25L, 60, 60 / 55.0,
+                0.30, 55, false));
+        rows.add(equityRow(Q1, "ALL", "age_band", "70+", 25L, 50L, 3L, 5L, 0.06, 0.2, 5 / 55.0, 10L, 90, 90 / 55.0,
+                0.30, 55, false));
+        rows.add(equityRow(Q1, "ALL", "age_band", "unknown", 25L, 50L, 18L, 5L, 0.36, 1.2, 5 / 55.0, 15L, 50, 50 / 55.0,
+                0.30, 55, false));
+        spark.createDataFrame(rows, schema).write().mode("overwrite").parquet(root.resolve("published/equity").toString());
+    }
+
+    /**
+     * published/readiness, site rows. 2026-27 Q2: AAA (North) adequate, tablets_4g, 400 attended, 200 remote
+     * (0.50), 220 telemedicine consults due, 11 technical failures (0.05); BBB (North) poor, fixed_room,
+     * suppressed (attended, remote, failures and both rates null); CCC (South) with no connectivity row yet
+     * (connectivity and devices null), 300 attended, 30 remote (0.10), 35 due, 0 failures (a true 0.0).
+     * 2026-27 Q1 (older, not shown): AAA 0.35 and 0.20.
+     */
+    static void writeReadiness(SparkSession spark, Path root) {
+        StructType schema = declared("readiness", "period_type", "period_start", "period_label", "region", "site_id",
+                "connectivity", "devices", "connectivity_valid_from", "attended", "attended_telemedicine",
+                "telemedicine_share", "telemedicine_due", "technical_failures", "technical_failure_rate", "suppressed");
+        Date from = Date.valueOf("2025-10-01");
+        List<Row> rows = List.of(
+                RowFactory.create("quarter", Q2, "2026-27 Q2", "North", "AAA", "adequate", "tablets_4g", from, 400L,
+                        200L, 0.5, 220L, 11L, 0.05, false),
+                RowFactory.create("quarter", Q2, "2026-27 Q2", "North", "BBB", "poor", "fixed_room", from, null, null,
+                        null, 40L, null, null, true),
+                RowFactory.create("quarter", Q2, "2026-27 Q2", "South", "CCC", null, null, null, 300L, 30L, 0.1, 35L,
+                        0L, 0.0, false),
+                RowFactory.create("quarter", Q1, "2026-27 Q1", "North", "AAA", "adequate", "tablets_4g", from, 400L,
+                        140L, 0.35, 150L, 30L, 0.2, false));
+        spark.createDataFrame(rows, schema).write().mode("overwrite")
+                .parquet(root.resolve("published/readiness").toString());
+    }
+
+    /**
+     * published/rollout_impact as version 2 writes it: the v1 national event study of the mean wait (control
+     * not_yet_treated, subgroup ALL), and overall rows (event_time null). Headline (not_yet_treated) overall
+     * effects: mean_first_attendance_wait_days ALL -7.5 (-11.0 to -4.0, 2 sites), connectivity_adequate -9.25
+     * (-14.5 to -4.0, 1 site), connectivity_poor -2.75 (-12.0 to 6.5, 1 site); dna_rate ALL -0.012 (-0.02 to
+     * -0.004), adequate -0.018 (-0.03 to -0.006), poor not estimated (no row). Never-treated rows (55.0 in the
+     * subgroups) and a placebo outcome (0.4) are there too, and are not the subgroup comparison.
+     *
+     * @param subgroups false for an output run without reference/site_connectivity.csv: subgroup ALL only
+     */
+    static void writeRolloutImpactV2(SparkSession spark, Path root, boolean subgroups) {
+        StructType ri = declared("rollout_impact", "level", "region", "site_id", "outcome", "control", "event_time",
+                "estimate", "ci_low", "ci_high", "pretrend_p_value", "sites_treated", "sites_never_live", "n_bootstrap",
+                "method", "subgroup");
+        String wait = "mean_first_attendance_wait_days";
+        List<Row> rows = new ArrayList<>();
+        for (int e = -4; e <= 4; e++) {
+            if (e != -1) {
+                double est = e < 0 ? 0.3 * (e + 2) : -3.0 * e;
+                rows.add(RowFactory.create("national", "ALL", "ALL", wait, "not_yet_treated", e, est, est - 2.5,
+                        est + 2.5, null, 2, 1, 999, "m", "ALL"));
+            }
+        }
+        List<Object[]> overall = new ArrayList<>(List.of(
+                new Object[] {wait, "not_yet_treated", -7.5, -11.0, -4.0, 2, "ALL"},
+                new Object[] {wait, "never_treated", -6.0, -10.0, -2.0, 2, "ALL"},
+                new Object[] {wait + "_placebo", "not_yet_treated", 0.4, -2.0, 2.8, 2, "ALL"},
+                new Object[] {"dna_rate", "not_yet_treated", -0.012, -0.02, -0.004, 2, "ALL"}));
+        if (subgroups) {
+            overall.addAll(List.of(
+                    new Object[] {wait, "not_yet_treated", -9.25, -14.5, -4.0, 1, "connectivity_adequate"},
+                    new Object[] {wait, "not_yet_treated", -2.75, -12.0, 6.5, 1, "connectivity_poor"},
+                    new Object[] {wait, "never_treated", 55.0, 50.0, 60.0, 1, "connectivity_adequate"},
+                    new Object[] {wait, "never_treated", 55.0, 50.0, 60.0, 1, "connectivity_poor"},
+                    new Object[] {"dna_rate", "not_yet_treated", -0.018, -0.03, -0.006, 1, "connectivity_adequate"}));
+        }
+        for (Object[] o : overall) {
+            rows.add(RowFactory.create("national", "ALL", "ALL", o[0], o[1], null, o[2], o[3], o[4], 0.5, o[5], 1, 999,
+                    "m", o[6]));
+        }
+        spark.createDataFrame(rows, ri).write().mode("overwrite")
+                .parquet(root.resolve("published/rollout_impact").toString());
     }
 }

@@ -382,16 +382,121 @@ class QuarterlyReportTest {
         Path dir = tmp.resolve("v1-report");
         String page = Files.readString(QuarterlyReport.write(PublishedFixture.spark(), root, "2026-27 Q2", dir));
         for (String id : List.of("prescribing_safety", "telemedicine_security", "cost_sensitivity",
-                "cost_effectiveness_acceptability", "budget_impact")) {
+                "cost_effectiveness_acceptability", "budget_impact", "equity", "readiness_by_site",
+                "rollout_subgroups")) {
             Assertions.assertTrue(page.contains("<section class=\"table\" id=\"" + id + "\">"), id);
             Assertions.assertFalse(Files.exists(dir.resolve(id + ".csv")), id + " has no CSV");
+            Assertions.assertTrue(section(page, id).contains("Not yet published"), id);
         }
-        Assertions.assertEquals(5, count(page, "Not yet published: this output was written before the table existed."));
+        Assertions.assertFalse(page.contains("id=\"equity_by_region\""), "one line for the equity table");
+        Assertions.assertEquals(8, count(page, "Not yet published: this output was written before the table existed."));
         Assertions.assertTrue(Files.exists(dir.resolve("cost_effectiveness.csv")), "version 1 table as before");
         for (String quotable : List.of("95% Wilson score intervals", "exact Poisson (Garwood) 95% intervals",
                 "the arms remain observational even after adjustment", "No QALYs", "wait-days avoided",
-                "Sensitivity is one-way and deterministic", "-50% and +100%")) {
+                "Sensitivity is one-way and deterministic", "-50% and +100%",
+                "Demographic rows are national and region only: site-level cells would identify people",
+                "Each person takes their current patients record", "Unknown is a group, not an error",
+                "the connectivity in force at its go-live", "Subgroup estimates are observational and rest on fewer"
+                        + " sites, so their intervals are wider")) {
             Assertions.assertTrue(page.contains(quotable), quotable);
         }
+    }
+
+    /** The HTML of one table section. */
+    static String section(String page, String id) {
+        int from = page.indexOf("<section class=\"table\" id=\"" + id + "\">");
+        Assertions.assertTrue(from >= 0, "no section " + id);
+        return page.substring(from, page.indexOf("</section>", from));
+    }
+
+    // ---- version 2, issue 19: equity, readiness, roll-out connectivity subgroups ----
+
+    /**
+     * {@link PublishedFixture#writeEquity}, {@link PublishedFixture#writeReadiness} and
+     * {@link PublishedFixture#writeRolloutImpactV2} for 2026-27 Q2 (Q1's rows are not in it). Equity, national:
+     * 70+ share 0.100 against 0.40 nationally = 0.250, median 80 days (1.600); unknown is a row of its own (0.600,
+     * 1.500). By region: North's 70+ row says "suppressed" in every withheld cell (empty in the CSV), never 0.
+     * Readiness: AAA adequate / tablets_4g, 0.500 share, 0.050 failures; BBB suppressed; CCC with no connectivity
+     * row (a dash) and a true 0.000. Subgroups: one row per outcome, ALL, adequate and poor side by side.
+     */
+    @Test
+    void equityReadinessAndSubgroupEffectsForTheQuarter() throws Exception {
+        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
+        Path v2 = PublishedFixture.write(spark, tmp.resolve("equity"));
+        PublishedFixture.writeVersion2(spark, v2);
+        Path dir = tmp.resolve("equity-report");
+        String page = Files.readString(QuarterlyReport.write(spark, v2, "2026-27 Q2", dir));
+
+        List<String> equity = Files.readAllLines(dir.resolve("equity.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals(List.of("dimension,group_value,patients_seen,attended,telemedicine_share,"
+                        + "telemedicine_share_vs_all,completed_pathways,median_wait_days,median_wait_vs_all,dna_rate,"
+                        + "gic_attended,suppressed",
+                "age_band,ALL,500,1000,0.4,1.0,300,50,1.0," + 100 / 1100.0 + ",0,false",
+                "age_band,18-20,60,100,0.25,0.625,30,65,1.3," + 10 / 110.0 + ",0,false",
+                "age_band,70+,20,40,0.1,0.25,10,80,1.6," + 2 / 42.0 + ",0,false",
+                "age_band,unknown,30,50,0.6,1.5,20,45,0.9," + 5 / 55.0 + ",0,false",
+                "sex,ALL,500,1000,0.4,1.0,300,50,1.0," + 100 / 1100.0 + ",0,false",
+                "sex,female,150,300,0.4,1.0,90,50,1.0," + 30 / 330.0 + ",0,false",
+                "sex,male,350,700,0.4,1.0,210,50,1.0," + 70 / 770.0 + ",0,false"), equity);
+        Assertions.assertTrue(row(page, "equity", "age_band</td><td>70+").startsWith("<td class=\"n\">20</td>"
+                + "<td class=\"n\">40</td><td class=\"n\">0.100</td><td class=\"n\">0.250</td><td class=\"n\">10</td>"
+                + "<td class=\"n\">80</td><td class=\"n\">1.600</td>"), row(page, "equity", "age_band</td><td>70+"));
+        Assertions.assertTrue(row(page, "equity", "age_band</td><td>unknown").contains("<td class=\"n\">0.600</td>"
+                + "<td class=\"n\">1.500</td>"), "unknown shown as a group");
+
+        List<String> byRegion = Files.readAllLines(dir.resolve("equity_by_region.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals(6, byRegion.size(), "header, North 3 rows, South 2: " + byRegion);
+        Assertions.assertTrue(byRegion.contains("North,age_band,70+,,,,,,,true"), "suppressed cells empty: " + byRegion);
+        String north = row(page, "equity_by_region", "North</td><td>age_band</td><td>70+");
+        Assertions.assertEquals(6, count(north, "<td class=\"na\">suppressed</td>"), "every withheld cell: " + north);
+        Assertions.assertFalse(north.contains(">0<") || north.contains(">0.000<"), "never 0: " + north);
+        Assertions.assertTrue(row(page, "equity_by_region", "North</td><td>age_band</td><td>unknown")
+                .contains("<td class=\"n\">0.500</td><td class=\"n\">1.250</td>"));
+
+        List<String> readiness = Files.readAllLines(dir.resolve("readiness_by_site.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals(List.of("region,site_id,site_name,connectivity,devices,attended,telemedicine_share,"
+                        + "telemedicine_due,technical_failures,technical_failure_rate,suppressed",
+                "North,AAA,HMP Ashfield,adequate,tablets_4g,400,0.5,220,11,0.05,false",
+                "North,BBB,<script>alert(1)</script>,poor,fixed_room,,,40,,,true",
+                "South,CCC,HMP Castleton,,,300,0.1,35,0,0.0,false"), readiness);
+        String bbb = row(page, "readiness_by_site", "North</td><td>BBB");
+        Assertions.assertEquals(4, count(bbb, "<td class=\"na\">suppressed</td>"), bbb);
+        Assertions.assertTrue(bbb.contains("<td>poor</td><td>fixed_room</td>"), bbb);
+        String ccc = row(page, "readiness_by_site", "South</td><td>CCC");
+        Assertions.assertTrue(ccc.startsWith("<td>HMP Castleton</td><td class=\"na\">\u2013</td>"
+                + "<td class=\"na\">\u2013</td>"), "no connectivity row yet is a dash: " + ccc);
+        Assertions.assertTrue(ccc.endsWith("<td class=\"n\">0.000</td><td>false</td>"), ccc);
+
+        List<String> subgroups = Files.readAllLines(dir.resolve("rollout_subgroups.csv"), StandardCharsets.UTF_8);
+        Assertions.assertEquals(List.of("outcome,all_sites_estimate,all_sites_ci_low,all_sites_ci_high,"
+                        + "connectivity_adequate_estimate,connectivity_adequate_ci_low,connectivity_adequate_ci_high,"
+                        + "connectivity_poor_estimate,connectivity_poor_ci_low,connectivity_poor_ci_high,sites_treated",
+                "dna_rate,-0.012,-0.02,-0.004,-0.018,-0.03,-0.006,,,,2 / 1 / \u2013",
+                "mean_first_attendance_wait_days,-7.5,-11.0,-4.0,-9.25,-14.5,-4.0,-2.75,-12.0,6.5,2 / 1 / 1"),
+                subgroups);
+        Assertions.assertTrue(row(page, "rollout_subgroups", "mean_first_attendance_wait_days").equals(
+                "<td class=\"n\">-7.500</td><td class=\"n\">-11.000</td><td class=\"n\">-4.000</td>"
+                + "<td class=\"n\">-9.250</td><td class=\"n\">-14.500</td><td class=\"n\">-4.000</td>"
+                + "<td class=\"n\">-2.750</td><td class=\"n\">-12.000</td><td class=\"n\">6.500</td>"
+                + "<td>2 / 1 / 1</td>"), row(page, "rollout_subgroups", "mean_first_attendance_wait_days"));
+        Assertions.assertTrue(page.contains("Subgroups rest on fewer sites: observational, wider intervals."));
+        // the overall table keeps each outcome and control once, for all sites: the subgroups are not in it
+        List<String> overall = Files.readAllLines(dir.resolve("rollout_impact.csv"), StandardCharsets.UTF_8);
+        Assertions.assertTrue(overall.stream().noneMatch(l -> l.contains("-9.25") || l.contains("55.0")), overall.toString());
+    }
+
+    /** An output run without reference/site_connectivity.csv: the subgroup section says so, and has no CSV. */
+    @Test
+    void withoutConnectivityTheSubgroupSectionSaysWhy() throws Exception {
+        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
+        Path out = PublishedFixture.write(spark, tmp.resolve("no-subgroups"));
+        PublishedFixture.writeRolloutImpactV2(spark, out, false);
+        Path dir = tmp.resolve("no-subgroups-report");
+        String page = Files.readString(QuarterlyReport.write(spark, out, "2026-27 Q2", dir));
+        Assertions.assertTrue(section(page, "rollout_subgroups").contains(
+                "No connectivity subgroups: reference/site_connectivity.csv was not delivered."), section(page, "rollout_subgroups"));
+        Assertions.assertFalse(section(page, "rollout_subgroups").contains("Not yet published"));
+        Assertions.assertFalse(Files.exists(dir.resolve("rollout_subgroups.csv")));
+        Assertions.assertTrue(Files.exists(dir.resolve("rollout_impact.csv")), "the all-sites estimates as before");
     }
 }
