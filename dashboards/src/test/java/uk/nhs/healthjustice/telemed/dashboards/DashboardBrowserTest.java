@@ -234,4 +234,99 @@ class DashboardBrowserTest {
         Assertions.assertTrue(dom.contains("(suppressed)"), "the suppressed site is labelled");
         Assertions.assertFalse(dom.contains("<script>alert(1)</script>"));
     }
+
+    /** The body of the table with the given id, as rendered. */
+    static String tableBody(String dom, String id) {
+        Matcher m = Pattern.compile("<table id=\"" + id + "\"[^>]*>.*?<tbody>(.*?)</tbody>", Pattern.DOTALL).matcher(dom);
+        Assertions.assertTrue(m.find(), "table " + id);
+        return m.group(1);
+    }
+
+    /** The rendered text of the element with the given id (no nested elements). */
+    static String text(String dom, String id) {
+        Matcher m = Pattern.compile("id=\"" + id + "\"[^>]*>([^<]*)<").matcher(dom);
+        Assertions.assertTrue(m.find(), id);
+        return m.group(1);
+    }
+
+    /**
+     * Issue 19 with its tables published (PublishedFixture.writeEquity, writeReadiness, writeRolloutImpactV2):
+     * the equity, trend and subgroup charts draw; England's age bands show 70+ at 10.0% (0.25 of national) and
+     * unknown as a group (60.0%, 1.50); North's 70+ says "suppressed"; readiness lists the three sites (North
+     * two), BBB suppressed and CCC's connectivity a dash; the subgroup table puts ALL, adequate and poor side by
+     * side; the method note is there.
+     */
+    @Test
+    void equityReadinessAndSubgroupsRender() throws Exception {
+        Path root = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("equity"));
+        PublishedFixture.writeVersion2(PublishedFixture.spark(), root);
+        Path page = Dashboard.write(PublishedFixture.spark(), root, tmp.resolve("equity.html"));
+        String england = chromium("--dump-dom", page.toUri().toString());
+        Assertions.assertTrue(england.contains("data-rendered=\"true\""), "page script ran");
+        Assertions.assertTrue(england.contains("<div id=\"errors\"></div>"), "script errors: "
+                + england.replaceAll("(?s).*<div id=\"errors\">(.*?)</div>.*", "$1"));
+        for (String id : List.of("chart-equity-share", "chart-equity-wait", "chart-equity-trend", "chart-subgroups")) {
+            Matcher m = Pattern.compile("id=\"" + id + "\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(england);
+            Assertions.assertTrue(m.find() && m.group(1).contains("<svg") && m.group(1).contains("<path"), id + " rendered");
+        }
+        String equity = tableBody(england, "equity-table");
+        Assertions.assertTrue(equity.contains("<tr><td>everyone</td><td class=\"num\">500</td><td class=\"num\">40.0%</td>"
+                + "<td class=\"num\">1.00</td><td class=\"num\">50</td><td class=\"num\">1.00</td></tr>"), equity);
+        Assertions.assertTrue(equity.contains("<tr><td>70+</td><td class=\"num\">20</td><td class=\"num\">10.0%</td>"
+                + "<td class=\"num\">0.25</td><td class=\"num\">80</td><td class=\"num\">1.60</td></tr>"), equity);
+        Assertions.assertTrue(equity.contains("<tr><td>unknown</td><td class=\"num\">30</td><td class=\"num\">60.0%</td>"
+                + "<td class=\"num\">1.50</td><td class=\"num\">45</td><td class=\"num\">0.90</td></tr>"), equity);
+        Assertions.assertEquals(4, equity.split("<tr>", -1).length - 1, "age bands by default: " + equity);
+        Matcher share = Pattern.compile("id=\"chart-equity-share\"[^>]*>(.*?)</div></div>", Pattern.DOTALL).matcher(england);
+        Assertions.assertTrue(share.find() && share.group(1).contains("national"), "the national reference line");
+
+        String subgroups = tableBody(england, "subgroup-table");
+        Assertions.assertTrue(subgroups.contains("<td>mean first attendance wait days</td>"
+                + "<td class=\"num\">-7.50 (-11.00 to -4.00), 2 sites</td>"
+                + "<td class=\"num\">-9.25 (-14.50 to -4.00), 1 sites</td>"
+                + "<td class=\"num\">-2.75 (-12.00 to 6.50), 1 sites</td>"), subgroups);
+        Assertions.assertTrue(subgroups.contains("<td>dna rate</td><td class=\"num\">-0.012 (-0.020 to -0.004), 2 sites</td>"
+                + "<td class=\"num\">-0.018 (-0.030 to -0.006), 1 sites</td><td class=\"num\">not estimated</td>"), subgroups);
+        Assertions.assertTrue(england.contains("<li>Unknown is a group, not an error"), "method note");
+
+        String readiness = tableBody(england, "readiness-table");
+        Assertions.assertEquals(3, readiness.split("<tr>", -1).length - 1, readiness);
+        Assertions.assertTrue(readiness.contains("<td>HMP Ashfield (2026-27 Q2)</td><td>North</td><td>adequate</td>"
+                + "<td>tablets 4g</td><td class=\"num\">50.0%</td><td class=\"num\">5.0%</td>"), readiness);
+        Assertions.assertTrue(readiness.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt; (2026-27 Q2)</td><td>North</td>"
+                + "<td>poor</td><td>fixed room</td><td class=\"num\">suppressed</td><td class=\"num\">suppressed</td>"),
+                readiness);
+        Assertions.assertTrue(readiness.contains("<td>HMP Castleton (2026-27 Q2)</td><td>South</td><td>\u2013</td>"
+                + "<td>\u2013</td><td class=\"num\">10.0%</td><td class=\"num\">0.0%</td>"), readiness);
+
+        String north = chromium("--dump-dom", page.toUri() + "#region=North");
+        String northEquity = tableBody(north, "equity-table");
+        Assertions.assertTrue(northEquity.contains("<tr><td>70+</td><td class=\"num\">suppressed</td>"
+                + "<td class=\"num\">suppressed</td><td class=\"num\">suppressed</td><td class=\"num\">suppressed</td>"
+                + "<td class=\"num\">suppressed</td></tr>"), northEquity);
+        Assertions.assertTrue(northEquity.contains("<tr><td>unknown</td><td class=\"num\">15</td><td class=\"num\">50.0%</td>"
+                + "<td class=\"num\">1.25</td>"), northEquity);
+        Assertions.assertEquals(2, tableBody(north, "readiness-table").split("<tr>", -1).length - 1, "North's sites");
+    }
+
+    /**
+     * An output from before issue 19 (the usual fixture) says "not yet published" for equity, readiness and the
+     * subgroups; one with subgroup ALL only says why there are none.
+     */
+    @Test
+    void equitySectionsSayNotYetPublishedOrNoSubgroups() throws Exception {
+        String dom = dom("");
+        Assertions.assertTrue(dom.contains("<div id=\"errors\"></div>"), "script errors");
+        for (String note : List.of("equity-note", "readiness-note", "subgroup-note")) {
+            Assertions.assertEquals("Not yet published: this output was written before the table existed.",
+                    text(dom, note), note);
+        }
+        Path root = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("nosubgroups"));
+        PublishedFixture.writeRolloutImpactV2(PublishedFixture.spark(), root, false);
+        String none = chromium("--dump-dom", Dashboard.write(PublishedFixture.spark(), root, tmp.resolve("n.html"))
+                .toUri().toString());
+        Assertions.assertTrue(none.contains("<div id=\"errors\"></div>"), "script errors");
+        Assertions.assertEquals("No connectivity subgroups: reference/site_connectivity.csv was not delivered.",
+                text(none, "subgroup-note"));
+    }
 }
