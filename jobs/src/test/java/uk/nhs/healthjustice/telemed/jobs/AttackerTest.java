@@ -51,7 +51,11 @@ import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
  *   counts and for money (then divided by unit costs);</li>
  *   <li>{@code months_against_their_quarter}: a quarter minus two of its months gives the third;</li>
  *   <li>{@code before_after_times_counts}: roll-out site values, before and after means, times the counts
- *   beside them (denominator search again).</li>
+ *   beside them (denominator search again);</li>
+ *   <li>{@code regions_against_their_nation}: the exact national row less every other region (every table; for
+ *   {@code equity}, whose smallest cells are regions, only secondary suppression stops it);</li>
+ *   <li>{@code groups_against_other_dimensions}: in {@code equity}, one dimension's groups add up to the region's
+ *   total, which less all but one group of another dimension gives that group.</li>
  * </ul>
  */
 @Tag("end-to-end")
@@ -82,7 +86,9 @@ class AttackerTest extends SparkTestBase {
             "cost_effectiveness", List.of("telemedicine_pathways", "in_person_pathways",
                     "telemedicine_pathways_compared", "in_person_pathways_compared", "strata_compared",
                     "strata_dropped", "pathways_dropped"),
-            "rollout_impact", List.of("n", "numerator", "n_before", "n_after"));
+            "rollout_impact", List.of("n", "numerator", "n_before", "n_after"),
+            "equity", List.of("patients_seen", "attended", "attended_telemedicine", "did_not_attend", "gic_attended",
+                    "completed_pathways"));
 
     /** The count each money or hours column of {@code costs} is a sum over. */
     static final Map<String, String> MONEY_OF = Map.of("clinician_cost_gbp", "attended", "escort_cost_gbp", "escorts",
@@ -104,7 +110,9 @@ class AttackerTest extends SparkTestBase {
             new RateDef("waiting_times", "pct_incomplete_within_18_weeks", "incomplete_within_18_weeks",
                     List.of("incomplete_pathways"), 100),
             new RateDef("waiting_times", "released_before_treatment_rate", "removed_released",
-                    List.of("completed_pathways", "removed_released", "removed_transferred_out", "removed_died"), 1));
+                    List.of("completed_pathways", "removed_released", "removed_transferred_out", "removed_died"), 1),
+            new RateDef("equity", "telemedicine_share", "attended_telemedicine", List.of("attended"), 1),
+            new RateDef("equity", "dna_rate", "did_not_attend", List.of("attended", "did_not_attend"), 1));
 
     private void generateAndPublish() throws Exception {
         Path landing = tmp.resolve("landing");
@@ -143,10 +151,15 @@ class AttackerTest extends SparkTestBase {
         allMinusOtherModalities(leaks);
         monthsAgainstTheirQuarter(leaks);
         beforeAfterTimesCounts(leaks);
+        regionsAgainstTheirNation(leaks);
+        groupsAgainstOtherDimensions(leaks);
         StringBuilder report = new StringBuilder();
-        leaks.forEach((attack, found) -> report.append(attack).append(": ").append(found.size())
-                .append(" small counts recovered, e.g. ").append(found.subList(0, Math.min(3, found.size())))
-                .append('\n'));
+        leaks.forEach((attack, found) -> {
+            Map<String, Long> byTable = new TreeMap<>();
+            found.forEach(f -> byTable.merge(f.substring(0, f.indexOf(' ')), 1L, Long::sum));
+            report.append(attack).append(": ").append(found.size()).append(" small counts recovered ")
+                    .append(byTable).append(", e.g. ").append(found.subList(0, Math.min(3, found.size()))).append('\n');
+        });
         System.out.print(report.length() == 0 ? "attacker test: nothing recovered\n" : report);
         bounds.forEach((attack, found) -> System.out.println("attacker test, bounds of rounded counts only ("
                 + attack + "): " + found.size() + " of " + hiddenCells() + " hidden cells pinned, e.g. "
@@ -267,6 +280,93 @@ class AttackerTest extends SparkTestBase {
                             ms.stream().filter(k -> !k.equals(target)).toList(), target);
                 }
             }
+        }
+    }
+
+    /**
+     * National rows are exact: national less every other region gives a region's count (equity has no site rows,
+     * so its regions are the smallest cells: secondary suppression is what stops this attack).
+     */
+    private void regionsAgainstTheirNation(Map<String, List<String>> leaks) {
+        for (String t : COUNTS.keySet()) {
+            Map<String, List<String>> lines = new HashMap<>();
+            for (var e : published.get(t).entrySet()) {
+                Map<String, Object> row = e.getValue();
+                if ("ALL".equals(row.getOrDefault("site_id", "ALL")) && !"site".equals(row.get("level"))) {
+                    lines.computeIfAbsent(dimensions(t, row, "region"), k -> new ArrayList<>()).add(e.getKey());
+                }
+            }
+            for (List<String> keys : lines.values()) {
+                String nation = keys.stream().filter(k -> national(published.get(t).get(k))).findFirst().orElse(null);
+                if (nation == null) {
+                    continue;
+                }
+                for (String target : keys) {
+                    if (!target.equals(nation)) {
+                        differences(leaks, "regions_against_their_nation", t, nation,
+                                keys.stream().filter(k -> !k.equals(nation) && !k.equals(target)).toList(), target);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Every equity dimension splits the same people: one dimension's groups add up to a region's total, so that
+     * total less the other groups of a second dimension gives the last group. National totals are exact.
+     */
+    private void groupsAgainstOtherDimensions(Map<String, List<String>> leaks) {
+        Map<String, Map<String, List<String>>> byLine = new HashMap<>(); // period+region -> dimension -> rows
+        for (var e : published.get("equity").entrySet()) {
+            Map<String, Object> row = e.getValue();
+            byLine.computeIfAbsent(row.get("period_start") + "|" + row.get("region"), k -> new TreeMap<>())
+                    .computeIfAbsent((String) row.get("dimension"), k -> new ArrayList<>()).add(e.getKey());
+        }
+        for (Map<String, List<String>> dims : byLine.values()) {
+            for (var whole : dims.entrySet()) {
+                for (var split : dims.entrySet()) {
+                    if (whole.getKey().equals(split.getKey())) {
+                        continue;
+                    }
+                    for (String target : split.getValue()) {
+                        // the whole is a sum of rows: its candidates are the sums of theirs
+                        sumDifferences(leaks, whole.getValue(),
+                                split.getValue().stream().filter(k -> !k.equals(target)).toList(), target);
+                    }
+                }
+            }
+        }
+    }
+
+    private void sumDifferences(Map<String, List<String>> leaks, List<String> whole, List<String> parts, String target) {
+        for (String c : COUNTS.get("equity")) {
+            Set<Long> result = new TreeSet<>(List.of(0L));
+            boolean exact = true;
+            for (String w : whole) {
+                List<Long> v = candidates("equity", published.get("equity").get(w), c);
+                exact &= v.size() == 1;
+                Set<Long> next = new TreeSet<>();
+                for (long a : result) {
+                    for (long b : v) {
+                        next.add(a + b);
+                    }
+                }
+                result = next;
+            }
+            for (String p : parts) {
+                List<Long> v = candidates("equity", published.get("equity").get(p), c);
+                exact &= v.size() == 1;
+                Set<Long> next = new TreeSet<>();
+                for (long a : result) {
+                    for (long b : v) {
+                        next.add(a - b);
+                    }
+                }
+                result = next;
+            }
+            Set<Double> asDoubles = new TreeSet<>();
+            result.forEach(v -> asDoubles.add((double) v));
+            check(exact ? leaks : bounds, "groups_against_other_dimensions", "equity", target, c, asDoubles);
         }
     }
 
@@ -468,7 +568,7 @@ class AttackerTest extends SparkTestBase {
 
     static final List<String> DIMENSIONS = List.of("period_type", "period_start", "period_label", "region", "site_id",
             "specialty_code", "priority", "modality_group", "measure", "first_assessment_modality", "level", "outcome",
-            "event_time", "control", "subgroup", "perspective");
+            "event_time", "control", "subgroup", "perspective", "dimension", "group_value");
 
     private static String dimensions(String table, Map<String, Object> row, String... without) {
         StringBuilder key = new StringBuilder();
@@ -494,7 +594,8 @@ class AttackerTest extends SparkTestBase {
     }
 
     private static boolean national(Map<String, Object> row) {
-        return "ALL".equals(row.get("region")) && "ALL".equals(row.get("site_id"));
+        // equity has no site_id: its national rows are region ALL
+        return "ALL".equals(row.get("region")) && "ALL".equals(row.getOrDefault("site_id", "ALL"));
     }
 
     private static Double number(Map<String, Object> row, String column) {

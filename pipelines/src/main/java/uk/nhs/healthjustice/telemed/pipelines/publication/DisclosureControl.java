@@ -29,11 +29,16 @@ import uk.nhs.healthjustice.telemed.schemas.published.PublishedTables;
  *   totals are null, means need 8 or more behind them, a count times a factor uses the rounded count;</li>
  *   <li>a model output needs every count it rests on to be at least 8.</li>
  * </ul>
- * Disclosure control is row by row, so a table's recomputed periods can be controlled alone; except that
- * {@code equity}, recomputed whole every night, whose exact national rows would otherwise give back a region's
- * suppressed count, first gets secondary suppression over the whole table ({@link SecondarySuppression}: a
- * complementary cell, zeros included, in every line with a single suppressed cell, and zero rows for the regions
- * a line lacks). No other table is changed by it.
+ * Two rules look past the row, because national rows are exact and national less the other regions is a
+ * subtraction a reader can do:
+ * <ul>
+ *   <li>every table: a count whose national total is 1 to 7 is hidden in every row below national of its line,
+ *   zeros included ({@link SmallNationalTotals}); lines lie within a period, so a table's recomputed periods can
+ *   still be controlled alone;</li>
+ *   <li>{@code equity}, recomputed whole every night, whose smallest cells are regions, first gets secondary
+ *   suppression over the whole table ({@link SecondarySuppression}: a complementary cell, zeros included, in every
+ *   line with a single suppressed cell, and zero rows for the regions a line lacks).</li>
+ * </ul>
  */
 public final class DisclosureControl {
 
@@ -87,19 +92,16 @@ public final class DisclosureControl {
             throw new IllegalStateException("Cannot publish " + table.name() + ": no disclosure class for "
                     + undeclared + "; declare each in PublishedTables");
         }
-        if (SecondarySuppression.appliesTo(table)) {
-            return controlled(SecondarySuppression.flag(mart, table), table, List.of(mart.columns()), true);
-        }
-        return controlled(mart, table, List.of(mart.columns()), false);
+        Dataset<Row> flagged = SecondarySuppression.appliesTo(table) ? SecondarySuppression.flag(mart, table) : mart;
+        return controlled(SmallNationalTotals.flag(flagged, table), table, List.of(mart.columns()));
     }
 
     /**
-     * The control itself. With {@code secondary}, {@code mart} has a {@link SecondarySuppression#flag} column per
-     * count: a flagged count is null like a count of 1..7, and so is every statistic or model output resting on
+     * The control itself. {@code mart} has a {@link SecondarySuppression#flag} column per count (from
+     * {@link SmallNationalTotals}, and {@link SecondarySuppression} for equity): a flagged count is null like a count of 1..7, and so is every statistic or model output resting on
      * it; the flag columns are not in the result.
      */
-    private static Dataset<Row> controlled(Dataset<Row> mart, PublishedTable table, List<String> columns,
-                                           boolean secondary) {
+    private static Dataset<Row> controlled(Dataset<Row> mart, PublishedTable table, List<String> columns) {
         List<String> present = columns;
         // a table without site_id (equity: no site rows at all) is national where region is ALL
         Column national = present.contains(Rollups.SITE_ID) ? isNational() : col(Rollups.REGION).equalTo(Rollups.ALL);
@@ -118,11 +120,9 @@ public final class DisclosureControl {
                 // back to the mart's type: the published table has its declared schema (a decimal expected count
                 // would otherwise widen to decimal(30,10) beside the long)
                 Column controlled = controlledCount(whole).cast(type);
-                if (secondary) {
-                    Column complement = col(SecondarySuppression.flag(c));
-                    controlled = when(complement, lit(null).cast(type)).otherwise(controlled);
-                    rowSuppressed = rowSuppressed.or(complement);
-                }
+                Column complement = col(SecondarySuppression.flag(c));
+                controlled = when(complement, lit(null).cast(type)).otherwise(controlled);
+                rowSuppressed = rowSuppressed.or(complement);
                 published.put(c, when(national, col(c)).otherwise(controlled));
                 rowSuppressed = rowSuppressed.or(primarySuppressed(whole));
             }
@@ -134,11 +134,11 @@ public final class DisclosureControl {
             Column value = switch (c.disclosure()) {
                 case DIMENSION, REFERENCE, COUNT -> null;
                 case STATISTIC -> when(not(anyIn1to7(c.restsOn(), present))
-                        .and(not(anyComplemented(c.restsOn(), present, secondary))), col(c.name()));
+                        .and(not(anyComplemented(c.restsOn(), present))), col(c.name()));
                 case RATE -> recomputedRate(c, published, present);
                 case MONEY -> when(not(rowSuppressed), money(c, published, mart.schema().apply(c.name()).dataType()));
                 case MODEL_OUTPUT -> when(allAtLeastMinimum(c.restsOn(), present)
-                        .and(not(anyComplemented(c.restsOn(), present, secondary))), col(c.name()));
+                        .and(not(anyComplemented(c.restsOn(), present))), col(c.name()));
             };
             if (value != null) {
                 published.put(c.name(), when(national, col(c.name())).otherwise(value));
@@ -176,13 +176,11 @@ public final class DisclosureControl {
     }
 
     /** Whether any of {@code counts} is suppressed as a complement ({@link SecondarySuppression}). */
-    private static Column anyComplemented(List<String> counts, List<String> present, boolean secondary) {
+    private static Column anyComplemented(List<String> counts, List<String> present) {
         Column any = lit(false);
-        if (secondary) {
-            for (String n : counts) {
-                if (present.contains(n)) {
-                    any = any.or(col(SecondarySuppression.flag(n)));
-                }
+        for (String n : counts) {
+            if (present.contains(n)) {
+                any = any.or(col(SecondarySuppression.flag(n)));
             }
         }
         return any;

@@ -42,7 +42,7 @@ class DisclosureControlTest extends SparkTestBase {
                 new Object[] {"N", "D", 8L, 8L, 14, 100.0},
                 new Object[] {"N", "E", 12L, 9L, 20, 75.0},
                 new Object[] {"N", "F", 13L, 12L, 30, 92.3},
-                new Object[] {"ALL", "ALL", 5L, 3L, 11, 60.0});
+                new Object[] {"ALL", "ALL", 41L, 33L, 11, 80.5});
         Assertions.assertEquals(0L, p.get("N/A").<Long>getAs("people"));
         Assertions.assertNull(p.get("N/B").getAs("people"));
         Assertions.assertNull(p.get("N/C").getAs("people"));
@@ -54,16 +54,16 @@ class DisclosureControlTest extends SparkTestBase {
         Assertions.assertEquals(false, p.get("N/D").getAs("suppressed")); // 8 and 8 round to 10 and 10
         Assertions.assertEquals(true, p.get("N/C").getAs("suppressed"));
         Row national = p.get("ALL/ALL");
-        Assertions.assertEquals(5L, national.<Long>getAs("people"));
+        Assertions.assertEquals(41L, national.<Long>getAs("people"));
         Assertions.assertEquals(11, national.<Integer>getAs("median_days"));
-        Assertions.assertEquals(60.0, national.<Double>getAs("pct_within"), 1e-9);
+        Assertions.assertEquals(80.5, national.<Double>getAs("pct_within"), 1e-9);
         Assertions.assertEquals(false, national.getAs("suppressed"));
     }
 
     /**
      * An expected count (costs.escorts_avoided, a sum of offsite shares) is rounded to a whole number below
      * national, then controlled: 0.4 -> 0 (zero stays zero); 0.75 -> 1 and 7.4 -> 7, suppressed; 7.5 -> 8 -> 10;
-     * 12.6 -> 13 -> 15. National rows are not changed: 3.5 stays 3.5.
+     * 12.6 -> 13 -> 15. National rows are not changed: 28.65 stays 28.65.
      */
     @Test
     void expectedCountsAreRoundedToWholeThenControlled() {
@@ -78,7 +78,7 @@ class DisclosureControlTest extends SparkTestBase {
                         new Object[] {"N", "C", new java.math.BigDecimal("7.4")},
                         new Object[] {"N", "D", new java.math.BigDecimal("7.5")},
                         new Object[] {"N", "E", new java.math.BigDecimal("12.6")},
-                        new Object[] {"ALL", "ALL", new java.math.BigDecimal("3.5")}), declaration)
+                        new Object[] {"ALL", "ALL", new java.math.BigDecimal("28.65")}), declaration)
                 .collectAsList().forEach(r -> p.put(r.getString(0) + "/" + r.getString(1), r));
         java.util.function.BiConsumer<String, String> is = (site, expected) -> Assertions.assertEquals(0,
                 new java.math.BigDecimal(expected).compareTo(p.get(site).getAs("avoided")), site);
@@ -88,7 +88,7 @@ class DisclosureControlTest extends SparkTestBase {
         Assertions.assertNull(p.get("N/C").getAs("avoided"));
         is.accept("N/D", "10");
         is.accept("N/E", "15");
-        is.accept("ALL/ALL", "3.5");
+        is.accept("ALL/ALL", "28.65");
     }
 
     @Test
@@ -96,10 +96,55 @@ class DisclosureControlTest extends SparkTestBase {
         Map<String, Row> p = published(
                 new Object[] {"N", "A", 5L, 0L, 9, 0.0},
                 new Object[] {"N", "B", 20L, 0L, 9, 0.0},
-                new Object[] {"ALL", "ALL", 5L, 0L, 9, 0.0});
+                new Object[] {"ALL", "ALL", 25L, 0L, 9, 0.0});
         Assertions.assertNull(p.get("N/A").getAs("median_days"));
         Assertions.assertEquals(9, p.get("N/B").<Integer>getAs("median_days"));
         Assertions.assertEquals(9, p.get("ALL/ALL").<Integer>getAs("median_days"));
+    }
+
+    /**
+     * National less the other regions. {@code within}: national 2, all in region N (site A); region S and site C
+     * have 0, so without more S's published 0 gives N's hidden 2 back (2 - 0). A national total of 1 to 7 hides
+     * the count in every row below national, zeros included: N/B, S/C and S/ALL are null and suppressed, and the
+     * rate resting on it too. {@code people}: national 23 = N 3 + S 20; N's 3 is hidden and S's 20 shows as 20,
+     * so 23 - 20 leaves N somewhere in 1..5 (S is any of 18..22): not hidden further, and B's 0 stays 0.
+     */
+    @Test
+    void aNationalTotalOfOneToSevenIsHiddenInEveryRowBelowIt() {
+        Map<String, Row> p = published(
+                new Object[] {"N", "A", 3L, 2L, 10, 66.7},
+                new Object[] {"N", "B", 0L, 0L, null, null},
+                new Object[] {"N", "ALL", 3L, 2L, 10, 66.7},
+                new Object[] {"S", "C", 20L, 0L, 9, 0.0},
+                new Object[] {"S", "ALL", 20L, 0L, 9, 0.0},
+                new Object[] {"ALL", "ALL", 23L, 2L, 9, 8.7});
+        for (String row : List.of("N/A", "N/B", "N/ALL", "S/C", "S/ALL")) {
+            Assertions.assertNull(p.get(row).getAs("within"), row);
+            Assertions.assertEquals(true, p.get(row).getAs("suppressed"), row);
+            Assertions.assertNull(p.get(row).getAs("pct_within"), row);
+        }
+        Assertions.assertNull(p.get("N/A").getAs("people"));
+        Assertions.assertEquals(0L, p.get("N/B").<Long>getAs("people"));
+        Assertions.assertEquals(20L, p.get("S/C").<Long>getAs("people"));
+        Assertions.assertEquals(20L, p.get("S/ALL").<Long>getAs("people"));
+        Assertions.assertEquals(9, p.get("S/C").<Integer>getAs("median_days"), "the median rests on people, not within");
+        Assertions.assertEquals(2L, p.get("ALL/ALL").<Long>getAs("within"));
+        Assertions.assertEquals(false, p.get("ALL/ALL").getAs("suppressed"));
+    }
+
+    /**
+     * A small national line that lies in one region: hiding N's and A's 2 is not enough, since the rows' presence
+     * (and absent rows meaning 0) says all 2 are in N. Its rows below national are left out; the national row
+     * stays. A line with 2 regions keeps its rows (see above).
+     */
+    @Test
+    void aSmallNationalLineInOneRegionIsPublishedNationallyOnly() {
+        Map<String, Row> p = published(
+                new Object[] {"N", "A", 2L, 40L, 10, 5.0},
+                new Object[] {"N", "ALL", 2L, 40L, 10, 5.0},
+                new Object[] {"ALL", "ALL", 2L, 40L, 10, 5.0});
+        Assertions.assertEquals(java.util.Set.of("ALL/ALL"), p.keySet());
+        Assertions.assertEquals(2L, p.get("ALL/ALL").<Long>getAs("people"));
     }
 
     @Test

@@ -23,7 +23,9 @@ import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
  * The equity mart has no {@code site_id}: its national rows are those with {@code region = ALL}, left as they
  * are; region rows follow the declared classes. National share 0.6 (60 of 100), national median 20 days.
  * <pre>
+ *   national 70+  patients 12, attended 16, telemedicine 9, DNA 0, GIC 0, completed 11, median 30
  *   North 70+    patients 3, attended 4, telemedicine 1, DNA 0, GIC 0, completed 2, median 30
+ *   South 70+    patients 9, attended 12, telemedicine 8, DNA 0, GIC 0, completed 9, median 28
  *   North 30-39  patients 9, attended 12, telemedicine 8, DNA 3, GIC 0, completed 9, median 25
  * </pre>
  * 70+: every count 1..7 is suppressed, so both shares, the ratio and the median are null. 30-39: counts round
@@ -34,8 +36,9 @@ class EquityDisclosureTest extends SparkTestBase {
 
     private Dataset<Row> mart() {
         return frame(Equity.SCHEMA,
-                row("ALL", "age_band", "70+", 3, 4, 1, 0, 0, 2, 30),
+                row("ALL", "age_band", "70+", 12, 16, 9, 0, 0, 11, 30),
                 row("North", "age_band", "70+", 3, 4, 1, 0, 0, 2, 30),
+                row("South", "age_band", "70+", 9, 12, 8, 0, 0, 9, 28),
                 row("North", "age_band", "30-39", 9, 12, 8, 3, 0, 9, 25));
     }
 
@@ -58,8 +61,8 @@ class EquityDisclosureTest extends SparkTestBase {
 
         Row national = published(p, "ALL", "70+");
         assertEquals(false, national.getAs("suppressed"));
-        assertEquals(4L, national.<Long>getAs("attended"));
-        assertEquals(0.25 / 0.6, national.<Double>getAs("telemedicine_share_vs_all"), 1e-12);
+        assertEquals(16L, national.<Long>getAs("attended"));
+        assertEquals((9.0 / 16) / 0.6, national.<Double>getAs("telemedicine_share_vs_all"), 1e-12);
         assertEquals(30, national.<Integer>getAs("median_wait_days"));
 
         Row old = published(p, "North", "70+");
@@ -114,6 +117,10 @@ class EquityDisclosureTest extends SparkTestBase {
      *   <li>ALL (both dimensions alike) and male: North's DNA 3 with East's DNA 0; East's telemedicine 6 with
      *   North's telemedicine 9 (8 in male), smaller than South's 20.</li>
      * </ul>
+     * Then every table's rule ({@link SmallNationalTotals}): a count whose national total is 1 to 7 is hidden in
+     * every region, zeros included, so South's cells of those lines go too: 70+ and female patients, attended,
+     * telemedicine and completed (national 3, 4, 1, 2); DNA in 30-39, ALL and male (national 3); telemedicine in
+     * 50-59 (national 6).
      */
     private Dataset<Row> smallGroups() {
         List<Object[]> rows = new ArrayList<>();
@@ -149,7 +156,7 @@ class EquityDisclosureTest extends SparkTestBase {
 
         Set<String> expected = new TreeSet<>();
         for (String g : List.of("age_band/70+", "sex/female")) {
-            for (String r : List.of("North", "East")) {
+            for (String r : REGIONS) {
                 for (String c : List.of("patients_seen", "attended", "attended_telemedicine", "completed_pathways")) {
                     expected.add(g + "/" + r + "/" + c);
                 }
@@ -158,12 +165,14 @@ class EquityDisclosureTest extends SparkTestBase {
         expected.addAll(List.of("age_band/30-39/North/did_not_attend", "age_band/30-39/East/did_not_attend",
                 "age_band/50-59/East/attended_telemedicine", "age_band/50-59/North/attended_telemedicine",
                 "age_band/50-59/North/patients_seen", "age_band/50-59/North/attended",
-                "age_band/50-59/South/patients_seen", "age_band/50-59/South/attended"));
+                "age_band/50-59/South/patients_seen", "age_band/50-59/South/attended",
+                "age_band/30-39/South/did_not_attend", "age_band/50-59/South/attended_telemedicine"));
         for (String g : List.of("age_band/ALL", "sex/ALL", "sex/male")) {
             for (String r : List.of("North", "East")) {
                 expected.add(g + "/" + r + "/did_not_attend");
                 expected.add(g + "/" + r + "/attended_telemedicine");
             }
+            expected.add(g + "/South/did_not_attend");
         }
         Set<String> actual = new TreeSet<>();
         for (Row r : p.filter(col("region").notEqual("ALL")).collectAsList()) {
@@ -186,9 +195,10 @@ class EquityDisclosureTest extends SparkTestBase {
         assertEquals(10L, north.<Long>getAs("patients_seen"));
         assertEquals(26, north.<Integer>getAs("median_wait_days"));
         // the zero rows added for the grid: zero counts, nothing else below national, the national figures
-        Row south = published(p.filter(col("dimension").equalTo("age_band")), "South", "70+");
-        assertEquals(false, south.getAs("suppressed"));
-        assertEquals(0L, south.<Long>getAs("attended"));
+        Row south = published(p.filter(col("dimension").equalTo("age_band")), "South", "50-59");
+        assertEquals(true, south.getAs("suppressed"));
+        assertNull(south.getAs("attended"));
+        assertEquals(0L, south.<Long>getAs("completed_pathways"));
         assertNull(south.getAs("median_wait_days"));
         assertEquals(0.6, south.<Double>getAs("national_telemedicine_share"), 1e-12);
         // national rows are not changed
@@ -251,16 +261,30 @@ class EquityDisclosureTest extends SparkTestBase {
         Assertions.assertEquals(List.of(), attack(published), "suppressed counts recovered from the national row");
     }
 
+    /**
+     * The attack works on primary suppression alone (region counts of 1 to 7 blanked, nothing else): 70+ lies in
+     * North only, and East's 6 telemedicine attendances in 50-59 are the national 6. The generic control of every
+     * table (the same declaration under another name, so no complements) stops it too: small national totals are
+     * hidden in every region, and a small line in one region is published nationally only.
+     */
     @Test
-    void theAttackerRecoversTheGapWithoutSecondarySuppression() {
-        // the same declaration under another name: the generic control only, as before this rule
-        Dataset<Row> generic = DisclosureControl.apply(smallGroups(),
-                new uk.nhs.healthjustice.telemed.schemas.published.PublishedTable("equity_generic",
-                        PublishedTables.EQUITY.columns())).cache();
-        List<String> recovered = attack(generic);
+    void theAttackWorksOnPrimarySuppressionAloneAndNotOnTheGenericControl() {
+        Dataset<Row> primaryOnly = smallGroups();
+        for (String c : COUNTS) {
+            primaryOnly = primaryOnly.withColumn(c, org.apache.spark.sql.functions.when(col("region").equalTo("ALL")
+                    .or(org.apache.spark.sql.functions.not(col(c).between(1, 7))), col(c)));
+        }
+        List<String> recovered = attack(primaryOnly);
         Assertions.assertTrue(recovered.contains("2026-01-01/age_band/70+/North/attended = 4"), recovered.toString());
         Assertions.assertTrue(recovered.contains("2026-01-01/age_band/50-59/East/attended_telemedicine = 6"),
                 recovered.toString());
+
+        Dataset<Row> generic = DisclosureControl.apply(smallGroups(),
+                new uk.nhs.healthjustice.telemed.schemas.published.PublishedTable("equity_generic",
+                        PublishedTables.EQUITY.columns())).cache();
+        assertAttackFails(generic);
+        Assertions.assertEquals(0, generic.filter(col("group_value").equalTo("70+")
+                .and(col("region").notEqual("ALL"))).count(), "70+ lies in one region: national only");
     }
 
     /**
