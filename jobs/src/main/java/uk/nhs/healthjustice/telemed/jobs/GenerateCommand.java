@@ -44,6 +44,37 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--no-safety-logs", description = "Do not write the optional prescriptions, medication_incidents"
             + " and security_events logs")
     boolean noSafetyLogs;
+    @Option(names = "--no-patients", description = "Do not write the optional patients log (demographics)")
+    boolean noPatients;
+    @Option(names = "--site-connectivity", description = "Write reference/site_connectivity.csv: rollout_impact then"
+            + " adds the connectivity subgroups and readiness its connectivity columns")
+    boolean siteConnectivity;
+    @Option(names = "--monitoring-missed-ratio", description = "Planted: monitoring_missed incidents on high-risk"
+            + " prescriptions from telemedicine consults, as a multiple of in person (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + GeneratorOptions.DEFAULT_MONITORING_MISSED_RATIO)
+    double monitoringMissedRatio;
+    @Option(names = "--security-events-before", description = "Planted: security events per 1,000 telemedicine"
+            + " sessions before the site's tablets arrive (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + GeneratorOptions.DEFAULT_SECURITY_EVENTS_PER_1000_BEFORE_TABLETS)
+    double securityBefore;
+    @Option(names = "--security-events-after", description = "Planted: the same once they have (default: ${DEFAULT-VALUE})",
+            defaultValue = "" + GeneratorOptions.DEFAULT_SECURITY_EVENTS_PER_1000_AFTER_TABLETS)
+    double securityAfter;
+    @Option(names = "--case-mix-imbalance", description = "Planted: 0 = every specialty as likely to be seen remotely;"
+            + " up to 1 = short-wait (cheaper) specialties much more likely (default: 0.8, less when --remote-share"
+            + " is so high that a share would pass 1)")
+    Double caseMixImbalance;
+    @Option(names = "--poor-connectivity-effect-ratio", description = "Planted: at sites with poor or no connectivity"
+            + " at go-live the wait effect is this multiple of --wait-effect-days (0..1; default: ${DEFAULT-VALUE},"
+            + " no connectivity effect; suggested for a readiness evaluation: "
+            + GeneratorOptions.SUGGESTED_POOR_CONNECTIVITY_EFFECT_RATIO + ")",
+            defaultValue = "" + GeneratorOptions.DEFAULT_POOR_CONNECTIVITY_EFFECT_RATIO)
+    double poorConnectivityEffectRatio;
+    @Option(names = "--oldest-age-remote-multiplier", description = "Planted: a 70+ patient's chance of being seen"
+            + " remotely as a multiple of others' (0..1; default: ${DEFAULT-VALUE}, no age effect; suggested for an"
+            + " equity evaluation: " + GeneratorOptions.SUGGESTED_OLDEST_AGE_BAND_REMOTE_MULTIPLIER + ")",
+            defaultValue = "" + GeneratorOptions.DEFAULT_OLDEST_AGE_BAND_REMOTE_MULTIPLIER)
+    double oldestAgeRemoteMultiplier;
 
     GeneratorOptions options() {
         Scale s = switch (scale.toLowerCase()) {
@@ -52,9 +83,13 @@ final class GenerateCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("Invalid --scale: " + scale + " (expected small or national)");
         };
         GeneratorOptions d = GeneratorOptions.defaults(s);
-        return new GeneratorOptions(seed, s, years == null ? d.years() : years, endDate, badRowRate, correctionRate,
-                waitEffectDays, remoteShare, noEscortBefore, noEscortAfter, !noBenchmarks, sites)
-                .withSafetyLogs(!noSafetyLogs);
+        GeneratorOptions o = new GeneratorOptions(seed, s, years == null ? d.years() : years, endDate, badRowRate,
+                correctionRate, waitEffectDays, remoteShare, noEscortBefore, noEscortAfter, !noBenchmarks, sites)
+                .withSafetyLogs(!noSafetyLogs).withPatients(!noPatients).withSiteConnectivity(siteConnectivity)
+                .withMonitoringMissedRatio(monitoringMissedRatio).withSecurityEventsPer1000(securityBefore, securityAfter)
+                .withPoorConnectivityEffectRatio(poorConnectivityEffectRatio)
+                .withOldestAgeBandRemoteMultiplier(oldestAgeRemoteMultiplier);
+        return caseMixImbalance == null ? o : o.withCaseMixImbalance(caseMixImbalance);
     }
 
     @Override
@@ -63,11 +98,12 @@ final class GenerateCommand implements Callable<Integer> {
         GenerationSummary s = new LandingGenerator().generate(output, options());
         System.out.printf("generated %d sites, %d load dates (%s .. %s): %d referral, %d consult, %d MHA rows"
                         + " (%d bad rows planted, %d corrections, %d re-deliveries); %d prescription, %d medication"
-                        + " incident, %d security event rows (%d bad rows planted) in %.1f s into %s%n",
+                        + " incident, %d security event rows (%d bad rows planted); %d patient rows (%d bad rows"
+                        + " planted) in %.1f s into %s%n",
                 s.sites(), s.loadDates().size(), s.firstLoadDate(), s.lastLoadDate(), s.referralRows(), s.consultRows(),
                 s.mhaRows(), s.badRowsPlanted(), s.correctionRows(), s.redeliveredRows(), s.prescriptionRows(),
-                s.medicationIncidentRows(), s.securityEventRows(), s.safetyBadRowsPlanted(),
-                (System.nanoTime() - t0) / 1e9, output);
+                s.medicationIncidentRows(), s.securityEventRows(), s.safetyBadRowsPlanted(), s.patientRows(),
+                s.patientBadRowsPlanted(), (System.nanoTime() - t0) / 1e9, output);
         return ExitCodes.SUCCESS;
     }
 }

@@ -146,141 +146,148 @@ public record GeneratorOptions(long seed, Scale scale, double years, LocalDate e
     }
 
     public GeneratorOptions withSeed(long v) {
-        return new GeneratorOptions(v, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
-                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.seed = v);
     }
 
     public GeneratorOptions withYears(double v) {
-        return new GeneratorOptions(seed, scale, v, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
-                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.years = v);
     }
 
     public GeneratorOptions withEndDate(LocalDate v) {
-        return new GeneratorOptions(seed, scale, years, v, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
-                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.endDate = v);
     }
 
     public GeneratorOptions withBadRowRate(double v) {
-        return new GeneratorOptions(seed, scale, years, endDate, v, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
-                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.badRowRate = v);
     }
 
     public GeneratorOptions withCorrectionRate(double v) {
-        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, v, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
-                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.correctionRate = v);
     }
 
     public GeneratorOptions withWaitEffectDays(int v) {
-        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, v,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
-                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.waitEffectDays = v);
     }
 
     public GeneratorOptions withRemoteShareAfterGoLive(double v) {
-        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                v, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
-                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.remoteShareAfterGoLive = v);
     }
 
     public GeneratorOptions withNoEscortCancelRates(double before, double after) {
-        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, before, after, writeCommunityBenchmarks, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
-                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> {
+            b.noEscortCancelRateBeforeGoLive = before;
+            b.noEscortCancelRateAfterGoLive = after;
+        });
     }
 
     public GeneratorOptions withCommunityBenchmarks(boolean v) {
-        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive, v, sites, writeSafetyLogs,
-                monitoringMissedRatio, securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
-                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.writeCommunityBenchmarks = v);
     }
 
     public GeneratorOptions withSites(int v) {
-        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
-                writeCommunityBenchmarks, v, writeSafetyLogs, monitoringMissedRatio, securityEventsPer1000BeforeTablets,
-                securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
-                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.sites = v);
     }
 
     /** With or without the optional safety logs (prescriptions, medication_incidents, security_events). */
     public GeneratorOptions withSafetyLogs(boolean v) {
-        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
-                writeCommunityBenchmarks, sites, v, monitoringMissedRatio, securityEventsPer1000BeforeTablets,
-                securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
-                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.writeSafetyLogs = v);
     }
 
     public GeneratorOptions withMonitoringMissedRatio(double v) {
-        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
-                writeCommunityBenchmarks, sites, writeSafetyLogs, v, securityEventsPer1000BeforeTablets,
-                securityEventsPer1000AfterTablets, caseMixImbalance, writePatients, writeSiteConnectivity,
-                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.monitoringMissedRatio = v);
     }
 
     public GeneratorOptions withSecurityEventsPer1000(double beforeTablets, double afterTablets) {
-        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
-                writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio, beforeTablets, afterTablets,
-                caseMixImbalance, writePatients, writeSiteConnectivity,
-                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> {
+            b.securityEventsPer1000BeforeTablets = beforeTablets;
+            b.securityEventsPer1000AfterTablets = afterTablets;
+        });
     }
 
     public GeneratorOptions withCaseMixImbalance(double v) {
-        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
-                writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio,
-                securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, v, writePatients, writeSiteConnectivity,
-                poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.caseMixImbalance = v);
     }
 
     /** With or without the optional {@code patients} log (contract version 2). */
     public GeneratorOptions withPatients(boolean v) {
-        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
-                writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio,
-                securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, v,
-                writeSiteConnectivity, poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.writePatients = v);
     }
 
     /** With or without the optional {@code reference/site_connectivity.csv} (the plants hold either way). */
     public GeneratorOptions withSiteConnectivity(boolean v) {
-        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
-                writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio,
-                securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients,
-                v, poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.writeSiteConnectivity = v);
     }
 
     public GeneratorOptions withPoorConnectivityEffectRatio(double v) {
-        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
-                writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio,
-                securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients,
-                writeSiteConnectivity, v, oldestAgeBandRemoteMultiplier);
+        return with(b -> b.poorConnectivityEffectRatio = v);
     }
 
     public GeneratorOptions withOldestAgeBandRemoteMultiplier(double v) {
-        return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
-                remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
-                writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio,
-                securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance, writePatients,
-                writeSiteConnectivity, poorConnectivityEffectRatio, v);
+        return with(b -> b.oldestAgeBandRemoteMultiplier = v);
+    }
+
+    /** A copy with some settings changed; the canonical constructor checks the result. */
+    private GeneratorOptions with(java.util.function.Consumer<Settings> change) {
+        Settings b = new Settings(this);
+        change.accept(b);
+        return b.build();
+    }
+
+    /** The settings as mutable fields, only to copy a record with some changed (records have no withers). */
+    private static final class Settings {
+        long seed;
+        Scale scale;
+        double years;
+        LocalDate endDate;
+        double badRowRate;
+        double correctionRate;
+        int waitEffectDays;
+        double remoteShareAfterGoLive;
+        double noEscortCancelRateBeforeGoLive;
+        double noEscortCancelRateAfterGoLive;
+        boolean writeCommunityBenchmarks;
+        int sites;
+        boolean writeSafetyLogs;
+        double monitoringMissedRatio;
+        double securityEventsPer1000BeforeTablets;
+        double securityEventsPer1000AfterTablets;
+        double caseMixImbalance;
+        boolean writePatients;
+        boolean writeSiteConnectivity;
+        double poorConnectivityEffectRatio;
+        double oldestAgeBandRemoteMultiplier;
+
+        Settings(GeneratorOptions o) {
+            seed = o.seed;
+            scale = o.scale;
+            years = o.years;
+            endDate = o.endDate;
+            badRowRate = o.badRowRate;
+            correctionRate = o.correctionRate;
+            waitEffectDays = o.waitEffectDays;
+            remoteShareAfterGoLive = o.remoteShareAfterGoLive;
+            noEscortCancelRateBeforeGoLive = o.noEscortCancelRateBeforeGoLive;
+            noEscortCancelRateAfterGoLive = o.noEscortCancelRateAfterGoLive;
+            writeCommunityBenchmarks = o.writeCommunityBenchmarks;
+            sites = o.sites;
+            writeSafetyLogs = o.writeSafetyLogs;
+            monitoringMissedRatio = o.monitoringMissedRatio;
+            securityEventsPer1000BeforeTablets = o.securityEventsPer1000BeforeTablets;
+            securityEventsPer1000AfterTablets = o.securityEventsPer1000AfterTablets;
+            caseMixImbalance = o.caseMixImbalance;
+            writePatients = o.writePatients;
+            writeSiteConnectivity = o.writeSiteConnectivity;
+            poorConnectivityEffectRatio = o.poorConnectivityEffectRatio;
+            oldestAgeBandRemoteMultiplier = o.oldestAgeBandRemoteMultiplier;
+        }
+
+        GeneratorOptions build() {
+            return new GeneratorOptions(seed, scale, years, endDate, badRowRate, correctionRate, waitEffectDays,
+                    remoteShareAfterGoLive, noEscortCancelRateBeforeGoLive, noEscortCancelRateAfterGoLive,
+                    writeCommunityBenchmarks, sites, writeSafetyLogs, monitoringMissedRatio,
+                    securityEventsPer1000BeforeTablets, securityEventsPer1000AfterTablets, caseMixImbalance,
+                    writePatients, writeSiteConnectivity, poorConnectivityEffectRatio, oldestAgeBandRemoteMultiplier);
+        }
     }
 
     /** How many sites to generate. */
