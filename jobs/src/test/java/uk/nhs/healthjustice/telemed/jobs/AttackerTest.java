@@ -345,28 +345,14 @@ class AttackerTest extends SparkTestBase {
             for (String w : whole) {
                 List<Long> v = candidates("equity", published.get("equity").get(w), c);
                 exact &= v.size() == 1;
-                Set<Long> next = new TreeSet<>();
-                for (long a : result) {
-                    for (long b : v) {
-                        next.add(a + b);
-                    }
-                }
-                result = next;
+                result = plus(result, v, 1);
             }
             for (String p : parts) {
                 List<Long> v = candidates("equity", published.get("equity").get(p), c);
                 exact &= v.size() == 1;
-                Set<Long> next = new TreeSet<>();
-                for (long a : result) {
-                    for (long b : v) {
-                        next.add(a - b);
-                    }
-                }
-                result = next;
+                result = plus(result, v, -1);
             }
-            Set<Double> asDoubles = new TreeSet<>();
-            result.forEach(v -> asDoubles.add((double) v));
-            check(exact ? leaks : bounds, "groups_against_other_dimensions", "equity", target, c, asDoubles);
+            check(exact ? leaks : bounds, "groups_against_other_dimensions", "equity", target, c, asDoubles(result));
         }
     }
 
@@ -425,17 +411,9 @@ class AttackerTest extends SparkTestBase {
             for (String p : parts) {
                 List<Long> part = candidates(t, published.get(t).get(p), c);
                 exact &= part.size() == 1;
-                Set<Long> next = new TreeSet<>();
-                for (long a : result) {
-                    for (long b : part) {
-                        next.add(a - b);
-                    }
-                }
-                result = next;
+                result = plus(result, part, -1);
             }
-            Set<Double> asDoubles = new TreeSet<>();
-            result.forEach(v -> asDoubles.add((double) v));
-            check(exact ? leaks : bounds, attack, t, target, c, asDoubles);
+            check(exact ? leaks : bounds, attack, t, target, c, asDoubles(result));
         }
         if (t.equals("costs")) {
             for (var m : MONEY_OF.entrySet()) {
@@ -451,6 +429,23 @@ class AttackerTest extends SparkTestBase {
                 }
             }
         }
+    }
+
+    /** Every a + sign x b: the possible values of a sum (or difference) of counts known as sets of candidates. */
+    private static Set<Long> plus(Set<Long> as, List<Long> bs, int sign) {
+        Set<Long> next = new TreeSet<>();
+        for (long a : as) {
+            for (long b : bs) {
+                next.add(a + sign * b);
+            }
+        }
+        return next;
+    }
+
+    private static Set<Double> asDoubles(Set<Long> values) {
+        Set<Double> out = new TreeSet<>();
+        values.forEach(v -> out.add((double) v));
+        return out;
     }
 
     // ---- scoring ----

@@ -91,20 +91,8 @@ public final class SecondarySuppression {
      * @param table its declaration (dimensions, counts, national figures)
      */
     static Dataset<Row> flag(Dataset<Row> mart, PublishedTable table) {
-        List<String> present = List.of(mart.columns());
-        List<String> counts = new ArrayList<>();
-        for (String c : table.named(DisclosureClass.COUNT)) {
-            if (present.contains(c)) {
-                counts.add(c);
-            }
-        }
-        List<String> lineKeys = new ArrayList<>();
-        for (PublishedColumn c : table.columns()) {
-            if (c.disclosure() == DisclosureClass.DIMENSION && !c.name().equals(Rollups.REGION)
-                    && present.contains(c.name())) {
-                lineKeys.add(c.name());
-            }
-        }
+        List<String> counts = countsOf(table, mart);
+        List<String> lineKeys = lineKeysOf(table, mart, Rollups.REGION);
         Dataset<Row> grid = completeGrid(mart, table, lineKeys, counts);
         Column national = col(Rollups.REGION).equalTo(Rollups.ALL);
         Dataset<Row> nationalRows = grid.filter(national);
@@ -200,6 +188,31 @@ public final class SecondarySuppression {
             zeros.add(v.as(name));
         }
         return complemented.select(zeros.toArray(Column[]::new));
+    }
+
+    /** The count columns of {@code table} that {@code rows} has. */
+    static List<String> countsOf(PublishedTable table, Dataset<Row> rows) {
+        List<String> present = List.of(rows.columns());
+        List<String> counts = new ArrayList<>();
+        for (String c : table.named(DisclosureClass.COUNT)) {
+            if (present.contains(c)) {
+                counts.add(c);
+            }
+        }
+        return counts;
+    }
+
+    /** The dimension columns of {@code table} that {@code rows} has, but the geography ones named: a line's keys. */
+    static List<String> lineKeysOf(PublishedTable table, Dataset<Row> rows, String... geography) {
+        List<String> present = List.of(rows.columns());
+        List<String> keys = new ArrayList<>();
+        for (PublishedColumn c : table.columns()) {
+            if (c.disclosure() == DisclosureClass.DIMENSION && present.contains(c.name())
+                    && !List.of(geography).contains(c.name())) {
+                keys.add(c.name());
+            }
+        }
+        return keys;
     }
 
     private static long suppressedCells(Dataset<Row> regions, List<String> counts) {

@@ -9,7 +9,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
 import uk.nhs.healthjustice.telemed.schemas.published.DisclosureClass;
-import uk.nhs.healthjustice.telemed.schemas.published.PublishedColumn;
 import uk.nhs.healthjustice.telemed.schemas.published.PublishedTable;
 
 /**
@@ -52,19 +51,8 @@ final class SmallNationalTotals {
      */
     static Dataset<Row> flag(Dataset<Row> rows, PublishedTable table) {
         List<String> present = List.of(rows.columns());
-        List<String> counts = new ArrayList<>();
-        for (String c : table.named(DisclosureClass.COUNT)) {
-            if (present.contains(c)) {
-                counts.add(c);
-            }
-        }
-        List<String> lineKeys = new ArrayList<>();
-        for (PublishedColumn c : table.columns()) {
-            if (c.disclosure() == DisclosureClass.DIMENSION && present.contains(c.name())
-                    && !c.name().equals(Rollups.REGION) && !c.name().equals(Rollups.SITE_ID)) {
-                lineKeys.add(c.name());
-            }
-        }
+        List<String> counts = SecondarySuppression.countsOf(table, rows);
+        List<String> lineKeys = SecondarySuppression.lineKeysOf(table, rows, Rollups.REGION, Rollups.SITE_ID);
         Column national = present.contains(Rollups.SITE_ID) ? DisclosureControl.isNational()
                 : col(Rollups.REGION).equalTo(Rollups.ALL);
         Column below = not(coalesce(national, lit(false)));
