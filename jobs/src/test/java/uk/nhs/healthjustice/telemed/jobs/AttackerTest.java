@@ -88,7 +88,12 @@ class AttackerTest extends SparkTestBase {
                     "strata_dropped", "pathways_dropped"),
             "rollout_impact", List.of("n", "numerator", "n_before", "n_after"),
             "equity", List.of("patients_seen", "attended", "attended_telemedicine", "did_not_attend", "gic_attended",
-                    "completed_pathways"));
+                    "completed_pathways"),
+            "prescribing_safety", List.of("consults_attended", "prescriptions", "controlled_drug_prescriptions",
+                    "high_risk_prescriptions", "in_possession_prescriptions", "incidents", "incidents_moderate_or_worse",
+                    "incidents_high_risk", "unlinked_incidents", "prescription_issued_mismatch"),
+            "telemedicine_security", List.of("events", "telemedicine_sessions"),
+            "readiness", List.of("attended", "attended_telemedicine", "telemedicine_due", "technical_failures"));
 
     /** The count each money or hours column of {@code costs} is a sum over. */
     static final Map<String, String> MONEY_OF = Map.of("clinician_cost_gbp", "attended", "escort_cost_gbp", "escorts",
@@ -112,13 +117,28 @@ class AttackerTest extends SparkTestBase {
             new RateDef("waiting_times", "released_before_treatment_rate", "removed_released",
                     List.of("completed_pathways", "removed_released", "removed_transferred_out", "removed_died"), 1),
             new RateDef("equity", "telemedicine_share", "attended_telemedicine", List.of("attended"), 1),
-            new RateDef("equity", "dna_rate", "did_not_attend", List.of("attended", "did_not_attend"), 1));
+            new RateDef("equity", "dna_rate", "did_not_attend", List.of("attended", "did_not_attend"), 1),
+            new RateDef("prescribing_safety", "prescriptions_per_100_attended", "prescriptions",
+                    List.of("consults_attended"), 100),
+            new RateDef("prescribing_safety", "high_risk_share", "high_risk_prescriptions", List.of("prescriptions"), 1),
+            new RateDef("prescribing_safety", "in_possession_share", "in_possession_prescriptions",
+                    List.of("prescriptions"), 1),
+            new RateDef("prescribing_safety", "incidents_per_1000_prescriptions", "incidents", List.of("prescriptions"),
+                    1000),
+            new RateDef("prescribing_safety", "incidents_per_1000_high_risk", "incidents_high_risk",
+                    List.of("high_risk_prescriptions"), 1000),
+            new RateDef("telemedicine_security", "events_per_1000_sessions", "events", List.of("telemedicine_sessions"),
+                    1000),
+            new RateDef("readiness", "telemedicine_share", "attended_telemedicine", List.of("attended"), 1),
+            new RateDef("readiness", "technical_failure_rate", "technical_failures", List.of("telemedicine_due"), 1));
 
     private void generateAndPublish() throws Exception {
         Path landing = tmp.resolve("landing");
-        // six small sites over eighteen months: monthly site cells of a handful of consults
+        // six small sites over eighteen months: monthly site cells of a handful of consults; with the connectivity
+        // file, so that readiness and the connectivity columns of telemedicine_security are published too
         GenerationSummary g = new LandingGenerator().generate(landing, GeneratorOptions.defaults(Scale.SMALL)
-                .withYears(1.5).withEndDate(LocalDate.parse("2026-09-30")).withBadRowRate(0).withCorrectionRate(0.05));
+                .withYears(1.5).withEndDate(LocalDate.parse("2026-09-30")).withBadRowRate(0).withCorrectionRate(0.05)
+                .withSiteConnectivity(true));
         Path key = tmp.resolve("key");
         Files.writeString(key, "attacker-test-key-0123456789abcdef");
         Path out = tmp.resolve("out");
@@ -234,7 +254,7 @@ class AttackerTest extends SparkTestBase {
     }
 
     private void allMinusOtherModalities(Map<String, List<String>> leaks) {
-        for (String t : List.of("access", "costs", "waiting_times", "mha_transfers")) {
+        for (String t : List.of("access", "costs", "waiting_times", "mha_transfers", "prescribing_safety")) {
             String modality = t.equals("mha_transfers") ? "first_assessment_modality" : "modality_group";
             Map<String, List<String>> groups = groupBy(t, modality);
             for (List<String> keys : groups.values()) {
@@ -255,7 +275,8 @@ class AttackerTest extends SparkTestBase {
     }
 
     private void monthsAgainstTheirQuarter(Map<String, List<String>> leaks) {
-        for (String t : List.of("access", "costs", "waiting_times", "mha_transfers")) {
+        for (String t : List.of("access", "costs", "waiting_times", "mha_transfers", "prescribing_safety",
+                "telemedicine_security")) {
             Map<String, Map<String, Object>> rows = published.get(t);
             Map<String, List<String>> months = new HashMap<>();
             Map<String, String> quarters = new HashMap<>();
@@ -563,7 +584,7 @@ class AttackerTest extends SparkTestBase {
 
     static final List<String> DIMENSIONS = List.of("period_type", "period_start", "period_label", "region", "site_id",
             "specialty_code", "priority", "modality_group", "measure", "first_assessment_modality", "level", "outcome",
-            "event_time", "control", "subgroup", "perspective", "dimension", "group_value");
+            "event_time", "control", "subgroup", "perspective", "dimension", "group_value", "kind", "severity");
 
     private static String dimensions(String table, Map<String, Object> row, String... without) {
         StringBuilder key = new StringBuilder();

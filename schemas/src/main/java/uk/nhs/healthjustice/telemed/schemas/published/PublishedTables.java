@@ -362,6 +362,9 @@ public final class PublishedTables {
      * so that their shares can be). {@code consults_attended} is null on {@code no_consult} rows and
      * {@code unlinked_incidents} on every row but {@code ALL}.
      */
+    private static final String SITE_ATTRIBUTE = "the site's connectivity or devices from"
+            + " reference/site_connectivity.csv, in force at period end: describes the site, not people";
+
     public static final PublishedTable PRESCRIBING_SAFETY = new PublishedTable("prescribing_safety", concat(
             periodAndGeography(), List.of(
                     dimension("modality_group"),
@@ -392,7 +395,10 @@ public final class PublishedTables {
                     count("events"),
                     count("telemedicine_sessions"),
                     rate("events_per_1000_sessions", "events", 1000, "telemedicine_sessions"),
-                    dimension("connectivity"), dimension("devices"))));
+                    // attributes of the site row, not dimensions of a line: a site's line is its kind x severity, so
+                    // that its national total is found (SmallNationalTotals)
+                    reference("connectivity", SITE_ATTRIBUTE).typed(StringType),
+                    reference("devices", SITE_ATTRIBUTE).typed(StringType))));
 
     /** The controlled tables, by name, in the order they are published. */
     public static final Map<String, PublishedTable> CONTROLLED = byName(WAITING_TIMES, ACCESS, MHA_TRANSFERS, COSTS,
