@@ -55,7 +55,9 @@ import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
  *   <li>{@code regions_against_their_nation}: the exact national row less every other region (every table; for
  *   {@code equity}, whose smallest cells are regions, only secondary suppression stops it);</li>
  *   <li>{@code groups_against_other_dimensions}: in {@code equity}, one dimension's groups add up to the region's
- *   total, which less all but one group of another dimension gives that group.</li>
+ *   total, which less all but one group of another dimension gives that group;</li>
+ *   <li>{@code readiness_against_access_nation}: {@code readiness} repeats access's quarterly site counts without
+ *   national rows; access's national quarter less readiness's other sites gives a site.</li>
  * </ul>
  */
 @Tag("end-to-end")
@@ -173,6 +175,7 @@ class AttackerTest extends SparkTestBase {
         beforeAfterTimesCounts(leaks);
         regionsAgainstTheirNation(leaks);
         groupsAgainstOtherDimensions(leaks);
+        readinessAgainstAccessNation(leaks);
         StringBuilder report = new StringBuilder();
         leaks.forEach((attack, found) -> {
             Map<String, Long> byTable = new TreeMap<>();
@@ -354,6 +357,43 @@ class AttackerTest extends SparkTestBase {
                         sumDifferences(leaks, whole.getValue(),
                                 split.getValue().stream().filter(k -> !k.equals(target)).toList(), target);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code readiness} repeats a quarter's site counts of {@code access} without national rows; access's exact
+     * national quarter row less readiness's other sites gives a site.
+     */
+    private void readinessAgainstAccessNation(Map<String, List<String>> leaks) {
+        Map<Object, Map<String, Object>> nation = new HashMap<>();
+        for (Map<String, Object> a : published.get("access").values()) {
+            if (national(a) && "quarter".equals(a.get("period_type")) && "ALL".equals(a.get("modality_group"))) {
+                nation.put(a.get("period_start"), a);
+            }
+        }
+        Map<Object, List<String>> quarters = new HashMap<>();
+        published.get("readiness").forEach((k, r) -> quarters.computeIfAbsent(r.get("period_start"),
+                q -> new ArrayList<>()).add(k));
+        for (var q : quarters.entrySet()) {
+            Map<String, Object> whole = nation.get(q.getKey());
+            if (whole == null) {
+                continue;
+            }
+            for (String target : q.getValue()) {
+                for (String c : COUNTS.get("readiness")) {
+                    Set<Long> result = new TreeSet<>(candidates("access", whole, c));
+                    boolean exact = result.size() == 1;
+                    for (String p : q.getValue()) {
+                        if (!p.equals(target)) {
+                            List<Long> part = candidates("readiness", published.get("readiness").get(p), c);
+                            exact &= part.size() == 1;
+                            result = plus(result, part, -1);
+                        }
+                    }
+                    check(exact ? leaks : bounds, "readiness_against_access_nation", "readiness", target, c,
+                            asDoubles(result));
                 }
             }
         }

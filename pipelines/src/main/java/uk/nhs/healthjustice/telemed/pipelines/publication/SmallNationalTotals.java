@@ -30,12 +30,22 @@ import uk.nhs.healthjustice.telemed.schemas.published.PublishedTable;
  * left out), which loses nothing the national row does not say for the region, and only the split between its
  * sites for the sites.
  *
+ * <p>{@code readiness} has site rows only, but its counts are those of {@code access}'s quarter rows, whose
+ * national row gives the total: there the line total is the sum of the table's rows ({@link #SUMMED_NATIONALLY}).
+ *
  * <p>A hidden count is flagged like a secondary suppression ({@link SecondarySuppression#flag}): published as
  * null, the row's {@code suppressed} flag set, so its money is null, and statistics, rates and model outputs
  * resting on it are null. Lines lie within a period, so a table's recomputed periods can still be controlled
  * alone.
  */
 final class SmallNationalTotals {
+
+    /**
+     * Tables of site rows only whose national totals are published elsewhere: {@code readiness} repeats the
+     * quarter's site counts of {@code access}, whose national row is their sum (sites with no attendance aside), so
+     * its line total is the sum of its rows.
+     */
+    static final List<String> SUMMED_NATIONALLY = List.of("readiness");
 
     private static final String KEY = "_line_";
     private static final String NATIONAL = "_national_";
@@ -61,10 +71,12 @@ final class SmallNationalTotals {
         for (String k : lineKeys) {
             keys.add(col(k).as(KEY + k));
         }
+        boolean summed = SUMMED_NATIONALLY.contains(table.name());
         List<Column> perLine = new ArrayList<>();
         for (String c : counts) {
+            Column total = summed ? sum(col(c)) : max(when(national, col(c)));
             // an expected (fractional) count is whole before it is controlled, as in DisclosureControl
-            perLine.add(max(when(national, DisclosureControl.primarySuppressed(round(col(c).cast("double"), 0))))
+            perLine.add(coalesce(DisclosureControl.primarySuppressed(round(total.cast("double"), 0)), lit(false))
                     .as(NATIONAL + c));
         }
         perLine.add(countDistinct(when(below, col(Rollups.REGION))).as(REGIONS));

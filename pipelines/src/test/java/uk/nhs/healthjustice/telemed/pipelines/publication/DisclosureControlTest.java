@@ -147,6 +147,39 @@ class DisclosureControlTest extends SparkTestBase {
         Assertions.assertEquals(2L, p.get("ALL/ALL").<Long>getAs("people"));
     }
 
+    /**
+     * {@code readiness} has site rows only, but {@code access} publishes the same counts' national total. In
+     * 2025-26 Q4 S1 (North) has 3 technical failures, S2 and S3 (South) none: access's national 3 less S2's and S3's
+     * published 0 would give S1's 3. The line total is the sum of the rows (3), so every site's failures are
+     * hidden, zeros too, with the rate; attendances (79) are controlled as usual. In 2026-27 Q1 only S1 has a
+     * row, with 2 failures: the quarter is not published below national at all.
+     */
+    @Test
+    void readinessTakesItsLineTotalFromTheSumOfItsSites() {
+        Object[][] rows = {
+            {"quarter", date("2026-01-01"), "2025-26 Q4", "North", "S1", "poor", "fixed_room", date("2025-01-01"),
+                40L, 20L, 0.5, 22L, 3L, 3.0 / 22},
+            {"quarter", date("2026-01-01"), "2025-26 Q4", "South", "S2", "adequate", "tablets_4g", date("2025-06-01"),
+                30L, 10L, 1.0 / 3, 12L, 0L, 0.0},
+            {"quarter", date("2026-01-01"), "2025-26 Q4", "South", "S3", null, null, null, 9L, 0L, 0.0, 0L, 0L, null},
+            {"quarter", date("2026-04-01"), "2026-27 Q1", "North", "S1", "adequate", "tablets_4g", date("2026-03-01"),
+                12L, 10L, 10.0 / 12, 10L, 2L, 0.2}};
+        Dataset<Row> out = DisclosureControl.apply(frame(uk.nhs.healthjustice.telemed.pipelines.equity.Readiness.SCHEMA,
+                rows), uk.nhs.healthjustice.telemed.schemas.published.PublishedTables.READINESS);
+        Map<String, Row> p = new java.util.TreeMap<>();
+        out.collectAsList().forEach(r -> p.put(r.getAs("period_label") + "/" + r.getAs("site_id"), r));
+        Assertions.assertEquals(java.util.Set.of("2025-26 Q4/S1", "2025-26 Q4/S2", "2025-26 Q4/S3"), p.keySet());
+        for (String site : List.of("S1", "S2", "S3")) {
+            Row r = p.get("2025-26 Q4/" + site);
+            Assertions.assertNull(r.getAs("technical_failures"), site);
+            Assertions.assertNull(r.getAs("technical_failure_rate"), site);
+            Assertions.assertEquals(true, r.getAs("suppressed"), site);
+        }
+        Assertions.assertEquals(40L, p.get("2025-26 Q4/S1").<Long>getAs("attended"));
+        Assertions.assertEquals(10L, p.get("2025-26 Q4/S3").<Long>getAs("attended"));
+        Assertions.assertEquals("poor", p.get("2025-26 Q4/S1").getAs("connectivity"));
+    }
+
     @Test
     void ratesAreRecomputedFromRoundedParts() {
         // 12 of 13 -> 10 of 15 = 66.7% (not the true 92.3%); 9 of 12 -> 10 of 10 = 100%; 3 of 7 -> suppressed

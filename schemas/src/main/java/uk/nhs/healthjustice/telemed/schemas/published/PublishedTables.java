@@ -44,6 +44,9 @@ public final class PublishedTables {
     private static final String NATIONAL_SENSITIVITY = "the national adjusted incremental cost per pathway under a"
             + " varied unit cost: the mart has national rows only";
 
+    private static final String SITE_ATTRIBUTE = "the site's connectivity or devices from"
+            + " reference/site_connectivity.csv, in force at period end: describes the site, not people";
+
     public static final PublishedTable WAITING_TIMES = new PublishedTable("waiting_times", concat(
             periodAndGeography(), List.of(dimension("specialty_code"), dimension("priority"), dimension("modality_group"),
                     dimension("measure"),
@@ -296,7 +299,10 @@ public final class PublishedTables {
      * controlled and the rates recomputed from the rounded counts, as in {@code access}.
      */
     public static final PublishedTable READINESS = new PublishedTable("readiness", concat(periodAndGeography(), List.of(
-            dimension("connectivity"), dimension("devices"), dimension("connectivity_valid_from").typed(DateType),
+            // site attributes, not line dimensions: a quarter's line is all its sites (SmallNationalTotals)
+            reference("connectivity", SITE_ATTRIBUTE).typed(StringType),
+            reference("devices", SITE_ATTRIBUTE).typed(StringType),
+            reference("connectivity_valid_from", SITE_ATTRIBUTE).typed(DateType),
             count("attended"), count("attended_telemedicine"),
             rate("telemedicine_share", "attended_telemedicine", 1, "attended"),
             count("telemedicine_due"), count("technical_failures"),
@@ -362,9 +368,6 @@ public final class PublishedTables {
      * so that their shares can be). {@code consults_attended} is null on {@code no_consult} rows and
      * {@code unlinked_incidents} on every row but {@code ALL}.
      */
-    private static final String SITE_ATTRIBUTE = "the site's connectivity or devices from"
-            + " reference/site_connectivity.csv, in force at period end: describes the site, not people";
-
     public static final PublishedTable PRESCRIBING_SAFETY = new PublishedTable("prescribing_safety", concat(
             periodAndGeography(), List.of(
                     dimension("modality_group"),
