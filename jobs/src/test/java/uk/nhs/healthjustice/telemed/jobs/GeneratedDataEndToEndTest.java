@@ -1,6 +1,7 @@
 package uk.nhs.healthjustice.telemed.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -121,7 +122,26 @@ class GeneratedDataEndToEndTest extends SparkTestBase {
                                 col("attended"), org.apache.spark.sql.functions.lit(0L)).notEqual(0L)))
                         .count(), d.name() + ": only zero region rows added");
             } else {
-                Assertions.assertEquals(mart.count(), published.count(), d.name());
+                // every national row, and every row below it but those of a line with a national total of 1 to 7
+                // lying in one region, which is published nationally only (SmallNationalTotals)
+                List<String> dims = new java.util.ArrayList<>();
+                for (var c : d.columns()) {
+                    if (c.disclosure() == uk.nhs.healthjustice.telemed.schemas.published.DisclosureClass.DIMENSION
+                            && List.of(mart.columns()).contains(c.name())) {
+                        dims.add(c.name());
+                    }
+                }
+                org.apache.spark.sql.Column[] on = dims.stream().map(k -> mart.col(k).eqNullSafe(published.col(k)))
+                        .toArray(org.apache.spark.sql.Column[]::new);
+                org.apache.spark.sql.Column same = java.util.Arrays.stream(on).reduce(org.apache.spark.sql.Column::and)
+                        .orElseThrow();
+                Dataset<Row> dropped = mart.join(published, same, "left_anti");
+                Assertions.assertEquals(mart.count(), published.count() + dropped.count(), d.name() + ": rows added");
+                if (dims.contains("region")) {
+                    Assertions.assertEquals(0, dropped.filter(col("region").equalTo("ALL")
+                            .and(dims.contains("site_id") ? col("site_id").equalTo("ALL") : lit(true))).count(),
+                            d.name() + ": a national row left out");
+                }
             }
             // every published column is declared with its class, and nothing declared is missing
             Set<String> expected = new java.util.TreeSet<>(d.names());
