@@ -53,6 +53,11 @@ public final class DisclosureControl {
         return col(Rollups.REGION).equalTo(Rollups.ALL).and(col(Rollups.SITE_ID).equalTo(Rollups.ALL));
     }
 
+    /** National rows of a table with {@code columns}: without site_id (equity: no site rows), region ALL. */
+    static Column isNational(List<String> columns) {
+        return columns.contains(Rollups.SITE_ID) ? isNational() : col(Rollups.REGION).equalTo(Rollups.ALL);
+    }
+
     /** Whether a count is suppressed as such (1 to 7; null counts are not): the primary suppression. */
     static Column primarySuppressed(Column count) {
         return coalesce(count.between(1, 7), lit(false));
@@ -98,13 +103,13 @@ public final class DisclosureControl {
 
     /**
      * The control itself. {@code mart} has a {@link SecondarySuppression#flag} column per count (from
-     * {@link SmallNationalTotals}, and {@link SecondarySuppression} for equity): a flagged count is null like a count of 1..7, and so is every statistic or model output resting on
-     * it; the flag columns are not in the result.
+     * {@link SmallNationalTotals}, and {@link SecondarySuppression} for equity): a flagged count is null like a
+     * count of 1..7, and so is every statistic or model output resting on it; the flag columns are not in the
+     * result.
      */
     private static Dataset<Row> controlled(Dataset<Row> mart, PublishedTable table, List<String> columns) {
         List<String> present = columns;
-        // a table without site_id (equity: no site rows at all) is national where region is ALL
-        Column national = present.contains(Rollups.SITE_ID) ? isNational() : col(Rollups.REGION).equalTo(Rollups.ALL);
+        Column national = isNational(present);
         Map<String, Column> published = new LinkedHashMap<>();
         Column rowSuppressed = lit(false);
         for (String c : table.named(DisclosureClass.COUNT)) {

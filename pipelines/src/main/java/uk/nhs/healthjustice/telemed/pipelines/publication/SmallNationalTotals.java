@@ -63,8 +63,7 @@ final class SmallNationalTotals {
         List<String> present = List.of(rows.columns());
         List<String> counts = SecondarySuppression.countsOf(table, rows);
         List<String> lineKeys = SecondarySuppression.lineKeysOf(table, rows, Rollups.REGION, Rollups.SITE_ID);
-        Column national = present.contains(Rollups.SITE_ID) ? DisclosureControl.isNational()
-                : col(Rollups.REGION).equalTo(Rollups.ALL);
+        Column national = DisclosureControl.isNational(present);
         Column below = not(coalesce(national, lit(false)));
         // one row per line: which counts have a national total of 1 to 7, and how many regions have rows in it
         List<Column> keys = new ArrayList<>();
