@@ -15,11 +15,37 @@ class DashboardTest {
     @TempDir
     Path tmp;
 
+    /** Where the two shared pages below are built, once for the class. */
+    @TempDir
+    static Path shared;
+    private static String v1Page;
+    private static String v2Page;
+
+    /**
+     * The dashboard of {@link PublishedFixture#write}, built once: the tests that take it only read it, and each
+     * build costs a Spark job per table read.
+     */
+    static synchronized String v1Page() throws Exception {
+        if (v1Page == null) {
+            Path root = PublishedFixture.write(PublishedFixture.spark(), shared.resolve("v1"));
+            v1Page = Files.readString(Dashboard.write(PublishedFixture.spark(), root, shared.resolve("v1.html")));
+        }
+        return v1Page;
+    }
+
+    /** The dashboard of {@link PublishedFixture#write} plus {@link PublishedFixture#writeVersion2}, built once. */
+    static synchronized String v2Page() throws Exception {
+        if (v2Page == null) {
+            Path root = PublishedFixture.write(PublishedFixture.spark(), shared.resolve("v2"));
+            PublishedFixture.writeVersion2(PublishedFixture.spark(), root);
+            v2Page = Files.readString(Dashboard.write(PublishedFixture.spark(), root, shared.resolve("v2.html")));
+        }
+        return v2Page;
+    }
+
     @Test
     void oneOfflineFileWithEscapedDataAndInlinedCharts() throws Exception {
-        Path root = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("out"));
-        Path html = Dashboard.write(PublishedFixture.spark(), root, tmp.resolve("dashboard.html"));
-        String page = Files.readString(html);
+        String page = v1Page();
         // the attack string never appears raw, only escaped inside the JSON block
         Assertions.assertFalse(page.contains(PublishedFixture.EVIL));
         Assertions.assertTrue(page.contains("\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"));
@@ -66,8 +92,7 @@ class DashboardTest {
     /** Money arrives as decimals: national totals exact, below national only the mean per attendance. */
     @Test
     void moneyIsDecimalAndTotalsAreNationalOnly() throws Exception {
-        Path root = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("out"));
-        String page = Files.readString(Dashboard.write(PublishedFixture.spark(), root, tmp.resolve("dashboard.html")));
+        String page = v1Page();
         JsonNode data = data(page);
         int national = 0;
         int regions = 0;
@@ -105,8 +130,7 @@ class DashboardTest {
      */
     @Test
     void specialtiesAreNamed() throws Exception {
-        Path root = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("out"));
-        JsonNode data = data(Files.readString(Dashboard.write(PublishedFixture.spark(), root, tmp.resolve("d.html"))));
+        JsonNode data = data(v1Page());
         java.util.Map<String, String> labels = new java.util.TreeMap<>();
         data.get("specialties").forEach(r -> labels.put(r.get("specialty_code").asText(), r.get("specialty").asText()));
         Assertions.assertEquals(java.util.Map.of("330", "330 Dermatology", "GIC", "GIC Gender identity clinic"), labels);
@@ -123,8 +147,7 @@ class DashboardTest {
      */
     @Test
     void theRttStandardTheWaitingListByWeeksAndReleasedBeforeTreatment() throws Exception {
-        Path root = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("out"));
-        String page = Files.readString(Dashboard.write(PublishedFixture.spark(), root, tmp.resolve("d.html")));
+        String page = v1Page();
         JsonNode list = data(page).get("waiting_list");
         java.util.Map<String, JsonNode> byKey = new java.util.HashMap<>();
         list.forEach(r -> {
@@ -242,10 +265,7 @@ class DashboardTest {
      */
     @Test
     void version2SectionsCarryIntervalsAndKeepSuppressedValuesNull() throws Exception {
-        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
-        Path root = PublishedFixture.write(spark, tmp.resolve("v2"));
-        PublishedFixture.writeVersion2(spark, root);
-        String page = Files.readString(Dashboard.write(spark, root, tmp.resolve("v2.html")));
+        String page = v2Page();
         JsonNode data = data(page);
 
         JsonNode prescribing = data.get("prescribing");
@@ -318,8 +338,7 @@ class DashboardTest {
      */
     @Test
     void tablesNotYetPublishedLeaveTheirSectionsEmptyWithALine() throws Exception {
-        Path root = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("v1"));
-        String page = Files.readString(Dashboard.write(PublishedFixture.spark(), root, tmp.resolve("v1.html")));
+        String page = v1Page();
         JsonNode data = data(page);
         for (String key : List.of("prescribing", "security_sites", "security_national", "sensitivity", "decision",
                 "budget_impact", "equity", "equity_trend", "readiness", "impact_subgroups")) {
@@ -363,10 +382,7 @@ class DashboardTest {
      */
     @Test
     void equityHasTheLatestQuarterWithSuppressedNullsAndUnknownAsAGroup() throws Exception {
-        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
-        Path root = PublishedFixture.write(spark, tmp.resolve("equity"));
-        PublishedFixture.writeVersion2(spark, root);
-        String page = Files.readString(Dashboard.write(spark, root, tmp.resolve("equity.html")));
+        String page = v2Page();
         JsonNode equity = data(page).get("equity");
         Assertions.assertEquals(12, equity.size(), "Q2 only: 7 national, 3 North, 2 South: " + equity);
         equity.forEach(r -> Assertions.assertEquals("2026-27 Q2", r.get("period_label").asText()));
@@ -410,10 +426,7 @@ class DashboardTest {
      */
     @Test
     void readinessIsTheLatestQuarterPerSite() throws Exception {
-        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
-        Path root = PublishedFixture.write(spark, tmp.resolve("readiness"));
-        PublishedFixture.writeVersion2(spark, root);
-        JsonNode readiness = data(Files.readString(Dashboard.write(spark, root, tmp.resolve("r.html")))).get("readiness");
+        JsonNode readiness = data(v2Page()).get("readiness");
         Assertions.assertEquals(3, readiness.size(), readiness.toString());
         List<String> sites = new ArrayList<>();
         readiness.forEach(r -> sites.add(r.get("site_id").asText() + " " + r.get("period_label").asText()));
@@ -440,10 +453,7 @@ class DashboardTest {
      */
     @Test
     void subgroupEffectsSideBySideWithTheHeadlineControl() throws Exception {
-        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
-        Path root = PublishedFixture.write(spark, tmp.resolve("subgroups"));
-        PublishedFixture.writeVersion2(spark, root);
-        String page = Files.readString(Dashboard.write(spark, root, tmp.resolve("s.html")));
+        String page = v2Page();
         JsonNode s = data(page).get("impact_subgroups");
         List<String> rows = new ArrayList<>();
         s.forEach(r -> rows.add(r.get("outcome").asText() + " " + r.get("subgroup").asText() + " "

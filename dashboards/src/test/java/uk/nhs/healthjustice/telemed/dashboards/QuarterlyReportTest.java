@@ -17,9 +17,22 @@ class QuarterlyReportTest {
     static Path tmp;
     static Path root;
 
+    /** The report of {@link #root} for 2026-27 Q2, built once: the tests that take it only read its files. */
+    static Path v1Report;
+    static String v1Page;
+    /** The same with {@link PublishedFixture#writeVersion2}'s tables, built once. */
+    static Path v2Report;
+    static String v2Page;
+
     @BeforeAll
     static void published() throws Exception {
         root = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("out"));
+        v1Report = tmp.resolve("report");
+        v1Page = Files.readString(QuarterlyReport.write(PublishedFixture.spark(), root, "2026-27 Q2", v1Report));
+        Path v2 = PublishedFixture.write(PublishedFixture.spark(), tmp.resolve("v2"));
+        PublishedFixture.writeVersion2(PublishedFixture.spark(), v2);
+        v2Report = tmp.resolve("v2-report");
+        v2Page = Files.readString(QuarterlyReport.write(PublishedFixture.spark(), v2, "2026-27 Q2", v2Report));
     }
 
     @Test
@@ -36,9 +49,8 @@ class QuarterlyReportTest {
 
     @Test
     void htmlAndCsvForTheQuarter() throws Exception {
-        Path dir = tmp.resolve("report");
-        Path html = QuarterlyReport.write(PublishedFixture.spark(), root, "2026-27 Q2", dir);
-        String page = Files.readString(html);
+        Path dir = v1Report;
+        String page = v1Page;
         Assertions.assertTrue(page.contains("Quarterly report for <strong>2026-27 Q2</strong> (2026-07-01 to 2026-09-30)"));
         Assertions.assertTrue(page.contains("data to 2026-09-30"), "data freshness from the run manifest");
         Assertions.assertFalse(page.contains(PublishedFixture.EVIL), "untrusted site name escaped");
@@ -87,8 +99,8 @@ class QuarterlyReportTest {
      */
     @Test
     void theRttStandardHeadsTheReportAndTheWaitingListIsAStock() throws Exception {
-        Path dir = tmp.resolve("rtt");
-        String page = Files.readString(QuarterlyReport.write(PublishedFixture.spark(), root, "2026-27 Q2", dir));
+        Path dir = v1Report;
+        String page = v1Page;
         List<String> headline = Files.readAllLines(dir.resolve("headline.csv"), StandardCharsets.UTF_8);
         Assertions.assertEquals("Waiting list within 18 weeks at quarter end (%; standard 92%),87.0,94.0", headline.get(1));
         Assertions.assertEquals("Median wait to first attendance (days),42,41", headline.get(2));
@@ -164,8 +176,8 @@ class QuarterlyReportTest {
     /** Money is decimal: whole pounds with separators in the page, plain decimals in the CSV, dashes for null. */
     @Test
     void moneyIsRoundedForReadingExactInCsvAndTotalsOnlyNationally() throws Exception {
-        Path dir = tmp.resolve("money");
-        String page = Files.readString(QuarterlyReport.write(PublishedFixture.spark(), root, "2026-27 Q2", dir));
+        Path dir = v1Report;
+        String page = v1Page;
 
         List<String> headline = Files.readAllLines(dir.resolve("headline.csv"), StandardCharsets.UTF_8);
         Assertions.assertTrue(headline.contains("Escort cost avoided (GBP),98765.43,50000.50"), headline.toString());
@@ -304,11 +316,8 @@ class QuarterlyReportTest {
      */
     @Test
     void version2TablesWithIntervalsAndSuppressedCells() throws Exception {
-        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
-        Path v2 = PublishedFixture.write(spark, tmp.resolve("v2"));
-        PublishedFixture.writeVersion2(spark, v2);
-        Path dir = tmp.resolve("v2-report");
-        String page = Files.readString(QuarterlyReport.write(spark, v2, "2026-27 Q2", dir));
+        Path dir = v2Report;
+        String page = v2Page;
 
         List<String> rx = Files.readAllLines(dir.resolve("prescribing_safety.csv"), StandardCharsets.UTF_8);
         Assertions.assertEquals("modality_group,prescriptions,high_risk_prescriptions,high_risk_share,"
@@ -379,8 +388,8 @@ class QuarterlyReportTest {
      */
     @Test
     void tablesNotYetPublishedAreALineAndMethodNotesAreQuotable() throws Exception {
-        Path dir = tmp.resolve("v1-report");
-        String page = Files.readString(QuarterlyReport.write(PublishedFixture.spark(), root, "2026-27 Q2", dir));
+        Path dir = v1Report;
+        String page = v1Page;
         for (String id : List.of("prescribing_safety", "telemedicine_security", "cost_sensitivity",
                 "cost_effectiveness_acceptability", "budget_impact", "equity", "readiness_by_site",
                 "rollout_subgroups")) {
@@ -421,11 +430,8 @@ class QuarterlyReportTest {
      */
     @Test
     void equityReadinessAndSubgroupEffectsForTheQuarter() throws Exception {
-        org.apache.spark.sql.SparkSession spark = PublishedFixture.spark();
-        Path v2 = PublishedFixture.write(spark, tmp.resolve("equity"));
-        PublishedFixture.writeVersion2(spark, v2);
-        Path dir = tmp.resolve("equity-report");
-        String page = Files.readString(QuarterlyReport.write(spark, v2, "2026-27 Q2", dir));
+        Path dir = v2Report;
+        String page = v2Page;
 
         List<String> equity = Files.readAllLines(dir.resolve("equity.csv"), StandardCharsets.UTF_8);
         Assertions.assertEquals(List.of("dimension,group_value,patients_seen,attended,telemedicine_share,"

@@ -13,6 +13,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import uk.nhs.healthjustice.telemed.jobs.landing.ReferenceData;
 import uk.nhs.healthjustice.telemed.jobs.publish.OutputStore;
 import uk.nhs.healthjustice.telemed.jobs.publish.SlicedTable;
@@ -69,8 +70,10 @@ final class MartBuilder {
         Dataset<Row> referrals = spark.read().parquet(curated.resolve("referrals").toString());
         Dataset<Row> consults = spark.read().parquet(curated.resolve("consults").toString());
 
-        // the pathways that can reach the recomputed periods (all of them on a full rebuild)
-        Dataset<Row> pathways = Pathways.build(referrals, consults, sites, periodsFrom);
+        // the pathways that can reach the recomputed periods (all of them on a full rebuild); kept once they are
+        // computed, since several marts read them and each would otherwise join referrals and consults again
+        Dataset<Row> pathways = Pathways.build(referrals, consults, sites, periodsFrom)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         Map<String, Dataset<Row>> marts = new LinkedHashMap<>();
         marts.put("waiting_times", WaitingTimes.compute(pathways, periodsFrom, runDate));
         marts.put("access", Access.compute(consults, sites, Population.byPeriod(ref.population(), sites), periodsFrom));
@@ -90,7 +93,8 @@ final class MartBuilder {
                 ref.siteConnectivity(), periodsFrom));
         // every pathway, also those the incremental build leaves out: the national sensitivity and the roll-out
         // cohort cover every quarter
-        Dataset<Row> allPathways = periodsFrom == null ? pathways : Pathways.build(referrals, consults, sites);
+        Dataset<Row> allPathways = periodsFrom == null ? pathways
+                : Pathways.build(referrals, consults, sites).persist(StorageLevel.MEMORY_AND_DISK());
         marts.put("cost_sensitivity", CostSensitivity.compute(allPathways, consults, ref.unitCosts(), sites));
         marts.put("budget_impact", BudgetImpact.compute(consults, ref.unitCosts(), sites));
         // version 2 equity and readiness, recomputed whole: national and region rows of every quarter (equity's
@@ -145,6 +149,8 @@ final class MartBuilder {
         for (Map.Entry<String, Dataset<Row>> m : evaluation.entrySet()) {
             write("marts", m.getKey(), m.getValue(), genDir);
         }
+        pathways.unpersist();
+        allPathways.unpersist();
         // published/: the same tables after disclosure control, computed from the marts just written
         // (disclosure control is row by row, so the recomputed quarters are controlled alone)
         for (String name : PublishedTables.CONTROLLED.keySet()) {

@@ -73,29 +73,58 @@ final class PathwayCosts {
         String quarter = day.withDayOfMonth(1).withMonth((day.getMonthValue() - 1) / 3 * 3 + 1).toString();
         List<Part> parts = new ArrayList<>();
         for (Map<String, Object> c : consults) {
-            parts.add(part(c));
+            Part part = part(c);
+            if (part == null) {
+                return; // uncosted: the mart leaves a pathway out when one of its consults lacks a unit cost
+            }
+            parts.add(part);
         }
         pathways.add(new Pathway(quarter, specialty + "|" + priority + "|" + site, telemedicine(first), parts));
     }
 
+    /**
+     * One consult's costs, or null when a unit cost it needs has no value on its day (a history longer than the
+     * cost model: {@code ConsultCosts} leaves those costs null and the mart leaves the pathway out).
+     */
     private Part part(Map<String, Object> c) {
         LocalDate day = day(c);
         Object minutes = c.get("duration_minutes");
         BigDecimal mins = BigDecimal.valueOf(minutes instanceof Integer m ? m : 30);
-        long clinician = pence(mins.multiply(rate("clinician_hour." + c.get("clinician_role"), day))
-                .divide(BigDecimal.valueOf(60), 10, RoundingMode.HALF_UP));
+        BigDecimal clinicianRate = rateOrNull("clinician_hour." + c.get("clinician_role"), day);
+        if (clinicianRate == null) {
+            return null;
+        }
+        long clinician = pence(mins.multiply(clinicianRate).divide(BigDecimal.valueOf(60), 10, RoundingMode.HALF_UP));
         long escort = 0;
         if ("face_to_face_offsite".equals(c.get("modality")) && (attended(c) || c.get("escort_officers") != null)) {
             BigDecimal officerHours = BigDecimal.valueOf(((Number) c.get("escort_officers")).longValue())
                     .multiply(c.get("escort_hours") == null ? BigDecimal.ZERO : BigDecimal.valueOf((Double) c.get("escort_hours")));
-            escort = pence(officerHours.multiply(rate("escort_officer_hour", day)).add(rate("escort_vehicle_trip", day)));
+            BigDecimal officerRate = rateOrNull("escort_officer_hour", day);
+            BigDecimal tripRate = rateOrNull("escort_vehicle_trip", day);
+            if (officerRate == null || tripRate == null) {
+                return null;
+            }
+            escort = pence(officerHours.multiply(officerRate).add(tripRate));
         }
         boolean teleAttended = telemedicine(c) && attended(c);
-        long platform = teleAttended ? pence(rate("telemedicine_per_consult", day)) : 0;
+        long platform = 0;
+        if (teleAttended) {
+            BigDecimal teleRate = rateOrNull("telemedicine_per_consult", day);
+            if (teleRate == null) {
+                return null;
+            }
+            platform = pence(teleRate);
+        }
         String site = (String) c.get("site_id");
         LocalDate live = goLive.get(site);
         boolean liveMonth = live != null && !live.withDayOfMonth(1).isAfter(day.withDayOfMonth(1));
-        return new Part(clinician + platform, escort, teleAttended && liveMonth ? siteMonth(c) : null);
+        boolean shares = teleAttended && liveMonth;
+        // the mart takes the site-month rate valid on the month's first live day
+        LocalDate firstLiveDay = shares && live.isAfter(day.withDayOfMonth(1)) ? live : day.withDayOfMonth(1);
+        if (shares && rateOrNull("telemedicine_site_month", firstLiveDay) == null) {
+            return null;
+        }
+        return new Part(clinician + platform, escort, shares ? siteMonth(c) : null);
     }
 
     /** {@code planted_effects.cost_per_pathway} for the manifest: GBP, telemedicine minus in person. */
@@ -215,12 +244,20 @@ final class PathwayCosts {
     // ---------------------------------------------------------------- small helpers
 
     private BigDecimal rate(String name, LocalDate day) {
+        BigDecimal value = rateOrNull(name, day);
+        if (value == null) {
+            throw new IllegalStateException("No unit cost " + name + " on " + day);
+        }
+        return value;
+    }
+
+    private BigDecimal rateOrNull(String name, LocalDate day) {
         for (UnitCost c : costs) {
             if (c.name().equals(name) && !day.isBefore(c.from()) && (c.to() == null || !day.isAfter(c.to()))) {
                 return c.value();
             }
         }
-        throw new IllegalStateException("No unit cost " + name + " on " + day);
+        return null;
     }
 
     private static long pence(BigDecimal gbp) {

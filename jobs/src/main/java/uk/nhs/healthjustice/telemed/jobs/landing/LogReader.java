@@ -59,17 +59,37 @@ public final class LogReader {
         return result;
     }
 
+    /**
+     * Each line of a text read with its physical line number in its file ({@code source_row}, from 1), its file
+     * ({@code _path}) and nothing shuffled but one row per file split.
+     *
+     * <p>Spark reads a file as one or more splits (byte ranges); each line belongs to exactly one split, and a
+     * split's lines are read in order, one after another, within one task, where
+     * {@code monotonically_increasing_id} counts rows one by one. So a line's number is its position in its
+     * split (its id less the split's first id) plus the lines of the file's earlier splits. Those two figures
+     * come from an aggregate of one row per split, broadcast back to the lines: a window over every line of
+     * every file, which shuffled and sorted the whole night's text, is not needed.
+     */
+    static Dataset<Row> withLineNumbers(Dataset<Row> text) {
+        Dataset<Row> lines = text.select(col("value"), url_decode(input_file_name()).as("_path"),
+                input_file_block_start().as("_block"), monotonically_increasing_id().as("_mid"));
+        Dataset<Row> splits = lines.groupBy(col("_path"), col("_block"))
+                .agg(min(col("_mid")).as("_first"), count(lit(1)).as("_lines"));
+        Column earlierLines = sum(col("_lines")).over(Window.partitionBy(col("_path")).orderBy(col("_block"))
+                .rowsBetween(Window.unboundedPreceding(), -1));
+        splits = splits.select(col("_path").as("_split_path"), col("_block").as("_split_block"), col("_first"),
+                coalesce(earlierLines, lit(0L)).as("_before"));
+        return lines.join(broadcast(splits), col("_path").equalTo(col("_split_path"))
+                        .and(col("_block").equalTo(col("_split_block"))))
+                .select(col("value"), col("_path"),
+                        col("_before").plus(col("_mid")).minus(col("_first")).plus(1).cast("int")
+                                .as(RecordValidator.SOURCE_ROW));
+    }
+
     private static Dataset<Row> readGroup(SparkSession spark, LogContract contract, List<LandingFile> group) {
         LandingFile first = group.get(0);
         String[] paths = group.stream().map(f -> f.path().toAbsolutePath().toString()).toArray(String[]::new);
-        Column path = url_decode(input_file_name());
-        Dataset<Row> lines = spark.read().text(paths)
-                .select(col("value"), path.as("_path"), input_file_block_start().as("_block"),
-                        monotonically_increasing_id().as("_mid"));
-        // Physical line numbers per file: order within a file is block offset, then position in the block.
-        lines = lines.withColumn(RecordValidator.SOURCE_ROW,
-                        row_number().over(Window.partitionBy(col("_path")).orderBy(col("_block"), col("_mid"))))
-                .filter(trim(col("value")).notEqual(""));
+        Dataset<Row> lines = withLineNumbers(spark.read().text(paths)).filter(trim(col("value")).notEqual(""));
 
         Column parsed;
         if (first.format() == LandingFile.Format.CSV) {

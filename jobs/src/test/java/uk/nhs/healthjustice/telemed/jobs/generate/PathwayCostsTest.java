@@ -59,6 +59,44 @@ class PathwayCostsTest {
         Assertions.assertEquals(whole.get("public_sector"), quarters.get(0).get("public_sector"));
     }
 
+    /**
+     * A history longer than the cost model (5-year benchmarks start before its 1 April 2024): a pathway with a
+     * consult before then has no unit cost for it, so it is left out, as {@code marts/cost_effectiveness} leaves
+     * out a pathway with an uncosted consult; here a missed appointment on 15 March 2024 before an attendance in
+     * May 2026. The estimate is the worked example's.
+     */
+    @Test
+    void aPathwayWithAConsultBeforeTheCostModelIsLeftOut() {
+        Map<String, LocalDate> goLive = new HashMap<>();
+        goLive.put("AAA", LocalDate.parse("2026-01-01"));
+        PathwayCosts costs = new PathwayCosts(goLive);
+        Map<String, Object> video = consult("video", "attended", "2026-05-10", 30, null, null);
+        Map<String, Object> offsite = consult("face_to_face_offsite", "attended", "2026-05-11", 30, 2, 4.0);
+        Map<String, Object> phone = consult("telephone", "attended", "2026-05-12", 60, null, null);
+        Map<String, Object> missed = consult("face_to_face_onsite", "did_not_attend", "2026-05-05", null, null, null);
+        Map<String, Object> onsite = consult("face_to_face_onsite", "attended", "2026-05-13", 60, null, null);
+        Map<String, Object> other = consult("face_to_face_onsite", "attended", "2026-05-14", 20, null, null);
+        Map<String, Object> early = consult("face_to_face_onsite", "did_not_attend", "2024-03-15", 30, null, null);
+        Map<String, Object> late = consult("face_to_face_onsite", "attended", "2026-05-15", 30, null, null);
+        for (Map<String, Object> c : List.of(video, offsite, phone, missed, onsite, other, early, late)) {
+            costs.consult(c);
+        }
+        costs.pathway("AAA", "100", "routine", List.of(video));
+        costs.pathway("AAA", "100", "routine", List.of(offsite));
+        costs.pathway("AAA", "100", "routine", List.of(early, late));
+        costs.pathway("AAA", "340", "routine", List.of(phone));
+        costs.pathway("AAA", "340", "routine", List.of(missed, onsite));
+        costs.pathway("AAA", "410", "routine", List.of(other));
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> whole = (Map<String, Object>) costs.plantedEffect(GeneratorOptions.defaults(Scale.SMALL))
+                .get("whole_history");
+        Assertions.assertEquals(2L, whole.get("telemedicine_pathways"));
+        Assertions.assertEquals(3L, whole.get("in_person_pathways"), "the early pathway is not counted");
+        Assertions.assertEquals(Map.of("adjusted_difference_gbp", 529.25, "unadjusted_difference_gbp", 624.36),
+                whole.get("public_sector"));
+    }
+
     private static Map<String, Object> consult(String modality, String outcome, String day, Integer minutes,
                                                Integer officers, Double hours) {
         Map<String, Object> c = new LinkedHashMap<>();
