@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class PathwayCostsTest {
 
-    @Test
-    void workedExample() {
+    /** The consults and pathways above, on a model of site AAA live from 2026-01-01. */
+    private static PathwayCosts workedExampleModel() {
         Map<String, LocalDate> goLive = new HashMap<>();
         goLive.put("AAA", LocalDate.parse("2026-01-01"));
         PathwayCosts costs = new PathwayCosts(goLive);
@@ -43,7 +43,12 @@ class PathwayCostsTest {
         costs.pathway("AAA", "340", "routine", List.of(phone));
         costs.pathway("AAA", "340", "routine", List.of(missed, onsite));
         costs.pathway("AAA", "410", "routine", List.of(other));
+        return costs;
+    }
 
+    @Test
+    void workedExample() {
+        PathwayCosts costs = workedExampleModel();
         Map<String, Object> planted = costs.plantedEffect(GeneratorOptions.defaults(Scale.SMALL));
         @SuppressWarnings("unchecked")
         Map<String, Object> whole = (Map<String, Object>) planted.get("whole_history");
@@ -67,26 +72,12 @@ class PathwayCostsTest {
      */
     @Test
     void aPathwayWithAConsultBeforeTheCostModelIsLeftOut() {
-        Map<String, LocalDate> goLive = new HashMap<>();
-        goLive.put("AAA", LocalDate.parse("2026-01-01"));
-        PathwayCosts costs = new PathwayCosts(goLive);
-        Map<String, Object> video = consult("video", "attended", "2026-05-10", 30, null, null);
-        Map<String, Object> offsite = consult("face_to_face_offsite", "attended", "2026-05-11", 30, 2, 4.0);
-        Map<String, Object> phone = consult("telephone", "attended", "2026-05-12", 60, null, null);
-        Map<String, Object> missed = consult("face_to_face_onsite", "did_not_attend", "2026-05-05", null, null, null);
-        Map<String, Object> onsite = consult("face_to_face_onsite", "attended", "2026-05-13", 60, null, null);
-        Map<String, Object> other = consult("face_to_face_onsite", "attended", "2026-05-14", 20, null, null);
+        PathwayCosts costs = workedExampleModel();
         Map<String, Object> early = consult("face_to_face_onsite", "did_not_attend", "2024-03-15", 30, null, null);
         Map<String, Object> late = consult("face_to_face_onsite", "attended", "2026-05-15", 30, null, null);
-        for (Map<String, Object> c : List.of(video, offsite, phone, missed, onsite, other, early, late)) {
-            costs.consult(c);
-        }
-        costs.pathway("AAA", "100", "routine", List.of(video));
-        costs.pathway("AAA", "100", "routine", List.of(offsite));
+        costs.consult(early);
+        costs.consult(late);
         costs.pathway("AAA", "100", "routine", List.of(early, late));
-        costs.pathway("AAA", "340", "routine", List.of(phone));
-        costs.pathway("AAA", "340", "routine", List.of(missed, onsite));
-        costs.pathway("AAA", "410", "routine", List.of(other));
 
         @SuppressWarnings("unchecked")
         Map<String, Object> whole = (Map<String, Object>) costs.plantedEffect(GeneratorOptions.defaults(Scale.SMALL))
