@@ -33,8 +33,11 @@ final class PathwayCosts {
     private record UnitCost(String name, BigDecimal value, LocalDate from, LocalDate to) {
     }
 
-    /** One costed consult of a pathway: its parts in pence, and the site-month it shares the fixed cost of. */
-    private record Part(long nhsPence, long hmppsPence, String sharesMonthOf) {
+    /**
+     * One costed consult of a pathway: its parts in pence, and the site-month it shares the fixed cost of with the
+     * rate of that cost (valid on the month's first live day, as the mart takes it); both null when it shares none.
+     */
+    private record Part(long nhsPence, long hmppsPence, String sharesMonthOf, BigDecimal siteMonthRate) {
     }
 
     private record Pathway(String quarter, String stratum, boolean telemedicine, List<Part> parts) {
@@ -118,18 +121,19 @@ final class PathwayCosts {
         String site = (String) c.get("site_id");
         LocalDate live = goLive.get(site);
         boolean liveMonth = live != null && !live.withDayOfMonth(1).isAfter(day.withDayOfMonth(1));
-        boolean shares = teleAttended && liveMonth;
-        // the mart takes the site-month rate valid on the month's first live day
-        LocalDate firstLiveDay = shares && live.isAfter(day.withDayOfMonth(1)) ? live : day.withDayOfMonth(1);
-        if (shares && rateOrNull("telemedicine_site_month", firstLiveDay) == null) {
+        if (!(teleAttended && liveMonth)) {
+            return new Part(clinician + platform, escort, null, null);
+        }
+        LocalDate firstLiveDay = live.isAfter(day.withDayOfMonth(1)) ? live : day.withDayOfMonth(1);
+        BigDecimal siteMonthRate = rateOrNull("telemedicine_site_month", firstLiveDay);
+        if (siteMonthRate == null) {
             return null;
         }
-        return new Part(clinician + platform, escort, shares ? siteMonth(c) : null);
+        return new Part(clinician + platform, escort, siteMonth(c), siteMonthRate);
     }
 
     /** {@code planted_effects.cost_per_pathway} for the manifest: GBP, telemedicine minus in person. */
     Map<String, Object> plantedEffect(GeneratorOptions o) {
-        BigDecimal siteMonthRate = rate("telemedicine_site_month", LocalDate.of(2100, 1, 1));
         // each pathway's cost by perspective, in pence
         Map<String, List<long[]>> byQuarter = new TreeMap<>();
         List<Pathway> ordered = new ArrayList<>(pathways);
@@ -140,7 +144,7 @@ final class PathwayCosts {
                 nhs += part.nhsPence();
                 hmpps += part.hmppsPence();
                 if (part.sharesMonthOf() != null) {
-                    nhs += pence(siteMonthRate.divide(BigDecimal.valueOf(teleAttendances.get(part.sharesMonthOf())), 10,
+                    nhs += pence(part.siteMonthRate().divide(BigDecimal.valueOf(teleAttendances.get(part.sharesMonthOf())), 10,
                             RoundingMode.HALF_UP));
                 }
             }
@@ -242,14 +246,6 @@ final class PathwayCosts {
     }
 
     // ---------------------------------------------------------------- small helpers
-
-    private BigDecimal rate(String name, LocalDate day) {
-        BigDecimal value = rateOrNull(name, day);
-        if (value == null) {
-            throw new IllegalStateException("No unit cost " + name + " on " + day);
-        }
-        return value;
-    }
 
     private BigDecimal rateOrNull(String name, LocalDate day) {
         for (UnitCost c : costs) {
