@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,34 +19,24 @@ class DashboardTest {
     /** Where the two shared pages below are built, once for the class. */
     @TempDir
     static Path shared;
-    private static String v1Page;
-    private static String v2Page;
+    /** The dashboard of {@link PublishedFixture#write}: the tests that take it only read it. */
+    static String v1Page;
+    /** The dashboard of {@link PublishedFixture#write} plus {@link PublishedFixture#writeVersion2}. */
+    static String v2Page;
 
-    /**
-     * The dashboard of {@link PublishedFixture#write}, built once: the tests that take it only read it, and each
-     * build costs a Spark job per table read.
-     */
-    static synchronized String v1Page() throws Exception {
-        if (v1Page == null) {
-            Path root = PublishedFixture.write(PublishedFixture.spark(), shared.resolve("v1"));
-            v1Page = Files.readString(Dashboard.write(PublishedFixture.spark(), root, shared.resolve("v1.html")));
-        }
-        return v1Page;
-    }
-
-    /** The dashboard of {@link PublishedFixture#write} plus {@link PublishedFixture#writeVersion2}, built once. */
-    static synchronized String v2Page() throws Exception {
-        if (v2Page == null) {
-            Path root = PublishedFixture.write(PublishedFixture.spark(), shared.resolve("v2"));
-            PublishedFixture.writeVersion2(PublishedFixture.spark(), root);
-            v2Page = Files.readString(Dashboard.write(PublishedFixture.spark(), root, shared.resolve("v2.html")));
-        }
-        return v2Page;
+    /** Each page is built once: a build costs a Spark job per table it reads. */
+    @BeforeAll
+    static void pages() throws Exception {
+        Path v1 = PublishedFixture.write(PublishedFixture.spark(), shared.resolve("v1"));
+        v1Page = Files.readString(Dashboard.write(PublishedFixture.spark(), v1, shared.resolve("v1.html")));
+        Path v2 = PublishedFixture.write(PublishedFixture.spark(), shared.resolve("v2"));
+        PublishedFixture.writeVersion2(PublishedFixture.spark(), v2);
+        v2Page = Files.readString(Dashboard.write(PublishedFixture.spark(), v2, shared.resolve("v2.html")));
     }
 
     @Test
     void oneOfflineFileWithEscapedDataAndInlinedCharts() throws Exception {
-        String page = v1Page();
+        String page = v1Page;
         // the attack string never appears raw, only escaped inside the JSON block
         Assertions.assertFalse(page.contains(PublishedFixture.EVIL));
         Assertions.assertTrue(page.contains("\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"));
@@ -92,7 +83,7 @@ class DashboardTest {
     /** Money arrives as decimals: national totals exact, below national only the mean per attendance. */
     @Test
     void moneyIsDecimalAndTotalsAreNationalOnly() throws Exception {
-        String page = v1Page();
+        String page = v1Page;
         JsonNode data = data(page);
         int national = 0;
         int regions = 0;
@@ -130,7 +121,7 @@ class DashboardTest {
      */
     @Test
     void specialtiesAreNamed() throws Exception {
-        JsonNode data = data(v1Page());
+        JsonNode data = data(v1Page);
         java.util.Map<String, String> labels = new java.util.TreeMap<>();
         data.get("specialties").forEach(r -> labels.put(r.get("specialty_code").asText(), r.get("specialty").asText()));
         Assertions.assertEquals(java.util.Map.of("330", "330 Dermatology", "GIC", "GIC Gender identity clinic"), labels);
@@ -147,7 +138,7 @@ class DashboardTest {
      */
     @Test
     void theRttStandardTheWaitingListByWeeksAndReleasedBeforeTreatment() throws Exception {
-        String page = v1Page();
+        String page = v1Page;
         JsonNode list = data(page).get("waiting_list");
         java.util.Map<String, JsonNode> byKey = new java.util.HashMap<>();
         list.forEach(r -> {
@@ -265,7 +256,7 @@ class DashboardTest {
      */
     @Test
     void version2SectionsCarryIntervalsAndKeepSuppressedValuesNull() throws Exception {
-        String page = v2Page();
+        String page = v2Page;
         JsonNode data = data(page);
 
         JsonNode prescribing = data.get("prescribing");
@@ -338,7 +329,7 @@ class DashboardTest {
      */
     @Test
     void tablesNotYetPublishedLeaveTheirSectionsEmptyWithALine() throws Exception {
-        String page = v1Page();
+        String page = v1Page;
         JsonNode data = data(page);
         for (String key : List.of("prescribing", "security_sites", "security_national", "sensitivity", "decision",
                 "budget_impact", "equity", "equity_trend", "readiness", "impact_subgroups")) {
@@ -382,7 +373,7 @@ class DashboardTest {
      */
     @Test
     void equityHasTheLatestQuarterWithSuppressedNullsAndUnknownAsAGroup() throws Exception {
-        String page = v2Page();
+        String page = v2Page;
         JsonNode equity = data(page).get("equity");
         Assertions.assertEquals(12, equity.size(), "Q2 only: 7 national, 3 North, 2 South: " + equity);
         equity.forEach(r -> Assertions.assertEquals("2026-27 Q2", r.get("period_label").asText()));
@@ -426,7 +417,7 @@ class DashboardTest {
      */
     @Test
     void readinessIsTheLatestQuarterPerSite() throws Exception {
-        JsonNode readiness = data(v2Page()).get("readiness");
+        JsonNode readiness = data(v2Page).get("readiness");
         Assertions.assertEquals(3, readiness.size(), readiness.toString());
         List<String> sites = new ArrayList<>();
         readiness.forEach(r -> sites.add(r.get("site_id").asText() + " " + r.get("period_label").asText()));
@@ -453,7 +444,7 @@ class DashboardTest {
      */
     @Test
     void subgroupEffectsSideBySideWithTheHeadlineControl() throws Exception {
-        String page = v2Page();
+        String page = v2Page;
         JsonNode s = data(page).get("impact_subgroups");
         List<String> rows = new ArrayList<>();
         s.forEach(r -> rows.add(r.get("outcome").asText() + " " + r.get("subgroup").asText() + " "
