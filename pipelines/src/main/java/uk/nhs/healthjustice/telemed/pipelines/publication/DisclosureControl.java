@@ -54,7 +54,7 @@ public final class DisclosureControl {
     }
 
     /** National rows of a table with {@code columns}: without site_id (equity: no site rows), region ALL. */
-    static Column isNational(List<String> columns) {
+    public static Column isNational(List<String> columns) {
         return columns.contains(Rollups.SITE_ID) ? isNational() : col(Rollups.REGION).equalTo(Rollups.ALL);
     }
 
