@@ -100,12 +100,14 @@ public final class Equity {
         Dataset<Row> groups = patients.select(demographics());
         List<String> keys = List.of(PERIOD_START, Rollups.REGION, DIMENSION, GROUP_VALUE);
 
-        // Consults: first per quarter x region x patient (bounded by the consults), then per group, so that
-        // distinct patients come from one row per patient and level.
+        // Consults: first one row per quarter x region x patient, and per quarter x patient for the nation (a
+        // patient seen in two regions is one patient nationally). Each such row has one group per dimension, so
+        // after the dimension copies a group's distinct patients are its rows with an attendance: no distinct
+        // count over the copies, which would shuffle every copy. (Spark reuses the one shuffle of byRegion.)
         Dataset<Row> regions = sites.select(col("site_id").as("_sid"), col(Rollups.REGION));
         Column outcome = col("outcome");
         Column attended = outcome.equalTo("attended");
-        Dataset<Row> perPatient = consults.filter(outcome.isin("attended", "did_not_attend"))
+        Dataset<Row> byRegion = consults.filter(outcome.isin("attended", "did_not_attend"))
                 .join(broadcast(regions), col("site_id").equalTo(col("_sid")), "left")
                 .groupBy(quarterStart(LondonTime.londonDate(col("scheduled_start"))).as(PERIOD_START),
                         col(Rollups.REGION), col(KEY))
@@ -113,9 +115,13 @@ public final class Equity {
                         count(when(attended.and(Modality.isTelemedicine(col("modality"))), lit(1))).as("_tele"),
                         count(when(outcome.equalTo("did_not_attend"), lit(1))).as("_dna"),
                         count(when(attended.and(col("specialty_code").equalTo(GIC)), lit(1))).as("_gic"));
-        Dataset<Row> consultRows = levels(withGroups(perPatient, groups))
+        Dataset<Row> nationally = byRegion.groupBy(col(PERIOD_START), col(KEY))
+                .agg(sum("_att").as("_att"), sum("_tele").as("_tele"), sum("_dna").as("_dna"), sum("_gic").as("_gic"))
+                .withColumn(Rollups.REGION, lit(Rollups.ALL));
+        Dataset<Row> perPatient = byRegion.unionByName(nationally);
+        Dataset<Row> consultRows = groupLevels(withGroups(perPatient, groups))
                 .groupBy(columns(keys))
-                .agg(countDistinct(when(col("_att").gt(0), col(KEY))).as("patients_seen"),
+                .agg(count(when(col("_att").gt(0).and(col(KEY).isNotNull()), lit(1))).as("patients_seen"),
                         sum(col("_att")).as("attended"),
                         sum(col("_tele")).as("attended_telemedicine"),
                         sum(col("_dna")).as("did_not_attend"),
@@ -188,11 +194,8 @@ public final class Equity {
         return joined;
     }
 
-    /**
-     * Repeats each row once per (dimension, its group), then for its group and {@code ALL}, then for its region
-     * and the nation: 5 x 2 x 2 copies.
-     */
-    private static Dataset<Row> levels(Dataset<Row> rows) {
+    /** Repeats each row once per (dimension, its group), then for its group and {@code ALL}: 5 x 2 copies. */
+    private static Dataset<Row> groupLevels(Dataset<Row> rows) {
         List<Column> pairs = new ArrayList<>();
         for (String d : DIMENSIONS) {
             pairs.add(struct(lit(d).as("d"), col(d).as("g")));
@@ -201,7 +204,12 @@ public final class Equity {
                 .withColumn(DIMENSION, col("_dg.d"))
                 .withColumn(GROUP_VALUE, col("_dg.g"))
                 .drop(DIMENSIONS.toArray(String[]::new)).drop("_dg");
-        out = Rollups.withAll(out, GROUP_VALUE);
+        return Rollups.withAll(out, GROUP_VALUE);
+    }
+
+    /** {@link #groupLevels}, then each copy for its region and the nation: 5 x 2 x 2 copies. */
+    private static Dataset<Row> levels(Dataset<Row> rows) {
+        Dataset<Row> out = groupLevels(rows);
         return out.withColumn(Rollups.REGION, explode(array(col(Rollups.REGION), lit(Rollups.ALL))));
     }
 
