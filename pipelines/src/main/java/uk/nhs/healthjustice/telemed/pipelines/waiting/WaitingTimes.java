@@ -159,11 +159,16 @@ public final class WaitingTimes {
         Column wait = col("_wait");
         Column completedWait = when(complete, wait);
         Column incompleteWait = when(waiting, wait);
+        // the percentiles from running counts by wait day within each rollup key (no array per key)
+        DayHistogram.Series done = new DayHistogram.Series("_done", completedWait.isNotNull());
+        DayHistogram.Series stillWaiting = new DayHistogram.Series("_waiting", incompleteWait.isNotNull());
+        counts = DayHistogram.withRunningCounts(counts, keyNames, "_wait", List.of(done, stillWaiting));
         Column completedCount = DayHistogram.countWhere(completedWait.isNotNull());
         List<Column> keys = Rollups.keyColumns("specialty_code", "priority", Modality.MODALITY_GROUP, MEASURE);
         Dataset<Row> agg = counts.groupBy(keys.toArray(Column[]::new)).agg(
                 completedCount.as("completed_pathways"),
-                DayHistogram.histogram(completedWait).as("_done"),
+                DayHistogram.nearestRank(done, "_wait", 50).as("median_wait_days"),
+                DayHistogram.nearestRank(done, "_wait", 92).as("p92_wait_days"),
                 // sum / count in doubles of exact whole sums: the value avg gives
                 when(completedCount.gt(0), DayHistogram.sumWhere(completedWait).cast("double")
                         .divide(completedCount.cast("double"))).as("mean_wait_days"),
@@ -175,7 +180,8 @@ public final class WaitingTimes {
                 DayHistogram.countWhere(waiting.and(wait.gt(WEEKS_65_DAYS))).as("incomplete_over_65_weeks"),
                 DayHistogram.countWhere(waiting.and(wait.gt(WEEKS_78_DAYS))).as("incomplete_over_78_weeks"),
                 DayHistogram.countWhere(waiting.and(wait.gt(WEEKS_104_DAYS))).as("incomplete_over_104_weeks"),
-                DayHistogram.histogram(incompleteWait).as("_waiting"),
+                DayHistogram.nearestRank(stillWaiting, "_wait", 92).as("incomplete_p92_wait_days"),
+                DayHistogram.nearestRank(stillWaiting, "_wait", 50).as("incomplete_median_wait_days"),
                 DayHistogram.countWhere(kind.equalTo(START)).as("new_clock_starts"),
                 DayHistogram.countWhere(kind.equalTo(RELEASED)).as("removed_released"),
                 DayHistogram.countWhere(kind.equalTo(TRANSFERRED_OUT)).as("removed_transferred_out"),
@@ -189,8 +195,8 @@ public final class WaitingTimes {
                 col("region"), col("site_id"), col("specialty_code"), col("priority"),
                 col(Modality.MODALITY_GROUP), col(MEASURE),
                 col("completed_pathways"),
-                DayHistogram.nearestRank(col("_done"), 50).as("median_wait_days"),
-                DayHistogram.nearestRank(col("_done"), 92).as("p92_wait_days"),
+                col("median_wait_days"),
+                col("p92_wait_days"),
                 col("mean_wait_days"),
                 col("completed_within_18_weeks"),
                 when(col("completed_pathways").gt(0),
@@ -199,8 +205,8 @@ public final class WaitingTimes {
                 when(isRtt, col("incomplete_pathways")).as("incomplete_pathways"),
                 when(isRtt, col("incomplete_over_18_weeks")).as("incomplete_over_18_weeks"),
                 when(isRtt, col("incomplete_over_52_weeks")).as("incomplete_over_52_weeks"),
-                when(isRtt, DayHistogram.nearestRank(col("_waiting"), 92)).as("incomplete_p92_wait_days"),
-                when(isRtt, DayHistogram.nearestRank(col("_waiting"), 50)).as("incomplete_median_wait_days"),
+                when(isRtt, col("incomplete_p92_wait_days")).as("incomplete_p92_wait_days"),
+                when(isRtt, col("incomplete_median_wait_days")).as("incomplete_median_wait_days"),
                 when(isRtt, col("incomplete_within_18_weeks")).as("incomplete_within_18_weeks"),
                 when(isRtt.and(col("incomplete_pathways").gt(0)),
                         col("incomplete_within_18_weeks").multiply(100.0).divide(col("incomplete_pathways")))

@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,71 @@ class DayHistogramTest extends SparkTestBase {
         Dataset<Row> actual = DayHistogram.countBy(facts, List.of("site", "v")).groupBy(col("site"))
                 .agg(DayHistogram.histogram(col("v")).as("h"))
                 .select(fromHistogram.toArray(org.apache.spark.sql.Column[]::new));
+        assertSameRows(expected, actual);
+    }
+
+    /** Rows of counts per (site, v) with the running counts of one series: the facts with a value. */
+    private static final DayHistogram.Series VALUES = new DayHistogram.Series("_values", col("v").isNotNull());
+
+    private Dataset<Row> running(Dataset<Row> facts) {
+        return DayHistogram.withRunningCounts(DayHistogram.countBy(facts, List.of("site", "v")), List.of("site"), "v",
+                List.of(VALUES));
+    }
+
+    @Test
+    void runningCountsGiveThePercentilesWithoutAnArray() {
+        // A {1,2,2,10}: median 2, p92 10; B {2,4,4,4,7}: median 4, p92 7 (as above). Running counts of B by day:
+        // 2 -> 1, 4 -> 4, 7 -> 5 of 5: median rank 3 is first reached at day 4 (4 x 100 >= 50 x 5), p92 rank 5
+        // at day 7. An empty series (C, only null) has no percentile; its null row is no member.
+        Dataset<Row> facts = waits("A", 1, 2, 2, 10).unionByName(waits("B", 2, 4, 4, 4, 7))
+                .unionByName(waits("C", (Integer) null));
+        List<Row> r = running(facts).groupBy(col("site"))
+                .agg(DayHistogram.nearestRank(VALUES, "v", 50), DayHistogram.nearestRank(VALUES, "v", 92))
+                .orderBy("site").collectAsList();
+        assertEquals(List.of(RowFactory.create("A", 2, 10), RowFactory.create("B", 4, 7),
+                RowFactory.create("C", null, null)), r);
+        // A and B pooled without summing per day: day 2 is two rows, (2:2) from A and (2:1) from B. Each row's
+        // running count is every fact up to day 2 (1 + 2 + 1 = 4): the frame is a range of days, not of rows.
+        Dataset<Row> pooled = DayHistogram.countBy(facts.filter(col("site").notEqual("C")), List.of("site", "v"))
+                .withColumn("site", lit("ALL"));
+        List<Row> day2 = DayHistogram.withRunningCounts(pooled, List.of("site"), "v", List.of(VALUES))
+                .filter(col("v").equalTo(2)).select(col("_values_cum"), col("_values_total")).collectAsList();
+        assertEquals(List.of(RowFactory.create(4L, 9L), RowFactory.create(4L, 9L)), day2);
+    }
+
+    @Test
+    void runningCountsEqualTheHistogramOnGeneratedGroups() {
+        // the generated groups of sameAsSortedValuesOnGeneratedGroups, with the pooled histogram's days repeated
+        // in two rows each (counts split between two sources, as rollups leave them): the same percentiles
+        Random random = new Random(16);
+        List<Object[]> rows = new ArrayList<>();
+        for (int g = 0; g < 40; g++) {
+            int size = random.nextInt(61);
+            for (int i = 0; i < size; i++) {
+                rows.add(new Object[] {"g" + g, random.nextInt(10) == 0 ? null : random.nextInt(401)});
+            }
+        }
+        Dataset<Row> facts = frame(SCHEMA, rows.toArray(Object[][]::new));
+        Dataset<Row> split = DayHistogram.countBy(facts, List.of("site", "v"))
+                .withColumn("half", explode(array(lit(0), lit(1))))
+                .withColumn(DayHistogram.COUNT, when(col("half").equalTo(0), col(DayHistogram.COUNT).divide(2)
+                        .cast("long")).otherwise(col(DayHistogram.COUNT).minus(col(DayHistogram.COUNT).divide(2)
+                        .cast("long"))))
+                .filter(col(DayHistogram.COUNT).gt(0));
+        int[] ps = {1, 25, 50, 75, 90, 92, 95, 99, 100};
+        List<org.apache.spark.sql.Column> fromHistogram = new ArrayList<>();
+        List<org.apache.spark.sql.Column> fromRunning = new ArrayList<>();
+        for (int p : ps) {
+            fromHistogram.add(DayHistogram.nearestRank(col("h"), p).as("p" + p));
+            fromRunning.add(DayHistogram.nearestRank(VALUES, "v", p).as("p" + p));
+        }
+        fromHistogram.add(0, col("site"));
+        Dataset<Row> expected = DayHistogram.countBy(facts, List.of("site", "v")).groupBy(col("site"))
+                .agg(DayHistogram.histogram(col("v")).as("h"))
+                .select(fromHistogram.toArray(org.apache.spark.sql.Column[]::new));
+        Dataset<Row> actual = DayHistogram.withRunningCounts(split, List.of("site"), "v", List.of(VALUES))
+                .groupBy(col("site")).agg(fromRunning.get(0), fromRunning.subList(1, fromRunning.size())
+                        .toArray(org.apache.spark.sql.Column[]::new));
         assertSameRows(expected, actual);
     }
 }
