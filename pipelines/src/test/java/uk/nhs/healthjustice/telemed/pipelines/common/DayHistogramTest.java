@@ -103,10 +103,8 @@ class DayHistogramTest extends SparkTestBase {
         assertEquals(10, r.getInt(1));
     }
 
-    @Test
-    void sameAsSortedValuesOnGeneratedGroups() {
-        // 40 groups of 0..60 waits in 0..400 days (some null), fixed seed: every percentile from the pooled
-        // histograms equals Percentiles.nearestRank over all the values.
+    /** 40 groups of 0..60 waits in 0..400 days (one in ten null), fixed seed. */
+    private Dataset<Row> generatedGroups() {
         Random random = new Random(16);
         List<Object[]> rows = new ArrayList<>();
         for (int g = 0; g < 40; g++) {
@@ -116,6 +114,14 @@ class DayHistogramTest extends SparkTestBase {
             }
         }
         Dataset<Row> facts = frame(SCHEMA, rows.toArray(Object[][]::new));
+        return facts;
+    }
+
+    @Test
+    void sameAsSortedValuesOnGeneratedGroups() {
+        // 40 groups of 0..60 waits in 0..400 days (some null), fixed seed: every percentile from the pooled
+        // histograms equals Percentiles.nearestRank over all the values.
+        Dataset<Row> facts = generatedGroups();
         int[] ps = {1, 25, 50, 75, 90, 92, 95, 99, 100};
         List<org.apache.spark.sql.Column> fromValues = new ArrayList<>();
         List<org.apache.spark.sql.Column> fromHistogram = new ArrayList<>();
@@ -166,15 +172,7 @@ class DayHistogramTest extends SparkTestBase {
     void runningCountsEqualTheHistogramOnGeneratedGroups() {
         // the generated groups of sameAsSortedValuesOnGeneratedGroups, with the pooled histogram's days repeated
         // in two rows each (counts split between two sources, as rollups leave them): the same percentiles
-        Random random = new Random(16);
-        List<Object[]> rows = new ArrayList<>();
-        for (int g = 0; g < 40; g++) {
-            int size = random.nextInt(61);
-            for (int i = 0; i < size; i++) {
-                rows.add(new Object[] {"g" + g, random.nextInt(10) == 0 ? null : random.nextInt(401)});
-            }
-        }
-        Dataset<Row> facts = frame(SCHEMA, rows.toArray(Object[][]::new));
+        Dataset<Row> facts = generatedGroups();
         Dataset<Row> split = DayHistogram.countBy(facts, List.of("site", "v"))
                 .withColumn("half", explode(array(lit(0), lit(1))))
                 .withColumn(DayHistogram.COUNT, when(col("half").equalTo(0), col(DayHistogram.COUNT).divide(2)
