@@ -103,7 +103,7 @@ public final class Equity {
         // Consults: first one row per quarter x region x patient, and per quarter x patient for the nation (a
         // patient seen in two regions is one patient nationally). Each such row has one group per dimension, so
         // after the dimension copies a group's distinct patients are its rows with an attendance: no distinct
-        // count over the copies, which would shuffle every copy. (Spark reuses the one shuffle of byRegion.)
+        // count over the copies, which would shuffle every copy.
         Dataset<Row> regions = sites.select(col("site_id").as("_sid"), col(Rollups.REGION));
         Column outcome = col("outcome");
         Column attended = outcome.equalTo("attended");

@@ -164,8 +164,8 @@ public final class WaitingTimes {
         DayHistogram.Series stillWaiting = new DayHistogram.Series("_waiting", incompleteWait.isNotNull());
         counts = DayHistogram.withRunningCounts(counts, keyNames, "_wait", List.of(done, stillWaiting));
         Column completedCount = DayHistogram.countWhere(completedWait.isNotNull());
-        List<Column> keys = Rollups.keyColumns("specialty_code", "priority", Modality.MODALITY_GROUP, MEASURE);
-        Dataset<Row> agg = counts.groupBy(keys.toArray(Column[]::new)).agg(
+        // grouped by the window's own keys, so the rows stay where the window's shuffle put them
+        Dataset<Row> agg = counts.groupBy(keyNames.stream().map(k -> col(k)).toArray(Column[]::new)).agg(
                 completedCount.as("completed_pathways"),
                 DayHistogram.nearestRank(done, "_wait", 50).as("median_wait_days"),
                 DayHistogram.nearestRank(done, "_wait", 92).as("p92_wait_days"),

@@ -113,8 +113,7 @@ class DayHistogramTest extends SparkTestBase {
                 rows.add(new Object[] {"g" + g, random.nextInt(10) == 0 ? null : random.nextInt(401)});
             }
         }
-        Dataset<Row> facts = frame(SCHEMA, rows.toArray(Object[][]::new));
-        return facts;
+        return frame(SCHEMA, rows.toArray(Object[][]::new));
     }
 
     @Test
@@ -139,9 +138,10 @@ class DayHistogramTest extends SparkTestBase {
         assertSameRows(expected, actual);
     }
 
-    /** Rows of counts per (site, v) with the running counts of one series: the facts with a value. */
+    /** The one series of these tests: the facts with a value. */
     private static final DayHistogram.Series VALUES = new DayHistogram.Series("_values", col("v").isNotNull());
 
+    /** Rows of counts per (site, v) with the running counts of {@link #VALUES}. */
     private Dataset<Row> running(Dataset<Row> facts) {
         return DayHistogram.withRunningCounts(DayHistogram.countBy(facts, List.of("site", "v")), List.of("site"), "v",
                 List.of(VALUES));
