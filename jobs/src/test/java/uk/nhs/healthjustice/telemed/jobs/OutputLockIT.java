@@ -41,9 +41,9 @@ class OutputLockIT {
     }
 
     Run start(Path input, Path output, String date, String... more) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-jar", System.getProperty("telemed.jar"), "nightly", "--input", input.toString(),
-                "--output", output.toString(), "--run-date", date, "--max-reject-rate", "1"));
+        List<String> cmd = new ArrayList<>(KillIT.javaJar());
+        cmd.addAll(List.of("nightly", "--input", input.toString(), "--output", output.toString(), "--run-date", date,
+                "--max-reject-rate", "1"));
         cmd.addAll(List.of(more));
         Path log = tmp.resolve("run-" + date + "-" + System.nanoTime() + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
