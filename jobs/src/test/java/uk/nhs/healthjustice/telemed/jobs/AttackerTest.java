@@ -56,6 +56,9 @@ import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
  *   {@code equity}, whose smallest cells are regions, only secondary suppression stops it);</li>
  *   <li>{@code groups_against_other_dimensions}: in {@code equity}, one dimension's groups add up to the region's
  *   total, which less all but one group of another dimension gives that group;</li>
+ *   <li>{@code mean_of_whole_days_times_base}: a mean wait times each count its rounded base could be; waits are
+ *   whole days, so only the true count may give a whole total. This one scores rounded counts (8 or more)
+ *   given back exactly, since the spec forbids recovering rounded counts too;</li>
  *   <li>{@code readiness_against_access_nation}: {@code readiness} repeats access's quarterly site counts without
  *   national rows; access's national quarter less readiness's other sites gives a site.</li>
  * </ul>
@@ -176,17 +179,22 @@ class AttackerTest extends SparkTestBase {
         regionsAgainstTheirNation(leaks);
         groupsAgainstOtherDimensions(leaks);
         readinessAgainstAccessNation(leaks);
+        meansOfWholeDaysTimesTheirBase(leaks);
         StringBuilder report = new StringBuilder();
         leaks.forEach((attack, found) -> {
             Map<String, Long> byTable = new TreeMap<>();
             found.forEach(f -> byTable.merge(f.substring(0, f.indexOf(' ')), 1L, Long::sum));
-            report.append(attack).append(": ").append(found.size()).append(" small counts recovered ")
+            report.append(attack).append(": ").append(found.size()).append(" hidden counts recovered ")
                     .append(byTable).append(", e.g. ").append(found.subList(0, Math.min(3, found.size()))).append('\n');
         });
         System.out.print(report.length() == 0 ? "attacker test: nothing recovered\n" : report);
-        bounds.forEach((attack, found) -> System.out.println("attacker test, bounds of rounded counts only ("
-                + attack + "): " + found.size() + " of " + hiddenCells() + " hidden cells pinned, e.g. "
-                + found.subList(0, Math.min(3, found.size()))));
+        bounds.forEach((attack, found) -> {
+            Map<String, Long> byTable = new TreeMap<>();
+            found.forEach(f -> byTable.merge(f.substring(0, f.indexOf(' ')), 1L, Long::sum));
+            System.out.println("attacker test, bounds of rounded counts only (" + attack + "): " + found.size()
+                    + " of " + hiddenCells() + " hidden cells pinned " + byTable + ", e.g. "
+                    + found.subList(0, Math.min(3, found.size())));
+        });
         Assertions.assertTrue(leaks.isEmpty(), "published figures give back hidden counts:\n" + report);
         Assertions.assertTrue(hiddenCells() > 50, "the data must have many small cells to attack: " + hiddenCells());
     }
@@ -333,6 +341,44 @@ class AttackerTest extends SparkTestBase {
                 }
             }
         }
+    }
+
+    /** Means of whole days below national and the count each rests on (PublishedColumn.meanOfWholeDays). */
+    static final List<String[]> MEANS_OF_WHOLE_DAYS = List.of(
+            new String[] {"waiting_times", "mean_wait_days", "completed_pathways"},
+            new String[] {"cost_effectiveness", "mean_wait_telemedicine_days", "telemedicine_pathways"},
+            new String[] {"cost_effectiveness", "mean_wait_in_person_days", "in_person_pathways"});
+
+    /**
+     * A mean of whole days times every count its published, rounded base could be: the total is a whole number
+     * of days, so where a single candidate gives a whole total it is the base, rounding undone.
+     */
+    private void meansOfWholeDaysTimesTheirBase(Map<String, List<String>> leaks) {
+        long attacked = 0;
+        for (String[] m : MEANS_OF_WHOLE_DAYS) {
+            for (var e : published.get(m[0]).entrySet()) {
+                Map<String, Object> row = e.getValue();
+                Double mean = number(row, m[1]);
+                Double base = number(row, m[2]);
+                if (national(row) || mean == null || base == null || base < 8) {
+                    continue;
+                }
+                attacked++;
+                List<Long> whole = new ArrayList<>();
+                for (long n : candidates(m[0], row, m[2])) {
+                    double total = mean * n;
+                    if (n >= 8 && Math.abs(total - Math.rint(total)) < EPS) {
+                        whole.add(n);
+                    }
+                }
+                Double truth = number(marts.get(m[0]).get(e.getKey()), m[2]);
+                if (whole.size() == 1 && truth != null && whole.get(0) == Math.round(truth)) {
+                    leaks.computeIfAbsent("mean_of_whole_days_times_base", a -> new ArrayList<>())
+                            .add(m[0] + " [" + e.getKey() + "] " + m[2] + " = " + whole.get(0));
+                }
+            }
+        }
+        Assertions.assertTrue(attacked > 50, "means to attack: " + attacked);
     }
 
     /**

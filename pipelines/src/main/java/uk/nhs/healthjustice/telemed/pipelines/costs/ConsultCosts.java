@@ -23,8 +23,13 @@ public final class ConsultCosts {
     public static final int DEFAULT_MINUTES = 30;
     /** Money: exact pence, never floating point, so sums do not depend on the order Spark adds them in. */
     public static final String MONEY = "decimal(18,2)";
-    /** Hours (escort officer-hours): exact hundredths. */
+    /** Hours (escort officer-hours) as published: hundredths, rounded once from the exact sum. */
     public static final String HOURS = "decimal(12,2)";
+    /**
+     * A consult's officer-hours before any rounding: {@code escort_hours} is a double in the input contract, and
+     * 2 officers x 7.333333 h at GBP 30 is GBP 440.00, where hours rounded to hundredths first gave 439.80.
+     */
+    static final String EXACT_HOURS = "decimal(16,6)";
     static final Column ZERO = lit(0).cast(MONEY);
 
     /** An amount rounded half up to the penny. */
@@ -53,7 +58,7 @@ public final class ConsultCosts {
         Column tele = Modality.isTelemedicine(col("modality"));
         Column minutes = coalesce(col("duration_minutes"), lit(DEFAULT_MINUTES)).cast("decimal(10,0)");
         Column officerHours = when(offsite, col("escort_officers").cast("decimal(10,0)")
-                .multiply(col("escort_hours").cast(HOURS))).otherwise(lit(0)).cast(HOURS);
+                .multiply(col("escort_hours").cast(EXACT_HOURS))).otherwise(lit(0)).cast(EXACT_HOURS);
         // each part rounded to the penny once, per consult: every sum after that is exact and order-free
         Column clinician = pounds(minutes.multiply(col("_clinician_rate")).divide(60));
         Column escort = when(offsite, pounds(officerHours.multiply(col("_officer_rate")).plus(col("_trip_rate"))))
@@ -167,7 +172,7 @@ public final class ConsultCosts {
         Column escorted = offsite.and(attendedNow.or(col("escort_officers").isNotNull()));
         Column minutes = coalesce(col("duration_minutes"), lit(DEFAULT_MINUTES)).cast("decimal(10,0)");
         Column officerHours = col("escort_officers").cast("decimal(10,0)")
-                .multiply(coalesce(col("escort_hours"), lit(0)).cast(HOURS));
+                .multiply(coalesce(col("escort_hours"), lit(0)).cast(EXACT_HOURS));
         Column clinician = pounds(minutes.multiply(clinicianRate).divide(60));
         Column escort = when(escorted, pounds(officerHours.multiply(officerRate).plus(tripRate))).otherwise(ZERO);
         Column platform = when(tele.and(attendedNow), pounds(teleRate)).otherwise(ZERO);

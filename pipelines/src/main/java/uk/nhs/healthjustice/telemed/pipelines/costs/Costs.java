@@ -78,7 +78,7 @@ public final class Costs {
         Dataset<Row> national = joined.filter(col("region").equalTo(Rollups.ALL).and(col("site_id").equalTo(Rollups.ALL))
                         .and(col(Modality.MODALITY_GROUP).equalTo(Rollups.ALL)))
                 .select(col(PERIOD_TYPE).as("_pt"), col(PERIOD_START).as("_ps"),
-                        when(col("escorts").gt(0), ConsultCosts.pounds(col("escort_cost_gbp").divide(col("escorts"))))
+                        when(col("escorts").gt(0), col("escort_cost_gbp").divide(col("escorts")))
                                 .as("_mean_escort_cost"));
         Dataset<Row> withMean = joined.join(national, col(PERIOD_TYPE).equalTo(col("_pt"))
                 .and(col(PERIOD_START).equalTo(col("_ps"))), "left");
@@ -102,8 +102,10 @@ public final class Costs {
                 coalesce(col("escorts"), lit(0L)).as("escorts"),
                 coalesce(col("escort_officer_hours"), lit(0)).cast(ConsultCosts.HOURS).as("escort_officer_hours"),
                 avoided.as("escorts_avoided"),
+                // the exact mean, rounded once in the product (a mean rounded to the penny first, times 300
+                // escorts avoided, is up to GBP 1.50 off); shown to the penny
                 ConsultCosts.pounds(avoided.multiply(col("_mean_escort_cost"))).as("escort_cost_avoided_gbp"),
-                col("_mean_escort_cost").as("national_mean_escort_cost_gbp"),
+                ConsultCosts.pounds(col("_mean_escort_cost")).as("national_mean_escort_cost_gbp"),
                 coalesce(col("attendances_without_unit_cost"), lit(0L)).as("attendances_without_unit_cost"));
     }
 

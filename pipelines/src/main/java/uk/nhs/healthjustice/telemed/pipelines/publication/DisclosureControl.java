@@ -23,7 +23,8 @@ import uk.nhs.healthjustice.telemed.schemas.published.PublishedTables;
  * <ul>
  *   <li>counts from 1 to 7 are suppressed (null, and the row's {@code suppressed} flag set), others rounded to
  *   the nearest 5, zero stays zero; rollup rows are rounded from their own unrounded values;</li>
- *   <li>a statistic is null where a count it rests on is 1 to 7;</li>
+ *   <li>a statistic is null where a count it rests on is 1 to 7; a mean of whole days is rounded to a whole day
+ *   (at full precision, the mean times its base gives the rounded base back: {@code PublishedColumn.meanOfWholeDays});</li>
  *   <li>a rate is recomputed from the rounded numerator and denominator (null where either is suppressed);</li>
  *   <li>money and hours are null on any suppressed row, and otherwise take their declared form: national-only
  *   totals are null, means need 8 or more behind them, a count times a factor uses the rounded count;</li>
@@ -97,8 +98,14 @@ public final class DisclosureControl {
             throw new IllegalStateException("Cannot publish " + table.name() + ": no disclosure class for "
                     + undeclared + "; declare each in PublishedTables");
         }
-        Dataset<Row> flagged = SecondarySuppression.appliesTo(table) ? SecondarySuppression.flag(mart, table) : mart;
+        Dataset<Row> flagged = SecondarySuppression.appliesTo(table) ? SecondarySuppression.flag(mart, table)
+                : SecondarySuppression.appliesToRegionRows(table) && present(mart, Rollups.REGION, Rollups.SITE_ID)
+                ? SecondarySuppression.flagRegionRows(mart, table) : mart;
         return controlled(SmallNationalTotals.flag(flagged, table), table, List.of(mart.columns()));
+    }
+
+    private static boolean present(Dataset<Row> mart, String... columns) {
+        return List.of(mart.columns()).containsAll(List.of(columns));
     }
 
     /**
@@ -138,8 +145,11 @@ public final class DisclosureControl {
             }
             Column value = switch (c.disclosure()) {
                 case DIMENSION, REFERENCE, COUNT -> null;
+                // a mean of whole days to whole days: at full precision it gives its base back exactly
+                // (PublishedColumn.meanOfWholeDays)
                 case STATISTIC -> when(not(anyIn1to7(c.restsOn(), present))
-                        .and(not(anyComplemented(c.restsOn(), present))), col(c.name()));
+                        .and(not(anyComplemented(c.restsOn(), present))),
+                        c.wholeBelowNational() ? round(col(c.name()), 0) : col(c.name()));
                 case RATE -> recomputedRate(c, published, present);
                 case MONEY -> when(not(rowSuppressed), money(c, published, mart.schema().apply(c.name()).dataType()));
                 case MODEL_OUTPUT -> when(allAtLeastMinimum(c.restsOn(), present)

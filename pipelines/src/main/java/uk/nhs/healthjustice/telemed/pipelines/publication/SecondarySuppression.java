@@ -19,7 +19,10 @@ import uk.nhs.healthjustice.telemed.schemas.published.PublishedTable;
  * others, but leaves national rows unchanged, as the spec says; demographic groups are small, and a group with
  * people in one region only has its region cell suppressed while the national row equals it. In general a
  * suppressed region cell is given back exactly by national minus the other regions whenever those are exact
- * (zeros, above all), and within about 2 x (regions) by the rounded ones.
+ * (zeros, above all), and within about 2 x (regions) by the rounded ones. The tables with site rows get the same
+ * complement on their region rows, without the grid completed ({@link #flagRegionRows}): there a suppressed
+ * region left alone in its line was pinned by the bounds of the rounded ones (national 19 less a region shown as
+ * 10 leaves 7 to 11, so a hidden region is 7).
  *
  * <p>The rule, after NHS Digital's and ONS's practice for tables with published margins (a primary cell is never
  * left the only suppressed cell of a line whose total is published; the complement is the cell whose loss
@@ -59,8 +62,15 @@ import uk.nhs.healthjustice.telemed.schemas.published.PublishedTable;
  */
 public final class SecondarySuppression {
 
-    /** The tables it applies to (by name): only {@code equity}. */
+    /** The tables whose region grid is completed (by name): only {@code equity}, whose regions are its smallest cells. */
     public static final List<String> TABLES = List.of("equity");
+    /**
+     * The tables with site rows whose region rows get the complement ({@link #flagRegionRows}): every controlled
+     * table with national, region and site rows. Not {@code readiness} (site rows only, its line total is the sum
+     * of its rows: SmallNationalTotals) nor {@code rollout_impact} (site rows beside national estimates).
+     */
+    public static final List<String> REGION_ROWS_OF = List.of("waiting_times", "access", "mha_transfers", "costs",
+            "cost_effectiveness", "prescribing_safety", "telemedicine_security", "budget_impact");
     /** Counts that are zero together on a row (no attendance, no patient seen). */
     static final List<String> ZERO_TOGETHER = List.of("patients_seen", "attended");
     /** Counts that are zero when {@link #ZERO_TOGETHER} are: a suppressed one on such a row needs both hidden. */
@@ -73,9 +83,14 @@ public final class SecondarySuppression {
     private SecondarySuppression() {
     }
 
-    /** Whether {@code table} gets secondary suppression. */
+    /** Whether {@code table} gets secondary suppression with its region grid completed ({@code equity}). */
     public static boolean appliesTo(PublishedTable table) {
         return TABLES.contains(table.name());
+    }
+
+    /** Whether {@code table}'s region rows get the complement, without rows added. */
+    public static boolean appliesToRegionRows(PublishedTable table) {
+        return REGION_ROWS_OF.contains(table.name());
     }
 
     /** The flag column of count {@code c}: true where it is suppressed as a complement (not as 1..7). */
@@ -97,15 +112,51 @@ public final class SecondarySuppression {
         Column national = col(Rollups.REGION).equalTo(Rollups.ALL);
         Dataset<Row> nationalRows = grid.filter(national);
         Dataset<Row> regions = grid.filter(not(coalesce(national, lit(false))));
+        for (String c : counts) {
+            nationalRows = nationalRows.withColumn(flag(c), lit(false));
+        }
+        return nationalRows.unionByName(complemented(regions, lineKeys, counts, table.name()));
+    }
+
+    /**
+     * The region rows of a table with site rows too ({@link #REGION_ROWS_OF}): the complement on its region
+     * rows ({@code site_id ALL}), whose line total is the exact national row. No row is added: a region absent
+     * from a line is a published zero, and where a complement is needed the cheapest present cell is taken
+     * instead. Site rows (their line total is a rounded region row) and national rows get no complement.
+     */
+    static Dataset<Row> flagRegionRows(Dataset<Row> mart, PublishedTable table) {
+        List<String> counts = countsOf(table, mart);
+        List<String> lineKeys = lineKeysOf(table, mart, Rollups.REGION);
+        Column regionRow = col(Rollups.SITE_ID).equalTo(Rollups.ALL).and(col(Rollups.REGION).notEqual(Rollups.ALL));
+        Dataset<Row> others = mart.filter(not(coalesce(regionRow, lit(false))));
+        for (String c : counts) {
+            others = others.withColumn(flag(c), lit(false));
+        }
+        return others.unionByName(complemented(mart.filter(regionRow), lineKeys, counts, table.name()));
+    }
+
+    /** {@code regions} with a {@link #flag} column per count: the complements, passes repeated until settled. */
+    private static Dataset<Row> complemented(Dataset<Row> regions, List<String> lineKeys, List<String> counts,
+                                             String table) {
         // working flag per count: suppressed for any reason (primary or complement)
         for (String c : counts) {
-            regions = regions.withColumn(any(c), DisclosureControl.primarySuppressed(col(c)));
+            regions = regions.withColumn(any(c), primary(c));
+        }
+        if (!counts.containsAll(ZERO_TOGETHER)) {
+            // without linked zeros one pass settles it: after it, no line has exactly one suppressed cell, and
+            // nothing else adds suppression (so no count, and no Spark job, to check it)
+            regions = pass(regions, lineKeys, counts);
+            for (String c : counts) {
+                regions = regions.withColumn(flag(c), col(any(c)).and(not(primary(c))))
+                        .drop(any(c));
+            }
+            return regions;
         }
         regions = regions.cache();
         long suppressed = suppressedCells(regions, counts);
         for (int pass = 0; ; pass++) {
             if (pass == MAX_PASSES) {
-                throw new IllegalStateException("Cannot publish " + table.name() + ": secondary suppression did not"
+                throw new IllegalStateException("Cannot publish " + table + ": secondary suppression did not"
                         + " settle in " + MAX_PASSES + " passes");
             }
             Dataset<Row> next = pass(regions, lineKeys, counts).cache();
@@ -118,13 +169,10 @@ public final class SecondarySuppression {
             suppressed = now;
         }
         for (String c : counts) {
-            regions = regions.withColumn(flag(c), col(any(c)).and(not(DisclosureControl.primarySuppressed(col(c)))))
+            regions = regions.withColumn(flag(c), col(any(c)).and(not(primary(c))))
                     .drop(any(c));
         }
-        for (String c : counts) {
-            nationalRows = nationalRows.withColumn(flag(c), lit(false));
-        }
-        return nationalRows.unionByName(regions);
+        return regions;
     }
 
     /**
@@ -272,6 +320,11 @@ public final class SecondarySuppression {
             zeroRow.add(v.cast(f.dataType()).as(c));
         }
         return mart.unionByName(missing.select(zeroRow.toArray(Column[]::new)));
+    }
+
+    /** Suppressed as a count of 1 to 7 as published: an expected (fractional) count is made whole first. */
+    private static Column primary(String c) {
+        return DisclosureControl.primarySuppressed(round(col(c).cast("double"), 0));
     }
 
     private static String any(String c) {

@@ -256,8 +256,15 @@ class CostsTest extends SparkTestBase {
         assertMoney("59.58", costed.get(0), "clinician_cost_gbp");
         assertMoney("64.58", costed.get(0), "consult_cost_gbp");
         assertMoney("344.75", costed.get(2), "escort_cost_gbp");
-        Assertions.assertEquals(new BigDecimal("7.00"), costed.get(2).<BigDecimal>getAs("escort_officer_hours"));
+        Assertions.assertEquals(0, new BigDecimal("7").compareTo(costed.get(2).getAs("escort_officer_hours")));
         Row total = ConsultCosts.costed(three, unit).agg(org.apache.spark.sql.functions.sum("clinician_cost_gbp")).first();
         Assertions.assertEquals(0, new BigDecimal("178.74").compareTo(total.getDecimal(0)), total.toString());
+        // hours are not rounded before they are costed: 2 officers x 7.333333 h = 14.666666 officer-hours x GBP
+        // 32.10 = 470.7999786, plus the trip 120.05 = 590.85 (hours rounded to 14.66 first gave 590.64)
+        Dataset<Row> thirds = frame(CONSULTS, new Object[] {"d", null, "S1", utc("2025-10-04T10:00:00Z"),
+                "face_to_face_offsite", "attended", 25, "consultant", 2, 7.333333});
+        Row d = ConsultCosts.costed(thirds, unit).first();
+        assertMoney("590.85", d, "escort_cost_gbp");
+        Assertions.assertEquals(0, new BigDecimal("14.666666").compareTo(d.getAs("escort_officer_hours")));
     }
 }

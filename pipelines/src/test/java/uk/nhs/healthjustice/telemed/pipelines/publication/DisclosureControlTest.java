@@ -103,6 +103,115 @@ class DisclosureControlTest extends SparkTestBase {
     }
 
     /**
+     * A mean of whole days gives its rounded base back at full precision: site A's 115 days over 9 pathways is
+     * 12.777..., and of the counts a published 10 could be (8 to 12) only 9 times that is a whole number of days.
+     * Rounded to 13 days, every one of 8 to 12 times it is whole: nothing is ruled out. Site B's 130 days over 13
+     * is 10.0 either way. The national mean (245 / 22 = 11.136...) is not changed.
+     */
+    @Test
+    void aMeanOfWholeDaysIsPublishedToWholeDaysBelowNational() {
+        StructType mart = new StructType().add("region", DataTypes.StringType).add("site_id", DataTypes.StringType)
+                .add("pathways", DataTypes.LongType).add("mean_days", DataTypes.DoubleType);
+        PublishedTable declaration = new PublishedTable("means", List.of(dimension("region"), dimension("site_id"),
+                count("pathways"), meanOfWholeDays("mean_days", "pathways")));
+        Dataset<Row> rows = frame(mart, new Object[] {"N", "A", 9L, 115.0 / 9}, new Object[] {"N", "B", 13L, 10.0},
+                new Object[] {"ALL", "ALL", 22L, 245.0 / 22});
+        Assertions.assertEquals(List.of(9), basesGivingWholeDays(10, 115.0 / 9), "the attack works at full precision");
+        Map<String, Row> p = new java.util.TreeMap<>();
+        DisclosureControl.apply(rows, declaration).collectAsList()
+                .forEach(r -> p.put(r.getString(0) + "/" + r.getString(1), r));
+        Row a = p.get("N/A");
+        Assertions.assertEquals(10L, a.<Long>getAs("pathways"));
+        Assertions.assertEquals(13.0, a.<Double>getAs("mean_days"), 0);
+        Assertions.assertEquals(List.of(8, 9, 10, 11, 12), basesGivingWholeDays(10, a.getAs("mean_days")));
+        Assertions.assertEquals(10.0, p.get("N/B").<Double>getAs("mean_days"), 0);
+        Assertions.assertEquals(245.0 / 22, p.get("ALL/ALL").<Double>getAs("mean_days"), 0);
+    }
+
+    /**
+     * cost_effectiveness, whose bootstrap seed differs on every row: the seed is a setting, not a line dimension,
+     * so a region row is in the line of its national row. National in-person pathways are 4, all in region N; S
+     * has none. N's 4 is suppressed anyway, and S's published 0 would give it back (4 - 0): both are hidden.
+     * With the seed as a dimension, each row was a line of its own with no national total, and S showed 0.
+     */
+    @Test
+    void theBootstrapSeedDoesNotSplitALine() {
+        PublishedTable ce = uk.nhs.healthjustice.telemed.schemas.published.PublishedTables.COST_EFFECTIVENESS;
+        StructType schema = ce.schema();
+        Object[][] values = {{"ALL", "ALL", 4L, 101L}, {"N", "ALL", 4L, 202L}, {"S", "ALL", 0L, 303L}};
+        List<Row> rows = new java.util.ArrayList<>();
+        for (Object[] v : values) {
+            Object[] row = new Object[schema.size()];
+            row[schema.fieldIndex("period_type")] = "quarter";
+            row[schema.fieldIndex("period_start")] = date("2026-04-01");
+            row[schema.fieldIndex("period_label")] = "2026-27 Q1";
+            row[schema.fieldIndex("perspective")] = "nhs";
+            row[schema.fieldIndex("region")] = v[0];
+            row[schema.fieldIndex("site_id")] = v[1];
+            row[schema.fieldIndex("in_person_pathways")] = v[2];
+            row[schema.fieldIndex("telemedicine_pathways")] = 20L;
+            row[schema.fieldIndex("bootstrap_seed")] = v[3];
+            rows.add(org.apache.spark.sql.RowFactory.create(row));
+        }
+        Map<String, Row> p = new java.util.TreeMap<>();
+        DisclosureControl.apply(spark().createDataFrame(rows, schema), ce).collectAsList()
+                .forEach(r -> p.put(r.<String>getAs("region"), r));
+        Assertions.assertEquals(4L, p.get("ALL").<Long>getAs("in_person_pathways"));
+        Assertions.assertNull(p.get("N").getAs("in_person_pathways"));
+        Assertions.assertNull(p.get("S").getAs("in_person_pathways"), "S's 0 would give N's 4 back");
+        Assertions.assertEquals(true, p.get("S").getAs("suppressed"));
+    }
+
+    /**
+     * The complement on region rows, costs' attended in one month: national 19 = N 12 + S 7 + E 0, with a site
+     * row of N (12). Without it, N shows 10 (8 to 12), S is hidden and E shows 0, so S = 19 - (8..12) - 0 is 7
+     * to 11, of which only 7 can be a hidden count: S given back. S is the only hidden cell of its line, so the
+     * cheapest other cell, E's 0, is hidden too: S + E is 7 to 11 and S anything from 1 to 7. The site row and
+     * the national row are not complemented; N keeps its 10.
+     */
+    @Test
+    void aRegionLeftTheOnlyHiddenCellOfItsLineGetsAComplement() {
+        PublishedTable costs = uk.nhs.healthjustice.telemed.schemas.published.PublishedTables.COSTS;
+        StructType schema = costs.schema();
+        Object[][] values = {{"ALL", "ALL", 19L}, {"N", "ALL", 12L}, {"S", "ALL", 7L}, {"E", "ALL", 0L},
+                {"N", "X", 12L}};
+        List<Row> rows = new java.util.ArrayList<>();
+        for (Object[] v : values) {
+            Object[] row = new Object[schema.size()];
+            row[schema.fieldIndex("period_type")] = "month";
+            row[schema.fieldIndex("period_start")] = date("2026-04-01");
+            row[schema.fieldIndex("period_label")] = "2026-04";
+            row[schema.fieldIndex("modality_group")] = "ALL";
+            row[schema.fieldIndex("region")] = v[0];
+            row[schema.fieldIndex("site_id")] = v[1];
+            row[schema.fieldIndex("attended")] = v[2];
+            rows.add(org.apache.spark.sql.RowFactory.create(row));
+        }
+        Map<String, Row> p = new java.util.TreeMap<>();
+        DisclosureControl.apply(spark().createDataFrame(rows, schema), costs).collectAsList()
+                .forEach(r -> p.put(r.<String>getAs("region") + "/" + r.<String>getAs("site_id"), r));
+        Assertions.assertEquals(19L, p.get("ALL/ALL").<Long>getAs("attended"));
+        Assertions.assertEquals(10L, p.get("N/ALL").<Long>getAs("attended"));
+        Assertions.assertNull(p.get("S/ALL").getAs("attended"));
+        Assertions.assertNull(p.get("E/ALL").getAs("attended"), "the complement: E's 0 would give S's 7 back");
+        Assertions.assertEquals(true, p.get("E/ALL").getAs("suppressed"));
+        Assertions.assertEquals(10L, p.get("N/X").<Long>getAs("attended"));
+        Assertions.assertEquals(5, p.size(), "no row added or left out");
+    }
+
+    /** The counts a published {@code rounded} could be for which {@code mean} times the count is whole. */
+    private static List<Integer> basesGivingWholeDays(long rounded, double mean) {
+        List<Integer> bases = new java.util.ArrayList<>();
+        for (int n = (int) Math.max(8, rounded - 2); n <= rounded + 2; n++) {
+            double total = n * mean;
+            if (Math.abs(total - Math.rint(total)) < 1e-6) {
+                bases.add(n);
+            }
+        }
+        return bases;
+    }
+
+    /**
      * National less the other regions. {@code within}: national 2, all in region N (site A); region S and site C
      * have 0, so without more S's published 0 gives N's hidden 2 back (2 - 0). A national total of 1 to 7 hides
      * the count in every row below national, zeros included: N/B, S/C and S/ALL are null and suppressed, and the

@@ -19,10 +19,12 @@ import uk.nhs.healthjustice.telemed.schemas.published.DisclosureClass.MoneyForm;
  * @param why          the reason for the class, in words, where it is not obvious
  * @param type         its Spark SQL type, in the mart and in the published table alike; null for its class's
  *                     usual type ({@link #usualType})
+ * @param wholeBelowNational a statistic published to a whole number below national (a mean of whole days, see
+ *                     {@link #meanOfWholeDays})
  */
 public record PublishedColumn(String name, DisclosureClass disclosure, List<String> restsOn, List<String> denominators,
                               double scale, boolean whereSet, MoneyForm money, String factor, String why,
-                              DataType type) {
+                              DataType type, boolean wholeBelowNational) {
 
     /** Money as the marts write it: pounds and pence. */
     public static final DataType GBP = DataTypes.createDecimalType(18, 2);
@@ -36,7 +38,7 @@ public record PublishedColumn(String name, DisclosureClass disclosure, List<Stri
     /** A column of its class's usual type. */
     public PublishedColumn(String name, DisclosureClass disclosure, List<String> restsOn, List<String> denominators,
                            double scale, boolean whereSet, MoneyForm money, String factor, String why) {
-        this(name, disclosure, restsOn, denominators, scale, whereSet, money, factor, why, null);
+        this(name, disclosure, restsOn, denominators, scale, whereSet, money, factor, why, null, false);
     }
 
     /**
@@ -55,7 +57,8 @@ public record PublishedColumn(String name, DisclosureClass disclosure, List<Stri
 
     /** This column with another type (whole days are integers, a model's money is {@link #GBP}, ...). */
     public PublishedColumn typed(DataType other) {
-        return new PublishedColumn(name, disclosure, restsOn, denominators, scale, whereSet, money, factor, why, other);
+        return new PublishedColumn(name, disclosure, restsOn, denominators, scale, whereSet, money, factor, why, other,
+                wholeBelowNational);
     }
 
     public static PublishedColumn dimension(String name) {
@@ -68,6 +71,18 @@ public record PublishedColumn(String name, DisclosureClass disclosure, List<Stri
 
     public static PublishedColumn statistic(String name, String... base) {
         return new PublishedColumn(name, DisclosureClass.STATISTIC, List.of(base), List.of(), 1, false, null, null, null);
+    }
+
+    /**
+     * A mean of whole days resting on {@code base}, published below national to whole days. Its total is a whole
+     * number of days, so at full precision the mean times each count its rounded base could be (8 to 12 for a
+     * published 10) is a whole number for the true count only: 115 days over 9 pathways is 12.777..., and 8, 10,
+     * 11 or 12 times that is not whole. Rounded to a whole day, the mean times any count of 8 or more spans a
+     * range a day wide at least, which always holds a whole number, so no count is ruled out.
+     */
+    public static PublishedColumn meanOfWholeDays(String name, String... base) {
+        return new PublishedColumn(name, DisclosureClass.STATISTIC, List.of(base), List.of(), 1, false, null, null,
+                null, null, true);
     }
 
     /** numerator / (sum of denominators) x scale. */

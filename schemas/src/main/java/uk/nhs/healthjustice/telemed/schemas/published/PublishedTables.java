@@ -44,6 +44,9 @@ public final class PublishedTables {
     private static final String NATIONAL_SENSITIVITY = "the national adjusted incremental cost per pathway under a"
             + " varied unit cost: the mart has national rows only";
 
+    private static final String BOOTSTRAP_SETTING = "the bootstrap's number of resamples or its seed, derived from"
+            + " the row's period and geography so that a rerun gives the same interval: describes the method, not people";
+
     private static final String SITE_ATTRIBUTE = "the site's connectivity or devices from"
             + " reference/site_connectivity.csv, in force at period end: describes the site, not people";
 
@@ -53,7 +56,7 @@ public final class PublishedTables {
                     count("completed_pathways"),
                     statistic("median_wait_days", "completed_pathways").typed(IntegerType),
                     statistic("p92_wait_days", "completed_pathways").typed(IntegerType),
-                    statistic("mean_wait_days", "completed_pathways"),
+                    meanOfWholeDays("mean_wait_days", "completed_pathways"),
                     count("completed_within_18_weeks"),
                     rate("pct_within_18_weeks", "completed_within_18_weeks", 100, "completed_pathways"),
                     count("incomplete_pathways"),
@@ -153,8 +156,8 @@ public final class PublishedTables {
                     compared("cost_difference_gbp").typed(GBP),
                     compared("cost_difference_ci_low").typed(GBP),
                     compared("cost_difference_ci_high").typed(GBP),
-                    statistic("mean_wait_telemedicine_days", "telemedicine_pathways"),
-                    statistic("mean_wait_in_person_days", "in_person_pathways"),
+                    meanOfWholeDays("mean_wait_telemedicine_days", "telemedicine_pathways"),
+                    meanOfWholeDays("mean_wait_in_person_days", "in_person_pathways"),
                     betweenArms("wait_difference_unadjusted_days"),
                     compared("wait_difference_days"),
                     compared("wait_difference_ci_low"),
@@ -170,8 +173,11 @@ public final class PublishedTables {
                     compared("verdict").typed(StringType),
                     compared("bootstrap_unit").typed(StringType),
                     compared("bootstrap_sites").typed(LongType),
-                    dimension("bootstrap_resamples").typed(IntegerType),
-                    dimension("bootstrap_seed").typed(LongType))))));
+                    // the bootstrap's settings describe how a row was computed, not a line of the table: the
+                    // seed differs on every row, so as a dimension it made every region and site row a line of
+                    // its own, without the national total that SmallNationalTotals controls against
+                    reference("bootstrap_resamples", BOOTSTRAP_SETTING).typed(IntegerType),
+                    reference("bootstrap_seed", BOOTSTRAP_SETTING).typed(LongType))))));
 
     /**
      * One-way sensitivity of the national adjusted incremental cost (METRICS.md cost_effectiveness,
