@@ -137,24 +137,13 @@ class DisclosureControlTest extends SparkTestBase {
     @Test
     void theBootstrapSeedDoesNotSplitALine() {
         PublishedTable ce = uk.nhs.healthjustice.telemed.schemas.published.PublishedTables.COST_EFFECTIVENESS;
-        StructType schema = ce.schema();
-        Object[][] values = {{"ALL", "ALL", 4L, 101L}, {"N", "ALL", 4L, 202L}, {"S", "ALL", 0L, 303L}};
-        List<Row> rows = new java.util.ArrayList<>();
-        for (Object[] v : values) {
-            Object[] row = new Object[schema.size()];
-            row[schema.fieldIndex("period_type")] = "quarter";
-            row[schema.fieldIndex("period_start")] = date("2026-04-01");
-            row[schema.fieldIndex("period_label")] = "2026-27 Q1";
-            row[schema.fieldIndex("perspective")] = "nhs";
-            row[schema.fieldIndex("region")] = v[0];
-            row[schema.fieldIndex("site_id")] = v[1];
-            row[schema.fieldIndex("in_person_pathways")] = v[2];
-            row[schema.fieldIndex("telemedicine_pathways")] = 20L;
-            row[schema.fieldIndex("bootstrap_seed")] = v[3];
-            rows.add(org.apache.spark.sql.RowFactory.create(row));
-        }
+        Dataset<Row> rows = declaredRows(ce, Map.of("period_type", "quarter", "period_start", date("2026-04-01"),
+                        "period_label", "2026-27 Q1", "perspective", "nhs", "telemedicine_pathways", 20L),
+                List.of("region", "site_id", "in_person_pathways", "bootstrap_seed"),
+                new Object[] {"ALL", "ALL", 4L, 101L}, new Object[] {"N", "ALL", 4L, 202L},
+                new Object[] {"S", "ALL", 0L, 303L});
         Map<String, Row> p = new java.util.TreeMap<>();
-        DisclosureControl.apply(spark().createDataFrame(rows, schema), ce).collectAsList()
+        DisclosureControl.apply(rows, ce).collectAsList()
                 .forEach(r -> p.put(r.<String>getAs("region"), r));
         Assertions.assertEquals(4L, p.get("ALL").<Long>getAs("in_person_pathways"));
         Assertions.assertNull(p.get("N").getAs("in_person_pathways"));
@@ -172,23 +161,12 @@ class DisclosureControlTest extends SparkTestBase {
     @Test
     void aRegionLeftTheOnlyHiddenCellOfItsLineGetsAComplement() {
         PublishedTable costs = uk.nhs.healthjustice.telemed.schemas.published.PublishedTables.COSTS;
-        StructType schema = costs.schema();
-        Object[][] values = {{"ALL", "ALL", 19L}, {"N", "ALL", 12L}, {"S", "ALL", 7L}, {"E", "ALL", 0L},
-                {"N", "X", 12L}};
-        List<Row> rows = new java.util.ArrayList<>();
-        for (Object[] v : values) {
-            Object[] row = new Object[schema.size()];
-            row[schema.fieldIndex("period_type")] = "month";
-            row[schema.fieldIndex("period_start")] = date("2026-04-01");
-            row[schema.fieldIndex("period_label")] = "2026-04";
-            row[schema.fieldIndex("modality_group")] = "ALL";
-            row[schema.fieldIndex("region")] = v[0];
-            row[schema.fieldIndex("site_id")] = v[1];
-            row[schema.fieldIndex("attended")] = v[2];
-            rows.add(org.apache.spark.sql.RowFactory.create(row));
-        }
+        Dataset<Row> rows = declaredRows(costs, Map.of("period_type", "month", "period_start", date("2026-04-01"),
+                        "period_label", "2026-04", "modality_group", "ALL"), List.of("region", "site_id", "attended"),
+                new Object[] {"ALL", "ALL", 19L}, new Object[] {"N", "ALL", 12L}, new Object[] {"S", "ALL", 7L},
+                new Object[] {"E", "ALL", 0L}, new Object[] {"N", "X", 12L});
         Map<String, Row> p = new java.util.TreeMap<>();
-        DisclosureControl.apply(spark().createDataFrame(rows, schema), costs).collectAsList()
+        DisclosureControl.apply(rows, costs).collectAsList()
                 .forEach(r -> p.put(r.<String>getAs("region") + "/" + r.<String>getAs("site_id"), r));
         Assertions.assertEquals(19L, p.get("ALL/ALL").<Long>getAs("attended"));
         Assertions.assertEquals(10L, p.get("N/ALL").<Long>getAs("attended"));
@@ -197,6 +175,25 @@ class DisclosureControlTest extends SparkTestBase {
         Assertions.assertEquals(true, p.get("E/ALL").getAs("suppressed"));
         Assertions.assertEquals(10L, p.get("N/X").<Long>getAs("attended"));
         Assertions.assertEquals(5, p.size(), "no row added or left out");
+    }
+
+    /**
+     * Rows of a declared table's schema: {@code fixed} columns the same on every row, {@code varying} columns from
+     * each of {@code values} in that order, every other column null.
+     */
+    private Dataset<Row> declaredRows(PublishedTable table, Map<String, Object> fixed, List<String> varying,
+                                      Object[]... values) {
+        StructType schema = table.schema();
+        List<Row> rows = new java.util.ArrayList<>();
+        for (Object[] v : values) {
+            Object[] row = new Object[schema.size()];
+            fixed.forEach((column, value) -> row[schema.fieldIndex(column)] = value);
+            for (int i = 0; i < varying.size(); i++) {
+                row[schema.fieldIndex(varying.get(i))] = v[i];
+            }
+            rows.add(org.apache.spark.sql.RowFactory.create(row));
+        }
+        return spark().createDataFrame(rows, schema);
     }
 
     /** The counts a published {@code rounded} could be for which {@code mean} times the count is whole. */
