@@ -182,21 +182,22 @@ class AttackerTest extends SparkTestBase {
         meansOfWholeDaysTimesTheirBase(leaks);
         StringBuilder report = new StringBuilder();
         leaks.forEach((attack, found) -> {
-            Map<String, Long> byTable = new TreeMap<>();
-            found.forEach(f -> byTable.merge(f.substring(0, f.indexOf(' ')), 1L, Long::sum));
             report.append(attack).append(": ").append(found.size()).append(" hidden counts recovered ")
-                    .append(byTable).append(", e.g. ").append(found.subList(0, Math.min(3, found.size()))).append('\n');
+                    .append(byTable(found)).append(", e.g. ").append(found.subList(0, Math.min(3, found.size()))).append('\n');
         });
         System.out.print(report.length() == 0 ? "attacker test: nothing recovered\n" : report);
-        bounds.forEach((attack, found) -> {
-            Map<String, Long> byTable = new TreeMap<>();
-            found.forEach(f -> byTable.merge(f.substring(0, f.indexOf(' ')), 1L, Long::sum));
-            System.out.println("attacker test, bounds of rounded counts only (" + attack + "): " + found.size()
-                    + " of " + hiddenCells() + " hidden cells pinned " + byTable + ", e.g. "
-                    + found.subList(0, Math.min(3, found.size())));
-        });
+        bounds.forEach((attack, found) -> System.out.println("attacker test, bounds of rounded counts only ("
+                + attack + "): " + found.size() + " of " + hiddenCells() + " hidden cells pinned " + byTable(found)
+                + ", e.g. " + found.subList(0, Math.min(3, found.size()))));
         Assertions.assertTrue(leaks.isEmpty(), "published figures give back hidden counts:\n" + report);
         Assertions.assertTrue(hiddenCells() > 50, "the data must have many small cells to attack: " + hiddenCells());
+    }
+
+    /** How many of {@code found} ("table [key] column = value") are in each table. */
+    private static Map<String, Long> byTable(List<String> found) {
+        Map<String, Long> byTable = new TreeMap<>();
+        found.forEach(f -> byTable.merge(f.substring(0, f.indexOf(' ')), 1L, Long::sum));
+        return byTable;
     }
 
     /** How many small counts disclosure control hid: the test is only as good as its targets. */

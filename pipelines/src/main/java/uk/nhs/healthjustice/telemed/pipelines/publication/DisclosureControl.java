@@ -98,14 +98,8 @@ public final class DisclosureControl {
             throw new IllegalStateException("Cannot publish " + table.name() + ": no disclosure class for "
                     + undeclared + "; declare each in PublishedTables");
         }
-        Dataset<Row> flagged = SecondarySuppression.appliesTo(table) ? SecondarySuppression.flag(mart, table)
-                : SecondarySuppression.appliesToRegionRows(table) && present(mart, Rollups.REGION, Rollups.SITE_ID)
-                ? SecondarySuppression.flagRegionRows(mart, table) : mart;
+        Dataset<Row> flagged = SecondarySuppression.complements(mart, table);
         return controlled(SmallNationalTotals.flag(flagged, table), table, List.of(mart.columns()));
-    }
-
-    private static boolean present(Dataset<Row> mart, String... columns) {
-        return List.of(mart.columns()).containsAll(List.of(columns));
     }
 
     /**

@@ -88,9 +88,17 @@ public final class SecondarySuppression {
         return TABLES.contains(table.name());
     }
 
-    /** Whether {@code table}'s region rows get the complement, without rows added. */
-    public static boolean appliesToRegionRows(PublishedTable table) {
-        return REGION_ROWS_OF.contains(table.name());
+    /**
+     * {@code mart} with its complements flagged, as {@code table} gets them: {@link #flag} for {@code equity},
+     * {@link #flagRegionRows} for the tables of {@link #REGION_ROWS_OF} (when the rows have region and site
+     * columns), else unchanged (no flag columns).
+     */
+    static Dataset<Row> complements(Dataset<Row> mart, PublishedTable table) {
+        if (appliesTo(table)) {
+            return flag(mart, table);
+        }
+        boolean regionAndSiteRows = List.of(mart.columns()).containsAll(List.of(Rollups.REGION, Rollups.SITE_ID));
+        return REGION_ROWS_OF.contains(table.name()) && regionAndSiteRows ? flagRegionRows(mart, table) : mart;
     }
 
     /** The flag column of count {@code c}: true where it is suppressed as a complement (not as 1..7). */
@@ -112,10 +120,8 @@ public final class SecondarySuppression {
         Column national = col(Rollups.REGION).equalTo(Rollups.ALL);
         Dataset<Row> nationalRows = grid.filter(national);
         Dataset<Row> regions = grid.filter(not(coalesce(national, lit(false))));
-        for (String c : counts) {
-            nationalRows = nationalRows.withColumn(flag(c), lit(false));
-        }
-        return nationalRows.unionByName(complemented(regions, lineKeys, counts, table.name()));
+        return withoutComplements(nationalRows, counts).unionByName(complemented(regions, lineKeys, counts,
+                table.name()));
     }
 
     /**
@@ -129,10 +135,16 @@ public final class SecondarySuppression {
         List<String> lineKeys = lineKeysOf(table, mart, Rollups.REGION);
         Column regionRow = col(Rollups.SITE_ID).equalTo(Rollups.ALL).and(col(Rollups.REGION).notEqual(Rollups.ALL));
         Dataset<Row> others = mart.filter(not(coalesce(regionRow, lit(false))));
+        return withoutComplements(others, counts).unionByName(complemented(mart.filter(regionRow), lineKeys, counts,
+                table.name()));
+    }
+
+    /** {@code rows} with every count's {@link #flag} false: rows that get no complement. */
+    private static Dataset<Row> withoutComplements(Dataset<Row> rows, List<String> counts) {
         for (String c : counts) {
-            others = others.withColumn(flag(c), lit(false));
+            rows = rows.withColumn(flag(c), lit(false));
         }
-        return others.unionByName(complemented(mart.filter(regionRow), lineKeys, counts, table.name()));
+        return rows;
     }
 
     /** {@code regions} with a {@link #flag} column per count: the complements, passes repeated until settled. */
@@ -146,27 +158,23 @@ public final class SecondarySuppression {
             // without linked zeros one pass settles it: after it, no line has exactly one suppressed cell, and
             // nothing else adds suppression (so no count, and no Spark job, to check it)
             regions = pass(regions, lineKeys, counts);
-            for (String c : counts) {
-                regions = regions.withColumn(flag(c), col(any(c)).and(not(primary(c))))
-                        .drop(any(c));
+        } else {
+            regions = regions.cache();
+            long suppressed = suppressedCells(regions, counts);
+            for (int pass = 0; ; pass++) {
+                if (pass == MAX_PASSES) {
+                    throw new IllegalStateException("Cannot publish " + table + ": secondary suppression did not"
+                            + " settle in " + MAX_PASSES + " passes");
+                }
+                Dataset<Row> next = pass(regions, lineKeys, counts).cache();
+                long now = suppressedCells(next, counts);
+                regions.unpersist();
+                regions = next;
+                if (now == suppressed) {
+                    break;
+                }
+                suppressed = now;
             }
-            return regions;
-        }
-        regions = regions.cache();
-        long suppressed = suppressedCells(regions, counts);
-        for (int pass = 0; ; pass++) {
-            if (pass == MAX_PASSES) {
-                throw new IllegalStateException("Cannot publish " + table + ": secondary suppression did not"
-                        + " settle in " + MAX_PASSES + " passes");
-            }
-            Dataset<Row> next = pass(regions, lineKeys, counts).cache();
-            long now = suppressedCells(next, counts);
-            regions.unpersist();
-            regions = next;
-            if (now == suppressed) {
-                break;
-            }
-            suppressed = now;
         }
         for (String c : counts) {
             regions = regions.withColumn(flag(c), col(any(c)).and(not(primary(c))))
