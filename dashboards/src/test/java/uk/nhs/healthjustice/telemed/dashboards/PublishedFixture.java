@@ -1,11 +1,18 @@
 package uk.nhs.healthjustice.telemed.dashboards;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Date;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -79,7 +86,70 @@ final class PublishedFixture {
         return write(spark, root, SITES);
     }
 
+    /**
+     * The tables of {@link #SITES} are the same bytes every time, and the two test classes ask for them a dozen
+     * times: they are written by Spark once per test JVM and copied after that. Other site lists are written.
+     */
     static Path write(SparkSession spark, Path root, List<Object[]> siteList) throws Exception {
+        if (siteList != SITES) {
+            return writeTables(spark, root, siteList);
+        }
+        copyTree(template("version1", dir -> writeTables(spark, dir, SITES)), root);
+        return root;
+    }
+
+    private static final Map<String, Path> TEMPLATES = new ConcurrentHashMap<>();
+
+    interface TemplateWriter {
+        void writeInto(Path dir) throws Exception;
+    }
+
+    /** The folder that holds {@code kind}'s tables, written on first use and deleted when the JVM exits. */
+    private static synchronized Path template(String kind, TemplateWriter writer) throws Exception {
+        Path dir = TEMPLATES.get(kind);
+        if (dir == null) {
+            dir = Files.createTempDirectory("published-fixture-" + kind);
+            Path written = dir;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(written)));
+            writer.writeInto(dir);
+            TEMPLATES.put(kind, dir);
+        }
+        return dir;
+    }
+
+    /** Copies every file of {@code from} under {@code to}; a table folder already in {@code to} is replaced, as Spark's overwrite would. */
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> tables = Files.list(from.resolve("published"))) {
+            for (Path table : tables.toList()) {
+                deleteTree(to.resolve("published").resolve(table.getFileName().toString()));
+            }
+        }
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : paths.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path writeTables(SparkSession spark, Path root, List<Object[]> siteList) throws Exception {
         StructType sites = declared("sites", "site_id", "site_name", "region", "site_type", "telemedicine_go_live");
         spark.createDataFrame(siteList.stream().map(RowFactory::create).toList(), sites)
                 .write().parquet(root.resolve("published/sites").toString());
@@ -319,7 +389,11 @@ final class PublishedFixture {
      * {@link #writeReadiness} and {@link #writeRolloutImpactV2}.</li>
      * </ul>
      */
-    static void writeVersion2(SparkSession spark, Path root) {
+    static void writeVersion2(SparkSession spark, Path root) throws Exception {
+        copyTree(template("version2", dir -> writeVersion2Tables(spark, dir)), root);
+    }
+
+    private static void writeVersion2Tables(SparkSession spark, Path root) {
         writePrescribingSafety(spark, root);
         writeTelemedicineSecurity(spark, root);
         writeCostSensitivity(spark, root);

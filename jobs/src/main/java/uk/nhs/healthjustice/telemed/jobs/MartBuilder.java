@@ -91,11 +91,12 @@ final class MartBuilder {
                 periodsFrom));
         marts.put("telemedicine_security", TelemedicineSecurity.compute(events, consults, sites,
                 ref.siteConnectivity(), periodsFrom));
-        // every pathway, also those the incremental build leaves out: the national sensitivity and the roll-out
-        // cohort cover every quarter
+        // the national sensitivity's quarters are cost_effectiveness's: recomputed from the same quarter
+        marts.put("cost_sensitivity", CostSensitivity.compute(pathways, consults, ref.unitCosts(), sites, periodsFrom));
+        // every pathway, also those the incremental build leaves out: equity and the roll-out cohort cover every
+        // quarter
         Dataset<Row> allPathways = periodsFrom == null ? pathways
                 : Pathways.build(referrals, consults, sites).persist(StorageLevel.MEMORY_AND_DISK());
-        marts.put("cost_sensitivity", CostSensitivity.compute(allPathways, consults, ref.unitCosts(), sites));
         marts.put("budget_impact", BudgetImpact.compute(consults, ref.unitCosts(), sites));
         // version 2 equity and readiness, recomputed whole: national and region rows of every quarter (equity's
         // secondary suppression works over the whole table), and one row per site and period (readiness)
@@ -175,7 +176,7 @@ final class MartBuilder {
 
     /** The marts a nightly run recomputes from a quarter on; the others are small or read all of history. */
     static final List<String> PERIOD_MARTS = List.of("waiting_times", "access", "costs", "cost_effectiveness",
-            "prescribing_safety", "telemedicine_security");
+            "cost_sensitivity", "prescribing_safety", "telemedicine_security");
 
     /** The recomputed periods plus the previous generation's rows of every earlier period. */
     private Dataset<Row> withEarlierPeriods(Dataset<Row> recomputed, String previous, String name, LocalDate from) {

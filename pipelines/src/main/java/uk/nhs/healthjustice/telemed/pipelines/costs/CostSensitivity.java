@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
+import uk.nhs.healthjustice.telemed.pipelines.waiting.Pathways;
 import uk.nhs.healthjustice.telemed.schemas.UnitCost;
 
 /**
@@ -107,10 +108,30 @@ public final class CostSensitivity {
      */
     public static Dataset<Row> compute(Dataset<Row> pathways, Dataset<Row> consults, Dataset<Row> unitCosts,
                                        Dataset<Row> sites) {
+        return compute(pathways, consults, unitCosts, sites, null);
+    }
+
+    /**
+     * The quarters from {@code fromQuarter} on (all when null), as {@link CostEffectiveness} computes them: a
+     * quarter's rows are of the pathways first attended in it, whose costs depend on nothing later (the site
+     * fixed costs are spread per month over that month's attendances, all of which are still rated here).
+     *
+     * @param pathways from {@code Pathways.build}, or the candidates of {@code Pathways.build(..., fromQuarter)}
+     */
+    public static Dataset<Row> compute(Dataset<Row> pathways, Dataset<Row> consults, Dataset<Row> unitCosts,
+                                       Dataset<Row> sites, java.time.LocalDate fromQuarter) {
         DataType type = unitCosts.schema().apply("value_gbp").dataType();
         // only consults on a referral can be part of a pathway; the site shares still count every attendance
-        Dataset<Row> rated = ConsultCosts.slotRated(consults, unitCosts, sites).filter(col("referral_id").isNotNull())
-                .crossJoin(broadcast(scenarios(unitCosts)));
+        Dataset<Row> onReferrals = ConsultCosts.slotRated(consults, unitCosts, sites)
+                .filter(col("referral_id").isNotNull());
+        if (fromQuarter != null) {
+            // every scenario multiplies the consults: keep those of the pathways the window can reach first
+            Dataset<Row> reached = pathways.filter(col(Pathways.FIRST_ATTENDANCE_DATE).isNotNull()
+                            .and(onOrAfter(col(Pathways.FIRST_ATTENDANCE_DATE), fromQuarter)))
+                    .select(col("referral_id").as("_reached"));
+            onReferrals = onReferrals.join(reached, col("referral_id").equalTo(col("_reached")), "left_semi");
+        }
+        Dataset<Row> rated = onReferrals.crossJoin(broadcast(scenarios(unitCosts)));
         Column[] parts = ConsultCosts.slotParts(
                 varied(col(ConsultCosts.CLINICIAN_RATE), concat(lit(UnitCost.CLINICIAN_HOUR), col("clinician_role")), type),
                 varied(col(ConsultCosts.OFFICER_RATE), lit(UnitCost.ESCORT_OFFICER_HOUR), type),
@@ -121,7 +142,7 @@ public final class CostSensitivity {
                 .withColumn("nhs_cost_gbp", parts[0].plus(parts[2]).plus(parts[3]).cast(ConsultCosts.MONEY))
                 .withColumn("hmpps_cost_gbp", parts[1]);
 
-        Dataset<Row> facts = CostEffectiveness.facts(pathways, costed, null, PARAMETER, DIRECTION)
+        Dataset<Row> facts = CostEffectiveness.facts(pathways, costed, fromQuarter, PARAMETER, DIRECTION)
                 .withColumn("region", lit(Rollups.ALL)).withColumn("site_id", lit(Rollups.ALL));
         StructType schema = CostEffectiveness.OUTPUT.add(PARAMETER, DataTypes.StringType)
                 .add(DIRECTION, DataTypes.StringType);

@@ -141,6 +141,31 @@ class CostSensitivityTest extends SparkTestBase {
         Assertions.assertTrue(onePass.jobs() < reference.jobs(), onePass.jobs() + " jobs against " + reference.jobs());
     }
 
+    /**
+     * The nightly recomputes the sensitivity from the first changed quarter (as cost_effectiveness): the window's
+     * rows equal the full computation's rows of those quarters, also for pathways first attended in the window
+     * whose earlier consults (costed at the slot) fall before it.
+     */
+    @Test
+    void aWindowFromAQuarterIsTheFullComputationOfThoseQuarters() {
+        Dataset<Row>[] f = fixture(60);
+        Dataset<Row> unit = unitCosts();
+        LocalDate from = LocalDate.parse("2025-10-01");
+        Dataset<Row> all = Pathways.build(f[0], f[1], f[2]);
+        long straddling = all.filter(col(Pathways.FIRST_ATTENDANCE_DATE).geq(date("2025-10-01")))
+                .join(f[1].filter(col("scheduled_start").lt(utc("2025-10-01T00:00:00Z"))), "referral_id").count();
+        Assertions.assertTrue(straddling > 0, "the fixture has window pathways with consults before the window");
+
+        Dataset<Row> full = CostSensitivity.compute(all, f[1], unit, f[2]);
+        // the window's candidates are chosen by clock stops too (none here: every pathway closes at attendance)
+        Dataset<Row> referrals = f[0].withColumn("clock_stop_date", org.apache.spark.sql.functions.lit(null).cast("date"));
+        Dataset<Row> window = CostSensitivity.compute(Pathways.build(referrals, f[1], f[2], from), f[1], unit, f[2],
+                from);
+        Assertions.assertTrue(full.filter(col("period_start").lt(date("2025-10-01"))).count() > 0);
+        Assertions.assertEquals(12, window.count(), "one quarter x 4 parameters x 3 perspectives");
+        assertSameRows(full.filter(col("period_start").geq(date("2025-10-01"))), window);
+    }
+
     @Test
     void schemaIsTheDeclaredOneAndNoAssumptionGivesNoRows() {
         Dataset<Row>[] f = fixture(12);
