@@ -9,9 +9,9 @@ import java.sql.Date;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -98,7 +98,7 @@ final class PublishedFixture {
         return root;
     }
 
-    private static final Map<String, Path> TEMPLATES = new ConcurrentHashMap<>();
+    private static final Map<String, Path> TEMPLATES = new HashMap<>(); // guarded by template()'s lock
 
     interface TemplateWriter {
         void writeInto(Path dir) throws Exception;

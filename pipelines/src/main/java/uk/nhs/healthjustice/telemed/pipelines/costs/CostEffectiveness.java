@@ -165,8 +165,7 @@ public final class CostEffectiveness {
             keyCols.add(col(k));
         }
         Dataset<Row> consultCost = slotCosted.select(consultCols.toArray(Column[]::new));
-        Dataset<Row> seen = pathways.filter(col(Pathways.FIRST_ATTENDANCE_DATE).isNotNull()
-                .and(Periods.onOrAfter(col(Pathways.FIRST_ATTENDANCE_DATE), fromQuarter)));
+        Dataset<Row> seen = firstAttendedFrom(pathways, fromQuarter);
         Dataset<Row> cost = seen.join(consultCost, seen.col("referral_id").equalTo(consultCost.col("_rid"))
                         .and(consultCost.col("_at").leq(seen.col(Pathways.FIRST_ATTENDED_AT))))
                 .groupBy(byPathway.toArray(Column[]::new))
@@ -184,6 +183,12 @@ public final class CostEffectiveness {
         return seen.join(cost, seen.col("referral_id").equalTo(cost.col("_pid")))
                 .filter(col("_uncosted").equalTo(0))
                 .select(out.toArray(Column[]::new));
+    }
+
+    /** The pathways first attended in the quarters from {@code fromQuarter} on (all attended ones when null). */
+    static Dataset<Row> firstAttendedFrom(Dataset<Row> pathways, java.time.LocalDate fromQuarter) {
+        return pathways.filter(col(Pathways.FIRST_ATTENDANCE_DATE).isNotNull()
+                .and(Periods.onOrAfter(col(Pathways.FIRST_ATTENDANCE_DATE), fromQuarter)));
     }
 
     /**

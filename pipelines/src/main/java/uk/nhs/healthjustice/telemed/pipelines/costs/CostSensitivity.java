@@ -12,7 +12,6 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import uk.nhs.healthjustice.telemed.pipelines.common.Rollups;
-import uk.nhs.healthjustice.telemed.pipelines.waiting.Pathways;
 import uk.nhs.healthjustice.telemed.schemas.UnitCost;
 
 /**
@@ -126,8 +125,7 @@ public final class CostSensitivity {
                 .filter(col("referral_id").isNotNull());
         if (fromQuarter != null) {
             // every scenario multiplies the consults: keep those of the pathways the window can reach first
-            Dataset<Row> reached = pathways.filter(col(Pathways.FIRST_ATTENDANCE_DATE).isNotNull()
-                            .and(onOrAfter(col(Pathways.FIRST_ATTENDANCE_DATE), fromQuarter)))
+            Dataset<Row> reached = CostEffectiveness.firstAttendedFrom(pathways, fromQuarter)
                     .select(col("referral_id").as("_reached"));
             onReferrals = onReferrals.join(reached, col("referral_id").equalTo(col("_reached")), "left_semi");
         }
