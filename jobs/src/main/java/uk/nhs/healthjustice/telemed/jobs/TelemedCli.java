@@ -18,7 +18,7 @@ import uk.nhs.healthjustice.telemed.jobs.run.SparkSessions;
 /** The one command line: {@code java -jar telemed.jar <command> --help}. */
 @Command(name = "telemed", mixinStandardHelpOptions = true, version = "telemed 0.1.0",
         description = "Prison telemedicine evaluation pipeline: nightly Spark jobs from landed logs to Parquet marts.",
-        subcommands = {TelemedCli.Nightly.class, TelemedCli.Backfill.class, GenerateCommand.class, DemoCommand.class, DashboardCommand.class, ReportCommand.class, QueryCommand.class, BenchCommand.class,
+        subcommands = {TelemedCli.Nightly.class, TelemedCli.Backfill.class, GenerateCommand.class, DemoCommand.class, DashboardCommand.class, ReportCommand.class, QueryCommand.class, ExportCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TelemedCli implements Runnable {
 

@@ -59,6 +59,11 @@ class NightlyCliTest extends SparkTestBase {
         Assertions.assertEquals(0, nightly(input, output, "2026-03-30"));
         RunManifest night1 = RunManifest.read(output.resolve("runs/nightly-2026-03-29.json"));
         RunManifest night2 = RunManifest.read(output.resolve("runs/nightly-2026-03-30.json"));
+        // this landing has none of the optional logs: their marts are empty every night, and must not make the
+        // second night rebuild every period
+        Assertions.assertEquals("first run", night1.fullRebuildReason);
+        Assertions.assertNull(night2.fullRebuildReason, "the second night is incremental");
+        Assertions.assertNotNull(night2.martPeriodsFrom);
 
         // rerunning a night changes no output, value for value (it shares these two nights' runs: each CLI run
         // costs half a minute whatever its size)
@@ -130,6 +135,60 @@ class NightlyCliTest extends SparkTestBase {
 
         assertNoRawNhsNumber(output);
         assertWrittenSchemasAreTheContracts(output);
+        assertExportIsThePublishedState(output);
+    }
+
+    /**
+     * {@code export}: one Snappy Parquet file per published table (the empty optional ones included) with the
+     * published rows, and {@code _snapshot.json} naming the committed generation; a second export replaces the
+     * first whole and gives the same bytes; a folder that is not an export is refused and left alone.
+     */
+    private void assertExportIsThePublishedState(Path output) throws IOException {
+        Path export = tmp.resolve("export");
+        Assertions.assertEquals(0, TelemedCli.execute("export", "--output", output.toString(), "--to", export.toString()));
+        List<String> tables;
+        try (Stream<Path> list = Files.list(output.resolve("published"))) {
+            tables = list.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+        }
+        Assertions.assertTrue(tables.contains("access") && tables.contains("prescribing_safety") && tables.contains("sites"),
+                tables.toString());
+        List<String> expectedFiles = new ArrayList<>(tables.stream().map(t -> t + ".parquet").toList());
+        expectedFiles.add(ExportCommand.SNAPSHOT);
+        try (Stream<Path> list = Files.list(export)) {
+            Assertions.assertEquals(expectedFiles.stream().sorted().toList(),
+                    list.map(p -> p.getFileName().toString()).sorted().toList(), "one file per table and the snapshot");
+        }
+        var snapshot = new com.fasterxml.jackson.databind.ObjectMapper().readTree(export.resolve(ExportCommand.SNAPSHOT).toFile());
+        Assertions.assertEquals(new uk.nhs.healthjustice.telemed.jobs.publish.OutputStore(output).currentGeneration(),
+                snapshot.path("generation").asText());
+        for (String t : tables) {
+            Dataset<Row> published = spark().read().parquet(output.resolve("published").resolve(t).toString());
+            Dataset<Row> exported = spark().read().parquet(export.resolve(t + ".parquet").toString());
+            Assertions.assertEquals(List.of(published.columns()), List.of(exported.columns()), t);
+            Assertions.assertEquals(published.count(), exported.count(), t);
+            Assertions.assertEquals(published.count(), snapshot.path("tables").path(t).path("rows").asLong(), t);
+            Assertions.assertEquals(0, exported.except(published).count() + published.except(exported).count(), t);
+        }
+        Assertions.assertTrue(spark().read().parquet(export.resolve("access.parquet").toString()).count() > 0);
+        byte[] access = Files.readAllBytes(export.resolve("access.parquet"));
+        // Snappy: readable by every Parquet reader (the pipeline's own tables use Zstandard)
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(
+                        export.resolve("access.parquet").toUri()), new org.apache.hadoop.conf.Configuration()))) {
+            Assertions.assertEquals("SNAPPY", reader.getFooter().getBlocks().get(0).getColumns().get(0).getCodec().name());
+        }
+
+        Files.writeString(export.resolve("stale.txt"), "left from before");
+        Assertions.assertEquals(0, TelemedCli.execute("export", "--output", output.toString(), "--to", export.toString()));
+        Assertions.assertFalse(Files.exists(export.resolve("stale.txt")), "the export is replaced whole");
+        Assertions.assertArrayEquals(access, Files.readAllBytes(export.resolve("access.parquet")), "the same bytes");
+
+        Path documents = Files.createDirectories(tmp.resolve("documents"));
+        Files.writeString(documents.resolve("keep.txt"), "mine");
+        String err = captureErr(() -> Assertions.assertEquals(ExitCodes.BAD_ARGUMENTS, TelemedCli.execute("export",
+                "--output", output.toString(), "--to", documents.toString())));
+        Assertions.assertTrue(err.contains("is not an export"), err);
+        Assertions.assertEquals("mine", Files.readString(documents.resolve("keep.txt")));
     }
 
     /**
