@@ -25,8 +25,8 @@ import uk.nhs.healthjustice.telemed.jobs.run.SparkSessions;
 
 /**
  * {@code telemed export}: the published tables of the committed run as plain Parquet, one file per table, for
- * tools that read a Parquet file but not a folder of parts (or, once the store is Delta Lake, not Delta): Excel's
- * and Power BI's Parquet file connectors, a copy on a shared drive, an attachment to an information-governance
+ * tools that read a Parquet file but not a folder of parts (or, once the store is Delta Lake, not Delta): Power
+ * Query's Parquet connector in Power BI, a copy on a shared drive, an attachment to an information-governance
  * review.
  *
  * <p>What is written: {@code <to>/<table>.parquet} for every table under {@code published/} (never
