@@ -633,15 +633,23 @@ public final class NightlyJob {
         // a partition folder holds its rows without load_date (the folder name says it)
         StructType stored = new StructType(java.util.Arrays.stream(schema.fields())
                 .filter(f -> !f.name().equals(RecordValidator.LOAD_DATE)).toArray(StructField[]::new));
-        Column[] columns = java.util.Arrays.stream(schema.fieldNames()).map(c -> col(c)).toArray(Column[]::new);
-        Dataset<Row> all = spark.createDataFrame(List.of(), schema);
-        for (Map.Entry<LocalDate, String> e : logIndex.entrySet()) {
-            if (e.getKey().isBefore(options.from()) || e.getKey().isAfter(options.to())) {
-                all = all.unionByName(spark.read().schema(stored).parquet(store.resolve(e.getValue()).toString())
-                        .withColumn(RecordValidator.LOAD_DATE, lit(java.sql.Date.valueOf(e.getKey()))).select(columns));
-            }
+        String[] partitions = logIndex.entrySet().stream()
+                .filter(e -> e.getKey().isBefore(options.from()) || e.getKey().isAfter(options.to()))
+                .map(e -> store.resolve(e.getValue()).toString()).toArray(String[]::new);
+        if (partitions.length == 0) {
+            return spark.createDataFrame(List.of(), schema);
         }
-        return all;
+        // One relation over every kept night, its load date read back from the folder name: a union of one read
+        // per night is analysed again at every step, which grows with the square of the nights (a rerun at one
+        // year of history spent longer planning than ingesting).
+        return spark.read().schema(stored).parquet(partitions)
+                .withColumn(RecordValidator.LOAD_DATE, historyLoadDate(col("_metadata.file_path")))
+                .select(java.util.Arrays.stream(schema.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
+    }
+
+    /** The night of a history file, from its {@code load_date=YYYY-MM-DD} folder. */
+    static Column historyLoadDate(Column filePath) {
+        return to_date(regexp_extract(filePath, "/" + RecordValidator.LOAD_DATE + "=(\\d{4}-\\d{2}-\\d{2})/", 1));
     }
 
     private void publishQuarantine(Path staging) throws IOException {
