@@ -21,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import uk.nhs.healthjustice.telemed.jobs.publish.OutputStore;
+import uk.nhs.healthjustice.telemed.jobs.publish.ParquetRows;
 import uk.nhs.healthjustice.telemed.jobs.run.SparkSessions;
 
 /**
@@ -132,7 +133,7 @@ final class ExportCommand implements Callable<Integer> {
         List<String> columns = new ArrayList<>(List.of(rows.columns()));
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("file", table + ".parquet");
-        about.put("rows", rows.count());
+        about.put("rows", ParquetRows.count(fs.getConf(), file)); // from the footer: no second read
         about.put("columns", columns);
         return about;
     }
