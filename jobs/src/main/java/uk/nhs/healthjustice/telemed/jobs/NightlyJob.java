@@ -647,9 +647,11 @@ public final class NightlyJob {
                 .select(java.util.Arrays.stream(schema.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
     }
 
-    /** The night of a history file, from its {@code load_date=YYYY-MM-DD} folder. */
+    /** The night of a history file, from the {@code load_date=YYYY-MM-DD} folder the file is in. */
     static Column historyLoadDate(Column filePath) {
-        return to_date(regexp_extract(filePath, "/" + RecordValidator.LOAD_DATE + "=(\\d{4}-\\d{2}-\\d{2})/", 1));
+        // anchored on the file's own folder, so an output path that happens to contain "load_date=" cannot match
+        return to_date(regexp_extract(filePath,
+                "/" + RecordValidator.LOAD_DATE + "=(\\d{4}-\\d{2}-\\d{2})/[^/]+$", 1));
     }
 
     private void publishQuarantine(Path staging) throws IOException {
