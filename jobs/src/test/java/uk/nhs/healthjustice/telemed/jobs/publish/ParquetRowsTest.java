@@ -44,7 +44,8 @@ class ParquetRowsTest extends SparkTestBase {
         Assertions.assertEquals(5, spark().read().parquet(plain.toString()).count());
         Assertions.assertEquals(5, ParquetRows.count(conf, plain));
         Assertions.assertEquals(3, ParquetRows.count(conf, extraFile), "one file: its own rows");
-        Assertions.assertEquals(0, ParquetRows.count(conf, tmp.resolve("absent")));
+        Assertions.assertThrows(java.io.UncheckedIOException.class, () -> ParquetRows.count(conf, tmp.resolve("absent")),
+                "a table that is not there is a fault, as for Spark's read, not zero rows");
 
         Path g1 = tmp.resolve("g1/t");
         Path g2 = tmp.resolve("g2/t");
