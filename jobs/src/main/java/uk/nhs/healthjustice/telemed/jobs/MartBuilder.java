@@ -49,13 +49,11 @@ final class MartBuilder {
     private final SparkSession spark;
     private final Progress progress;
     private final OutputStore store;
-    private final List<RunManifest.Output> outputs;
 
-    MartBuilder(SparkSession spark, Progress progress, OutputStore store, List<RunManifest.Output> outputs) {
+    MartBuilder(SparkSession spark, Progress progress, OutputStore store) {
         this.spark = spark;
         this.progress = progress;
         this.store = store;
-        this.outputs = outputs;
     }
 
     /**
@@ -64,8 +62,9 @@ final class MartBuilder {
      *                    the previous generation (see {@code ChangedPeriods} for why that equals a full rebuild)
      * @param delivered   the optional logs ({@code Contracts.OPTIONAL}) with at least one valid row in the
      *                    history: the marts read the others as never delivered (empty marts, unknown columns)
+     * @return every table of the generation (curated, marts, published) with its rows, in the order written
      */
-    void build(ReferenceData ref, Dataset<Row> sites, String previous, Path genDir, List<Dataset<Row>> qualityRows,
+    List<RunManifest.Output> build(ReferenceData ref, Dataset<Row> sites, String previous, Path genDir, List<Dataset<Row>> qualityRows,
                LocalDate runDate, List<LocalDate> nights, LocalDate periodsFrom, Set<String> delivered) {
         Path curated = genDir.resolve("curated");
         Dataset<Row> referrals = spark.read().parquet(curated.resolve("referrals").toString());
@@ -75,6 +74,7 @@ final class MartBuilder {
         // computed, since several marts read them and each would otherwise join referrals and consults again
         Dataset<Row> pathways = Pathways.build(referrals, consults, sites, periodsFrom)
                 .persist(StorageLevel.MEMORY_AND_DISK());
+        List<RunManifest.Output> outputs = new java.util.ArrayList<>();
         Map<String, Dataset<Row>> marts = new LinkedHashMap<>();
         marts.put("waiting_times", WaitingTimes.compute(pathways, periodsFrom, runDate));
         marts.put("access", Access.compute(consults, sites, Population.byPeriod(ref.population(), sites), periodsFrom));
@@ -114,9 +114,9 @@ final class MartBuilder {
         }
         for (Map.Entry<String, Dataset<Row>> m : marts.entrySet()) {
             if (PERIOD_MARTS.contains(m.getKey())) {
-                writeSliced("marts", m.getKey(), m.getValue(), genDir, linkFrom, periodsFrom);
+                outputs.add(writeSliced("marts", m.getKey(), m.getValue(), genDir, linkFrom, periodsFrom));
             } else {
-                write("marts", m.getKey(), m.getValue(), genDir);
+                outputs.add(write("marts", m.getKey(), m.getValue(), genDir));
             }
         }
         // The evaluation reads the marts just written: a small site x quarter panel, not the consults again.
@@ -149,7 +149,7 @@ final class MartBuilder {
         }
         evaluation.put("data_quality", quality);
         for (Map.Entry<String, Dataset<Row>> m : evaluation.entrySet()) {
-            write("marts", m.getKey(), m.getValue(), genDir);
+            outputs.add(write("marts", m.getKey(), m.getValue(), genDir));
         }
         pathways.unpersist();
         allPathways.unpersist();
@@ -161,18 +161,21 @@ final class MartBuilder {
                 String first = linkFrom == null ? "" : Slices.name(periodsFrom);
                 Dataset<Row> recomputed = NightlyJob.unchecked(() -> SlicedTable.read(spark, spark.read().parquet(mart.toString())
                         .schema(), mart, q -> q.compareTo(first) >= 0));
-                writeSliced("published", name, DisclosureControl.publish(name, recomputed), genDir, linkFrom, periodsFrom);
+                outputs.add(writeSliced("published", name, DisclosureControl.publish(name, recomputed), genDir, linkFrom,
+                        periodsFrom));
             } else {
-                write("published", name, DisclosureControl.publish(name, spark.read().parquet(mart.toString())), genDir);
+                outputs.add(write("published", name, DisclosureControl.publish(name,
+                        spark.read().parquet(mart.toString())), genDir));
             }
         }
         // The site register is public, not about people: dashboards need names and regions beside the marts.
-        write("published", "sites", sites, genDir);
+        outputs.add(write("published", "sites", sites, genDir));
         for (LogContract c : Contracts.ALL) {
             String log = c.log();
             outputs.add(new RunManifest.Output("curated/" + log, store.root().resolve("curated").resolve(log).toString(),
                     rowsIn(curated.resolve(log))));
         }
+        return List.copyOf(outputs);
     }
 
     /** The marts a nightly run recomputes from a quarter on; the others are small or read all of history. */
@@ -207,7 +210,7 @@ final class MartBuilder {
      * Writes a period table one file per quarter; with {@code linkFrom}, {@code rows} are the quarters from
      * {@code from} on and every earlier quarter is hard-linked from that generation.
      */
-    private void writeSliced(String area, String table, Dataset<Row> rows, Path genDir, String linkFrom,
+    private RunManifest.Output writeSliced(String area, String table, Dataset<Row> rows, Path genDir, String linkFrom,
                              LocalDate from) {
         Path path = genDir.resolve(area).resolve(table);
         long n = progress.stage(area + " " + table, () -> NightlyJob.unchecked(() -> {
@@ -220,7 +223,7 @@ final class MartBuilder {
             SlicedTable.ensureReadable(spark, rows.schema(), path);
             return rowsIn(path);
         }), c -> c + " rows");
-        outputs.add(new RunManifest.Output(area + "/" + table, store.root().resolve(area).resolve(table).toString(), n));
+        return new RunManifest.Output(area + "/" + table, store.root().resolve(area).resolve(table).toString(), n);
     }
 
     /** Rows of a table just written, from its footers (no Spark query). */
@@ -243,14 +246,14 @@ final class MartBuilder {
         return first.isNullAt(0) ? null : first.getDate(0).toLocalDate();
     }
 
-    private void write(String area, String table, Dataset<Row> rows, Path genDir) {
+    private RunManifest.Output write(String area, String table, Dataset<Row> rows, Path genDir) {
         Path path = genDir.resolve(area).resolve(table);
         Column[] order = sortKeys(rows);
         long n = progress.stage(area + " " + table, () -> {
             NightlyJob.write(rows.repartition(1).sortWithinPartitions(order), path);
             return rowsIn(path);
         }, c -> c + " rows");
-        outputs.add(new RunManifest.Output(area + "/" + table, store.root().resolve(area).resolve(table).toString(), n));
+        return new RunManifest.Output(area + "/" + table, store.root().resolve(area).resolve(table).toString(), n);
     }
 
     /** Sort by the dimension columns that exist, so files diff cleanly between runs. */

@@ -34,6 +34,7 @@ import uk.nhs.healthjustice.telemed.jobs.publish.MartState;
 import uk.nhs.healthjustice.telemed.jobs.publish.OutputStore;
 import uk.nhs.healthjustice.telemed.jobs.publish.SlicedTable;
 import uk.nhs.healthjustice.telemed.jobs.run.Failures;
+import uk.nhs.healthjustice.telemed.jobs.run.NightManifests;
 import uk.nhs.healthjustice.telemed.jobs.run.OutputLock;
 import uk.nhs.healthjustice.telemed.jobs.run.Progress;
 import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
@@ -79,22 +80,24 @@ public final class NightlyJob {
     private final Progress progress;
     private final PrintStream log;
     private final OutputStore store;
-    private final Map<String, Long> stageMillis = new LinkedHashMap<>();
-    /** One manifest per night, so a backfilled night looks like the same night run alone. */
-    private final Map<LocalDate, RunManifest> manifests = new TreeMap<>();
-    private final List<RunManifest.Output> outputs = new ArrayList<>();
+
     /** The old and new curated versions of the records whose curated version this run changed. */
     private record Changed(Dataset<Row> before, Dataset<Row> after) {
     }
 
-    /** Per log, what this run changed (incremental runs only). */
-    private final Map<String, Changed> changed = new LinkedHashMap<>();
+    /**
+     * What ingesting one log returned: where its rows went per night, its data-quality rows, what it changed in
+     * the curated table (incremental runs only, else null) and its history index after this run's nights.
+     */
+    private record Ingested(List<RunManifest.LogCounts> counts, Dataset<Row> quality, Changed changed,
+                            TreeMap<LocalDate, String> historyIndex) {
+    }
 
     public NightlyJob(SparkSession spark, Options options, byte[] key, PrintStream log) {
         this.spark = spark;
         this.options = options;
         this.pseudonymiser = new Pseudonymiser(key);
-        this.progress = new Progress(log, stageMillis).countingJobsOf(spark.sparkContext());
+        this.progress = new Progress(log).countingJobsOf(spark.sparkContext());
         this.log = log;
         this.store = new OutputStore(options.output());
     }
@@ -117,27 +120,30 @@ public final class NightlyJob {
         }
     }
 
+    /**
+     * Plan, steps, commit: each step returns an immutable result, and this method alone publishes the
+     * generation and writes the manifests, assembled from the results the steps returned (as far as the run got).
+     */
     private List<RunManifest> runLocked() {
         String startedAt = Instant.now().toString();
         String generation = "g" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS").withZone(ZoneOffset.UTC)
                 .format(Instant.now()) + "-" + options.to();
-        for (LocalDate night : options.nights()) {
-            RunManifest m = new RunManifest();
-            m.runId = DataQuality.runId(night);
-            m.command = options.from().equals(options.to()) ? "nightly" : "backfill " + options.from() + ".." + options.to();
-            m.runDate = night.toString();
-            m.startedAt = startedAt;
-            m.generation = generation;
-            m.maxRejectRate = options.maxRejectRate();
-            m.versions.put("telemed", version());
-            m.versions.put("spark", spark.version());
-            m.versions.put("java", System.getProperty("java.version"));
-            manifests.put(night, m);
-        }
+        NightManifests.Header header = new NightManifests.Header(options.from().equals(options.to()) ? "nightly"
+                : "backfill " + options.from() + ".." + options.to(), generation, startedAt, options.maxRejectRate(),
+                versions());
         Path genDir = store.generationDir(generation);
         Path staging = genDir.resolve("staging");
+        // what the steps returned so far: a failed run's manifests record what it got to
+        List<String> referenceFiles = List.of();
+        Map<LocalDate, List<String>> warnings = Map.of();
+        List<NightManifests.Input> inputs = new ArrayList<>();
+        List<RunManifest.LogCounts> counts = new ArrayList<>();
+        boolean ingestComplete = false;
+        NightManifests.MartPeriods martPeriods = null;
+        List<RunManifest.Output> outputs = List.of();
         String status = "failed";
         String message = null;
+        List<RunManifest> manifests;
         try {
             store.repairLinks();
             Map<String, TreeMap<LocalDate, String>> publishedIndex = store.historyIndex(store.currentGeneration());
@@ -145,59 +151,50 @@ public final class NightlyJob {
             if (removed.items() > 0) {
                 progress.info("removed what an earlier killed or failed run left behind: " + removed);
             }
-            runDateWarnings();
+            warnings = runDateWarnings();
             refuseReferenceLinks();
             String previous = store.currentGeneration();
             Map<String, TreeMap<LocalDate, String>> index = store.historyIndex(previous);
 
             ReferenceData ref = progress.stage("reference", () -> ReferenceData.load(spark, options.input()),
                     r -> r.files().size() + " files");
-            manifests.values().forEach(m -> ref.files().forEach(f -> m.referenceFiles.add(f.toString())));
+            referenceFiles = ref.files().stream().map(Path::toString).toList();
             Dataset<Row> sites = ref.sites().cache();
             String fingerprint = MartState.fingerprint(ref.files(), version());
             RunPlan plan = RunPlan.of(options.from(), options.to(), previousState(previous, index), fingerprint,
                     options.fullRebuild(), Contracts.ALL.stream().map(LogContract::log).toList());
-            String fullRebuild = plan.fullRebuildReason();
 
-            Set<String> deliveredBefore = delivered(index);
+            Map<String, TreeMap<LocalDate, String>> indexAfter = new TreeMap<>(index);
+            Map<String, Changed> changed = new LinkedHashMap<>();
             List<Dataset<Row>> qualityRows = new ArrayList<>();
             for (LogContract contract : Contracts.ALL) {
-                qualityRows.add(ingest(contract, sites, previous, index, generation, staging, plan));
-            }
-            publishQuarantine(staging);
-            List<String> breaches = new ArrayList<>();
-            for (Map.Entry<LocalDate, RunManifest> e : manifests.entrySet()) {
-                RunManifest m = e.getValue();
-                long read = m.counts.stream().mapToLong(RunManifest.LogCounts::rowsRead).sum();
-                long rejected = m.counts.stream().mapToLong(RunManifest.LogCounts::rowsQuarantined).sum();
-                m.rejectRate = read == 0 ? 0.0 : (double) rejected / read;
-                if (m.rejectRate > options.maxRejectRate()) {
-                    breaches.add(String.format("%s rejected %d of %d rows (%.2f%%)", e.getKey(), rejected, read,
-                            100 * m.rejectRate));
+                List<LandingFile> files = progress.stage("check " + contract.log(), () -> listAndCheck(contract),
+                        fs -> fs.size() + " files, " + fs.stream().mapToLong(LandingFile::lines).sum() + " lines");
+                inputs.addAll(inputsOf(contract.log(), files));
+                Ingested ingested = ingest(contract, files, sites, previous, index, generation, staging, plan);
+                counts.addAll(ingested.counts());
+                qualityRows.add(ingested.quality());
+                indexAfter.put(contract.log(), ingested.historyIndex());
+                if (ingested.changed() != null) {
+                    changed.put(contract.log(), ingested.changed());
                 }
             }
-            if (!breaches.isEmpty()) {
-                throw new QualityThresholdBreached("Above --max-reject-rate " + 100 * options.maxRejectRate() + "%: "
-                        + String.join("; ", breaches) + ". Quarantine written to " + store.root().resolve("quarantine")
-                        + "; marts not published");
-            }
+            ingestComplete = true;
+            publishQuarantine(staging);
+            refuseAboveRejectRate(counts);
 
-            Set<String> delivered = delivered(index);
-            if (fullRebuild == null) {
-                fullRebuild = martsRebuildReason(previous, deliveredBefore, delivered);
-            }
-            LocalDate periodsFrom = fullRebuild == null ? periodsFrom(generation, plan) : null;
+            Set<String> deliveredNow = delivered(indexAfter);
+            String martsReason = plan.martsRebuildReason(delivered(index), deliveredNow, MartBuilder.PERIOD_MARTS,
+                    mart -> Files.isDirectory(store.generationDir(previous).resolve("marts").resolve(mart)));
+            LocalDate periodsFrom = martsReason == null ? periodsFrom(generation, plan, changed) : null;
             if (periodsFrom == null) {
-                progress.info("marts: every period recomputed (" + fullRebuild + ")");
+                progress.info("marts: every period recomputed (" + martsReason + ")");
             }
-            for (RunManifest m : manifests.values()) {
-                m.martPeriodsFrom = periodsFrom == null ? null : periodsFrom.toString();
-                m.fullRebuildReason = fullRebuild;
-            }
-            new MartBuilder(spark, progress, store, outputs).build(ref, sites, previous, genDir, qualityRows,
-                    options.to(), options.nights(), periodsFrom, delivered);
+            martPeriods = new NightManifests.MartPeriods(periodsFrom, martsReason);
+            List<RunManifest.Output> written = new MartBuilder(spark, progress, store).build(ref, sites, previous,
+                    genDir, qualityRows, options.to(), options.nights(), periodsFrom, deliveredNow);
             store.writeMartState(generation, new MartState(options.to().toString(), fingerprint));
-            store.writeHistoryIndex(generation, index);
+            store.writeHistoryIndex(generation, indexAfter);
             OutputStore.deleteTree(staging);
             OutputLock held = OutputLock.heldByThisThread(options.output());
             if (held != null) {
@@ -207,9 +204,9 @@ public final class NightlyJob {
                 store.commit(generation);
                 return generation;
             }, g -> "generation " + g);
+            outputs = written;
             store.collectGarbage(options.keepGenerations());
             status = "succeeded";
-            return List.copyOf(manifests.values());
         } catch (QualityThresholdBreached e) {
             status = "quality_threshold_breached";
             message = e.getMessage();
@@ -236,15 +233,11 @@ public final class NightlyJob {
                 // never published: free the space now (a full disk) so the manifests below can be written
                 removeUnpublished(generation);
             }
-            String finishedAt = Instant.now().toString();
-            for (RunManifest m : manifests.values()) {
-                m.status = status;
-                m.message = message;
-                m.finishedAt = finishedAt;
-                m.stageMillis.putAll(stageMillis);
-                if ("succeeded".equals(status)) {
-                    m.outputs.addAll(outputs);
-                }
+            manifests = NightManifests.assemble(options.nights(), header,
+                    new NightManifests.Steps(referenceFiles, warnings, inputs, counts, ingestComplete, martPeriods),
+                    new NightManifests.Ending(status, message, Instant.now().toString(), progress.stageMillis(),
+                            outputs));
+            for (RunManifest m : manifests) {
                 try {
                     m.writeTo(store.runsDir());
                 } catch (IOException | RuntimeException e) {
@@ -252,6 +245,55 @@ public final class NightlyJob {
                 }
             }
         }
+        return manifests;
+    }
+
+    /** The versions of what ran, recorded in every manifest. */
+    private Map<String, String> versions() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("telemed", version());
+        v.put("spark", spark.version());
+        v.put("java", System.getProperty("java.version"));
+        return v;
+    }
+
+    /** Stops the run before any mart is computed when a night rejected more rows than the operator allows. */
+    private void refuseAboveRejectRate(List<RunManifest.LogCounts> counts) {
+        List<String> breaches = new ArrayList<>();
+        for (Map.Entry<LocalDate, Double> e : NightManifests.rejectRates(options.nights(), counts).entrySet()) {
+            if (e.getValue() > options.maxRejectRate()) {
+                String night = e.getKey().toString();
+                long read = counts.stream().filter(c -> c.loadDate().equals(night))
+                        .mapToLong(RunManifest.LogCounts::rowsRead).sum();
+                long rejected = counts.stream().filter(c -> c.loadDate().equals(night))
+                        .mapToLong(RunManifest.LogCounts::rowsQuarantined).sum();
+                breaches.add(String.format("%s rejected %d of %d rows (%.2f%%)", night, rejected, read,
+                        100 * e.getValue()));
+            }
+        }
+        if (!breaches.isEmpty()) {
+            throw new QualityThresholdBreached("Above --max-reject-rate " + 100 * options.maxRejectRate() + "%: "
+                    + String.join("; ", breaches) + ". Quarantine written to " + store.root().resolve("quarantine")
+                    + "; marts not published");
+        }
+    }
+
+    /** The checked files of one log as the manifests list them, each under its night. */
+    private List<NightManifests.Input> inputsOf(String log, List<LandingFile> files) {
+        List<NightManifests.Input> out = new ArrayList<>();
+        java.util.Set<String> extra = new java.util.TreeSet<>();
+        long withExtra = 0;
+        for (LandingFile f : files) {
+            out.add(new NightManifests.Input(nightOf(f), new RunManifest.InputFile(log, f.path().toString(),
+                    f.format().name().toLowerCase(), f.bytes(), f.lines(), f.extraColumns())));
+            extra.addAll(f.extraColumns());
+            withExtra += f.extraColumns().isEmpty() ? 0 : 1;
+        }
+        if (withExtra > 0) {
+            progress.info(log + ": " + withExtra + " file(s) have columns outside the contract, ignored: " + extra
+                    + " (listed per file in the run manifest)");
+        }
+        return out;
     }
 
     /** Deletes this run's generation and history folders after a failure; a leftover is cleaned next run. */
@@ -307,7 +349,7 @@ public final class NightlyJob {
      * Warnings, printed and recorded in the manifests: a night before the first load date in the landing
      * folder, a night with no landing folder at all, or a landing folder without any. The run goes on.
      */
-    private void runDateWarnings() {
+    private Map<LocalDate, List<String>> runDateWarnings() {
         java.util.TreeSet<LocalDate> delivered = new java.util.TreeSet<>();
         for (LogContract c : Contracts.ALL) {
             Path logDir = options.input().resolve(c.log());
@@ -330,8 +372,8 @@ public final class NightlyJob {
         }
         List<LocalDate> before = new ArrayList<>();
         List<LocalDate> empty = new ArrayList<>();
-        for (Map.Entry<LocalDate, RunManifest> e : manifests.entrySet()) {
-            LocalDate night = e.getKey();
+        Map<LocalDate, List<String>> warnings = new TreeMap<>();
+        for (LocalDate night : options.nights()) {
             String w = null;
             if (delivered.isEmpty()) {
                 w = "the landing folder " + options.input() + " has no load_date folders at all: nothing to ingest";
@@ -344,7 +386,7 @@ public final class NightlyJob {
                 empty.add(night);
             }
             if (w != null) {
-                e.getValue().warnings.add(w);
+                warnings.put(night, List.of(w));
             }
         }
         if (delivered.isEmpty()) {
@@ -357,8 +399,10 @@ public final class NightlyJob {
         }
         if (!empty.isEmpty()) {
             progress.info("warning: " + (empty.size() == 1 ? "no landing folder for load date " + empty.get(0)
-                    : empty.size() + " of " + manifests.size() + " nights have no landing folder") + " (recorded in the manifest)");
+                    : empty.size() + " of " + options.nights().size() + " nights have no landing folder")
+                    + " (recorded in the manifest)");
         }
+        return warnings;
     }
 
     /** The previous generation as the plan sees it: published or not, its mart state, its nights per log. */
@@ -375,7 +419,7 @@ public final class NightlyJob {
      * The first quarter whose periods this run recomputes: that of the earliest day its changes reach
      * ({@link ChangedPeriods}) or of the last run date (periods after it are new), whichever is earlier.
      */
-    private LocalDate periodsFrom(String generation, RunPlan plan) {
+    private LocalDate periodsFrom(String generation, RunPlan plan, Map<String, Changed> changed) {
         Changed referrals = changed.get("referrals");
         Changed consults = changed.get("consults");
         Changed prescriptions = changed.get("prescriptions");
@@ -408,58 +452,19 @@ public final class NightlyJob {
         return spark.read().parquet(store.generationDir(generation).resolve("curated").resolve(log).toString());
     }
 
-    /**
-     * The optional logs ({@link Contracts#OPTIONAL}) with at least one valid row in the history, by the history index (a night's partition
-     * exists only when it had one). The marts read the others as never delivered.
-     */
+    /** The optional logs with at least one valid row in the history ({@link RunPlan#optionalLogsWithRows}). */
     private static Set<String> delivered(Map<String, TreeMap<LocalDate, String>> index) {
-        Set<String> out = new java.util.TreeSet<>();
-        for (LogContract c : Contracts.OPTIONAL) {
-            if (!index.getOrDefault(c.log(), new TreeMap<>()).isEmpty()) {
-                out.add(c.log());
-            }
-        }
-        return out;
+        return RunPlan.optionalLogsWithRows(index, Contracts.OPTIONAL.stream().map(LogContract::log).toList());
     }
 
     /**
-     * Why an otherwise incremental run must still recompute every period of the marts, or null: an optional
-     * log delivered for the first time (or no longer) turns its marts from empty, or their columns from unknown,
-     * in every period, not only those its rows reach; and a previous generation without one of the period marts
-     * (written by an older version) has no earlier periods to carry over.
+     * Reads, validates, pseudonymises and merges every night of one log from its checked files, writes its
+     * history, curated table and staged quarantine, and returns what the rest of the run needs of it.
      */
-    private String martsRebuildReason(String previous, Set<String> deliveredBefore, Set<String> deliveredNow) {
-        if (!deliveredBefore.equals(deliveredNow)) {
-            return "optional logs with rows changed from " + deliveredBefore + " to " + deliveredNow;
-        }
-        for (String mart : MartBuilder.PERIOD_MARTS) {
-            if (!Files.isDirectory(store.generationDir(previous).resolve("marts").resolve(mart))) {
-                return "the previous generation has no " + mart + " mart";
-            }
-        }
-        return null;
-    }
-
-    /** Reads, validates, pseudonymises and merges every night of one log; returns its data-quality rows. */
-    private Dataset<Row> ingest(LogContract contract, Dataset<Row> sites, String previous,
-                                Map<String, TreeMap<LocalDate, String>> index, String generation, Path staging,
-                                RunPlan plan) throws IOException {
+    private Ingested ingest(LogContract contract, List<LandingFile> files, Dataset<Row> sites, String previous,
+                            Map<String, TreeMap<LocalDate, String>> index, String generation, Path staging,
+                            RunPlan plan) throws IOException {
         String log = contract.log();
-        List<LandingFile> files = progress.stage("check " + log, () -> listAndCheck(contract),
-                fs -> fs.size() + " files, " + fs.stream().mapToLong(LandingFile::lines).sum() + " lines");
-        java.util.Set<String> extra = new java.util.TreeSet<>();
-        long withExtra = 0;
-        for (LandingFile f : files) {
-            manifests.get(nightOf(f)).inputs.add(new RunManifest.InputFile(log, f.path().toString(),
-                    f.format().name().toLowerCase(), f.bytes(), f.lines(), f.extraColumns()));
-            extra.addAll(f.extraColumns());
-            withExtra += f.extraColumns().isEmpty() ? 0 : 1;
-        }
-        if (withExtra > 0) {
-            progress.info(log + ": " + withExtra + " file(s) have columns outside the contract, ignored: " + extra
-                    + " (listed per file in the run manifest)");
-        }
-
         Dataset<Row> validated = RecordValidator.validate(LogReader.read(spark, contract, files), contract, sites)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> rejected = RecordValidator.rejected(validated);
@@ -502,6 +507,7 @@ public final class NightlyJob {
             SlicedTable.ensureReadable(spark, schema, curatedPath);
             return new int[] {rewritten, kept};
         }), n -> n[0] + " month slice(s) written, " + n[1] + " kept");
+        Changed changed = null;
         if (plan.incremental()) {
             Dataset<Row> ids = written.select(col(id).as("_delivered"));
             Column delivered = col(id).equalTo(col("_delivered"));
@@ -514,9 +520,9 @@ public final class NightlyJob {
                             col(id).equalTo(col("_bid")).and(col(VersionMerge.CONTENT_HASH).equalTo(col("_bhash"))),
                             "left_anti");
             before = before.join(after.select(col(id).as("_changed")), col(id).equalTo(col("_changed")), "left_semi");
-            changed.put(log, new Changed(before, after));
+            changed = new Changed(before, after);
         }
-        TreeMap<LocalDate, String> logIndex = index.computeIfAbsent(log, k -> new TreeMap<>());
+        TreeMap<LocalDate, String> logIndex = new TreeMap<>(index.getOrDefault(log, new TreeMap<>()));
         for (LocalDate night : options.nights()) {
             Path partition = historyDir.resolve("load_date=" + night);
             if (Files.isDirectory(partition)) {
@@ -539,6 +545,7 @@ public final class NightlyJob {
         Dataset<Row> quality = DataQuality.summarise(log, options.nights(), rejected,
                 spark.read().schema(merged.incoming().schema()).parquet(classify(merged, log, generation).toString()));
         List<Row> rows = quality.collectAsList();
+        List<RunManifest.LogCounts> counts = new ArrayList<>();
         for (Row q : rows) {
             LocalDate night = q.getDate(q.fieldIndex(RecordValidator.LOAD_DATE)).toLocalDate();
             Map<String, Long> rules = new LinkedHashMap<>();
@@ -552,8 +559,8 @@ public final class NightlyJob {
             long curated = q.getLong(q.fieldIndex("rows_curated"));
             long quarantined = q.getLong(q.fieldIndex("rows_quarantined"));
             long superseded = q.getLong(q.fieldIndex("versions_superseded"));
-            manifests.get(night).counts.add(new RunManifest.LogCounts(log, night.toString(), read, curated,
-                    quarantined, superseded, read == curated + quarantined + superseded, rules));
+            counts.add(new RunManifest.LogCounts(log, night.toString(), read, curated, quarantined, superseded,
+                    read == curated + quarantined + superseded, rules));
         }
         long read = rows.stream().mapToLong(q -> q.getLong(q.fieldIndex("rows_read"))).sum();
         long cur = rows.stream().mapToLong(q -> q.getLong(q.fieldIndex("rows_curated"))).sum();
@@ -562,7 +569,7 @@ public final class NightlyJob {
         progress.info(String.format("%-16s read %d = curated %d + quarantined %d + superseded %d (%d nights)", log,
                 read, cur, qua, sup, rows.size()));
         validated.unpersist();
-        return spark.createDataFrame(rows, quality.schema());
+        return new Ingested(List.copyOf(counts), spark.createDataFrame(rows, quality.schema()), changed, logIndex);
     }
 
     /** Writes the classified incoming rows once (they feed the counts), so the merge is not computed twice. */

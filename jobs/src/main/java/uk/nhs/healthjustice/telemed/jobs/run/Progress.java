@@ -11,13 +11,18 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 public final class Progress {
 
     private final PrintStream out;
-    private final Map<String, Long> stageMillis;
+    /** Milliseconds per stage name, in the order the stages first ran; a stage run twice adds up. */
+    private final Map<String, Long> stageMillis = new java.util.LinkedHashMap<>();
     private volatile String current;
     private AtomicLong sparkJobs;
 
-    public Progress(PrintStream out, Map<String, Long> stageMillis) {
+    public Progress(PrintStream out) {
         this.out = out;
-        this.stageMillis = stageMillis;
+    }
+
+    /** The time of each stage so far (a copy). */
+    public synchronized Map<String, Long> stageMillis() {
+        return new java.util.LinkedHashMap<>(stageMillis);
     }
 
     /**
@@ -57,7 +62,9 @@ public final class Progress {
         T result = work.get();
         current = null;
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        stageMillis.merge(name, ms, Long::sum);
+        synchronized (this) {
+            stageMillis.merge(name, ms, Long::sum);
+        }
         // the listener bus is asynchronous: a job's start can be counted a moment late, in the next stage
         String jobs = sparkJobs == null ? "" : String.format("%4d jobs", sparkJobs.get() - jobs0);
         out.printf("[telemed] %-28s %7d ms %s  %s%n", name, ms, jobs, detail.apply(result));

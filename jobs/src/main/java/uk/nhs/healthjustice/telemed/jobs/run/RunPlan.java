@@ -1,6 +1,7 @@
 package uk.nhs.healthjustice.telemed.jobs.run;
 
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Objects;
@@ -101,6 +102,51 @@ public record RunPlan(LocalDate from, LocalDate to, String fullRebuildReason, Lo
         }
         if (!LocalDate.parse(prior.runDate()).isBefore(from)) {
             return "nights on or before the last run date " + prior.runDate() + " are run again";
+        }
+        return null;
+    }
+
+    /**
+     * The optional logs with at least one valid row in a history index (log, then night, then where that night's
+     * valid rows are kept; a night is indexed only when it had one). The marts read the others as never delivered.
+     */
+    public static Set<String> optionalLogsWithRows(Map<String, ? extends Map<LocalDate, ?>> index,
+                                                   Iterable<String> optionalLogs) {
+        Set<String> out = new TreeSet<>();
+        for (String log : optionalLogs) {
+            Map<LocalDate, ?> nights = index.get(log);
+            if (nights != null && !nights.isEmpty()) {
+                out.add(log);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Why the marts are recomputed for every period, known once the night's rows are ingested: this plan's own
+     * reason first; else an optional log delivered for the first time (or no longer), which turns its marts from
+     * empty, or their columns from unknown, in every period and not only those its rows reach; else a period
+     * mart the previous generation does not have (written by an older version: no earlier periods to carry
+     * over). Null when the run recomputes only the periods its changes reach.
+     *
+     * @param optionalBefore     {@link #optionalLogsWithRows} of the previous generation's history
+     * @param optionalNow        the same after this run's nights
+     * @param periodMarts        the marts recomputed from a quarter on, in the order to check them
+     * @param previousHasMart    whether the previous generation has a given period mart
+     */
+    public String martsRebuildReason(Set<String> optionalBefore, Set<String> optionalNow, List<String> periodMarts,
+                                     java.util.function.Predicate<String> previousHasMart) {
+        if (fullRebuildReason != null) {
+            return fullRebuildReason;
+        }
+        if (!optionalBefore.equals(optionalNow)) {
+            return "optional logs with rows changed from " + new TreeSet<>(optionalBefore) + " to "
+                    + new TreeSet<>(optionalNow);
+        }
+        for (String mart : periodMarts) {
+            if (!previousHasMart.test(mart)) {
+                return "the previous generation has no " + mart + " mart";
+            }
         }
         return null;
     }

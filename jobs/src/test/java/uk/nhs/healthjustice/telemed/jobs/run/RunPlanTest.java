@@ -119,4 +119,41 @@ class RunPlanTest {
                 () -> plan(AUG_15, LocalDate.parse("2026-08-14"), previous(AUG_14_F1), "f1", false));
         assertTrue(e.getMessage().startsWith("Cannot plan"));
     }
+
+    /*
+     * After ingest. Period marts "waiting_times" and "access". The usual night, nothing else changed: null.
+     * Prescriptions delivered for the first time: their marts change in every period. The previous generation
+     * written without "access": nothing to carry over. The plan's own reason comes first.
+     */
+    @Test
+    void afterIngestOptionalLogsDeliveredOrAPeriodMartMissingRebuild() {
+        RunPlan usual = plan(AUG_15, AUG_15, previous(AUG_14_F1), "f1", false);
+        List<String> marts = List.of("waiting_times", "access");
+        assertNull(usual.martsRebuildReason(java.util.Set.of(), java.util.Set.of(), marts, m -> true));
+        assertNull(usual.martsRebuildReason(java.util.Set.of("patients"), java.util.Set.of("patients"), marts,
+                m -> true));
+        assertEquals("optional logs with rows changed from [] to [prescriptions]", usual.martsRebuildReason(
+                java.util.Set.of(), java.util.Set.of("prescriptions"), marts, m -> true));
+        assertEquals("optional logs with rows changed from [patients, prescriptions] to [patients]",
+                usual.martsRebuildReason(java.util.Set.of("prescriptions", "patients"), java.util.Set.of("patients"),
+                        marts, m -> true));
+        assertEquals("the previous generation has no access mart", usual.martsRebuildReason(java.util.Set.of(),
+                java.util.Set.of(), marts, m -> !m.equals("access")));
+        assertEquals("optional logs with rows changed from [] to [patients]", usual.martsRebuildReason(
+                java.util.Set.of(), java.util.Set.of("patients"), marts, m -> false), "delivery is checked first");
+        RunPlan asked = plan(AUG_15, AUG_15, previous(AUG_14_F1), "f1", true);
+        assertEquals(RunPlan.ASKED, asked.martsRebuildReason(java.util.Set.of(), java.util.Set.of("patients"), marts,
+                m -> false));
+    }
+
+    /** A log counts as delivered when its index has a night; an empty index entry or none is not. */
+    @Test
+    void optionalLogsWithRowsAreThoseWithAnIndexedNight() {
+        Map<String, Map<LocalDate, String>> index = Map.of(
+                "consults", Map.of(AUG_15, "h/c"),
+                "patients", Map.of(AUG_15, "h/p"),
+                "prescriptions", Map.of());
+        assertEquals(java.util.Set.of("patients"), RunPlan.optionalLogsWithRows(index,
+                List.of("patients", "prescriptions", "security_events")));
+    }
 }
