@@ -459,16 +459,38 @@ public final class NightlyJob {
 
     /**
      * Reads, validates, pseudonymises and merges every night of one log from its checked files, writes its
-     * history, curated table and staged quarantine, and returns what the rest of the run needs of it.
+     * history, curated table and staged quarantine, and returns what the rest of the run needs of it. Four
+     * steps, each returning what the next needs: history, curation, quarantine, counts.
      */
     private Ingested ingest(LogContract contract, List<LandingFile> files, Dataset<Row> sites, String previous,
                             Map<String, TreeMap<LocalDate, String>> index, String generation, Path staging,
                             RunPlan plan) throws IOException {
-        String log = contract.log();
         Dataset<Row> validated = RecordValidator.validate(LogReader.read(spark, contract, files), contract, sites)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> rejected = RecordValidator.rejected(validated);
-        Dataset<Row> valid = RecordValidator.typed(RecordValidator.valid(validated), contract);
+        History history = writeHistory(contract, RecordValidator.typed(RecordValidator.valid(validated), contract),
+                index, generation);
+        Curation curation = curate(contract, history, previous, index, generation, plan);
+        stageQuarantine(contract.log(), rejected, staging);
+        Counted counted = count(contract, rejected, curation.merged(), generation);
+        validated.unpersist();
+        return new Ingested(counted.counts(), counted.quality(), curation.changed(), history.index());
+    }
+
+    /**
+     * A log's valid versions of this run's nights as written to the history, their schema as computed (a table
+     * read back has every column nullable), and the log's history index after these nights.
+     */
+    private record History(Dataset<Row> written, StructType schema, TreeMap<LocalDate, String> index) {
+    }
+
+    /**
+     * Pseudonymises the valid rows, gives each its content hash and writes them as this generation's immutable
+     * history partitions, one per night with a valid row.
+     */
+    private History writeHistory(LogContract contract, Dataset<Row> valid,
+                                 Map<String, TreeMap<LocalDate, String>> index, String generation) {
+        String log = contract.log();
         List<String> content = new ArrayList<>();
         for (String f : contract.fieldNames()) {
             content.add(f.equals(Pseudonymiser.PATIENT_ID) ? Pseudonymiser.PATIENT_KEY : f);
@@ -476,8 +498,6 @@ public final class NightlyJob {
         Dataset<Row> incoming = VersionMerge.withContentHash(pseudonymiser.pseudonymise(valid), content);
         String id = contract.idField();
         StructType schema = incoming.schema();
-
-        // The nights' valid versions become immutable history partitions of this generation.
         Path historyDir = store.historyRun(log, generation);
         progress.stage("validate " + log, () -> {
             incoming.repartition(col(RecordValidator.LOAD_DATE)).sortWithinPartitions(col(RecordValidator.LOAD_DATE),
@@ -485,13 +505,39 @@ public final class NightlyJob {
                     .write().mode(SaveMode.Overwrite).partitionBy(RecordValidator.LOAD_DATE).parquet(historyDir.toString());
             return null;
         }, x -> "");
-        Column[] inOrder = java.util.Arrays.stream(schema.fieldNames()).map(c -> col(c)).toArray(Column[]::new);
         // reading a partitioned folder puts load_date last: keep one column order whatever the path
         Dataset<Row> written = (Files.exists(historyDir)
                 ? spark.read().schema(schema).parquet(historyDir.toString()) : spark.createDataFrame(List.of(), schema))
-                .select(inOrder);
+                .select(inOrder(schema));
+        TreeMap<LocalDate, String> logIndex = new TreeMap<>(index.getOrDefault(log, new TreeMap<>()));
+        for (LocalDate night : options.nights()) {
+            Path partition = historyDir.resolve("load_date=" + night);
+            if (Files.isDirectory(partition)) {
+                logIndex.put(night, store.relative(partition));
+            } else {
+                logIndex.remove(night);
+            }
+        }
+        return new History(written, schema, logIndex);
+    }
 
-        // The usual night rewrites only the month slices its records were or now are in (SlicedTable).
+    /** The merge of a log's versions, and what it changed in the curated table (incremental runs, else null). */
+    private record Curation(VersionMerge.Result merged, Changed changed) {
+    }
+
+    /**
+     * Merges the nights' versions with the earlier ones into the newest version per record and writes this
+     * generation's curated table. The usual night rewrites only the month slices its records were or now are
+     * in ({@link SlicedTable}) and links the others.
+     */
+    private Curation curate(LogContract contract, History history, String previous,
+                            Map<String, TreeMap<LocalDate, String>> index, String generation, RunPlan plan)
+            throws IOException {
+        String log = contract.log();
+        String id = contract.idField();
+        Dataset<Row> written = history.written();
+        StructType schema = history.schema();
+        Column[] inOrder = inOrder(schema);
         Path sliceSource = slicedPrevious(log, previous, plan);
         Set<String> touched = sliceSource == null ? null : progress.stage("slices " + log,
                 () -> touchedSlices(log, id, written, sliceSource, schema),
@@ -507,31 +553,25 @@ public final class NightlyJob {
             SlicedTable.ensureReadable(spark, schema, curatedPath);
             return new int[] {rewritten, kept};
         }), n -> n[0] + " month slice(s) written, " + n[1] + " kept");
-        Changed changed = null;
-        if (plan.incremental()) {
-            Dataset<Row> ids = written.select(col(id).as("_delivered"));
-            Column delivered = col(id).equalTo(col("_delivered"));
-            Dataset<Row> before = earlier.join(ids, delivered, "left_semi");
-            // a delivered version that did not become the newest (older, or a re-delivery) changes nothing
-            Dataset<Row> now = touched == null ? spark.read().parquet(curatedPath.toString())
-                    : unchecked(() -> SlicedTable.read(spark, schema, curatedPath, touched::contains)).select(inOrder);
-            Dataset<Row> after = now.join(ids, delivered, "left_semi")
-                    .join(before.select(col(id).as("_bid"), col(VersionMerge.CONTENT_HASH).as("_bhash")),
-                            col(id).equalTo(col("_bid")).and(col(VersionMerge.CONTENT_HASH).equalTo(col("_bhash"))),
-                            "left_anti");
-            before = before.join(after.select(col(id).as("_changed")), col(id).equalTo(col("_changed")), "left_semi");
-            changed = new Changed(before, after);
+        if (!plan.incremental()) {
+            return new Curation(merged, null);
         }
-        TreeMap<LocalDate, String> logIndex = new TreeMap<>(index.getOrDefault(log, new TreeMap<>()));
-        for (LocalDate night : options.nights()) {
-            Path partition = historyDir.resolve("load_date=" + night);
-            if (Files.isDirectory(partition)) {
-                logIndex.put(night, store.relative(partition));
-            } else {
-                logIndex.remove(night);
-            }
-        }
+        Dataset<Row> ids = written.select(col(id).as("_delivered"));
+        Column delivered = col(id).equalTo(col("_delivered"));
+        Dataset<Row> before = earlier.join(ids, delivered, "left_semi");
+        // a delivered version that did not become the newest (older, or a re-delivery) changes nothing
+        Dataset<Row> now = touched == null ? spark.read().parquet(curatedPath.toString())
+                : unchecked(() -> SlicedTable.read(spark, schema, curatedPath, touched::contains)).select(inOrder);
+        Dataset<Row> after = now.join(ids, delivered, "left_semi")
+                .join(before.select(col(id).as("_bid"), col(VersionMerge.CONTENT_HASH).as("_bhash")),
+                        col(id).equalTo(col("_bid")).and(col(VersionMerge.CONTENT_HASH).equalTo(col("_bhash"))),
+                        "left_anti");
+        before = before.join(after.select(col(id).as("_changed")), col(id).equalTo(col("_changed")), "left_semi");
+        return new Curation(merged, new Changed(before, after));
+    }
 
+    /** Writes the pseudonymised rejected rows to this run's staging, one partition per night with one. */
+    private void stageQuarantine(String log, Dataset<Row> rejected, Path staging) {
         Dataset<Row> quarantine = pseudonymiser.pseudonymiseRejected(rejected);
         progress.stage("quarantine " + log, () -> {
             quarantine.repartition(col(RecordValidator.LOAD_DATE))
@@ -540,8 +580,16 @@ public final class NightlyJob {
                     .parquet(staging.resolve("quarantine").resolve(log).toString());
             return null;
         }, x -> "");
+    }
 
-        // Rows read = curated + quarantined + superseded, per night (bounded: one row per night).
+    /** Where a log's rows went per night, for the manifests, and the same as data-quality rows. */
+    private record Counted(List<RunManifest.LogCounts> counts, Dataset<Row> quality) {
+    }
+
+    /** Rows read = curated + quarantined + superseded, per night (bounded: one row per night). */
+    private Counted count(LogContract contract, Dataset<Row> rejected, VersionMerge.Result merged,
+                          String generation) {
+        String log = contract.log();
         Dataset<Row> quality = DataQuality.summarise(log, options.nights(), rejected,
                 spark.read().schema(merged.incoming().schema()).parquet(classify(merged, log, generation).toString()));
         List<Row> rows = quality.collectAsList();
@@ -562,14 +610,17 @@ public final class NightlyJob {
             counts.add(new RunManifest.LogCounts(log, night.toString(), read, curated, quarantined, superseded,
                     read == curated + quarantined + superseded, rules));
         }
-        long read = rows.stream().mapToLong(q -> q.getLong(q.fieldIndex("rows_read"))).sum();
-        long cur = rows.stream().mapToLong(q -> q.getLong(q.fieldIndex("rows_curated"))).sum();
-        long qua = rows.stream().mapToLong(q -> q.getLong(q.fieldIndex("rows_quarantined"))).sum();
-        long sup = rows.stream().mapToLong(q -> q.getLong(q.fieldIndex("versions_superseded"))).sum();
         progress.info(String.format("%-16s read %d = curated %d + quarantined %d + superseded %d (%d nights)", log,
-                read, cur, qua, sup, rows.size()));
-        validated.unpersist();
-        return new Ingested(List.copyOf(counts), spark.createDataFrame(rows, quality.schema()), changed, logIndex);
+                counts.stream().mapToLong(RunManifest.LogCounts::rowsRead).sum(),
+                counts.stream().mapToLong(RunManifest.LogCounts::rowsCurated).sum(),
+                counts.stream().mapToLong(RunManifest.LogCounts::rowsQuarantined).sum(),
+                counts.stream().mapToLong(RunManifest.LogCounts::versionsSuperseded).sum(), rows.size()));
+        return new Counted(List.copyOf(counts), spark.createDataFrame(rows, quality.schema()));
+    }
+
+    /** The schema's columns in its order, to select a table read back from a path in one column order. */
+    private static Column[] inOrder(StructType schema) {
+        return java.util.Arrays.stream(schema.fieldNames()).map(c -> col(c)).toArray(Column[]::new);
     }
 
     /** Writes the classified incoming rows once (they feed the counts), so the merge is not computed twice. */
