@@ -260,17 +260,12 @@ public final class NightlyJob {
     /** Stops the run before any mart is computed when a night rejected more rows than the operator allows. */
     private void refuseAboveRejectRate(List<RunManifest.LogCounts> counts) {
         List<String> breaches = new ArrayList<>();
-        for (Map.Entry<LocalDate, Double> e : NightManifests.rejectRates(options.nights(), counts).entrySet()) {
-            if (e.getValue() > options.maxRejectRate()) {
-                String night = e.getKey().toString();
-                long read = counts.stream().filter(c -> c.loadDate().equals(night))
-                        .mapToLong(RunManifest.LogCounts::rowsRead).sum();
-                long rejected = counts.stream().filter(c -> c.loadDate().equals(night))
-                        .mapToLong(RunManifest.LogCounts::rowsQuarantined).sum();
-                breaches.add(String.format("%s rejected %d of %d rows (%.2f%%)", night, rejected, read,
-                        100 * e.getValue()));
+        NightManifests.totals(options.nights(), counts).forEach((night, t) -> {
+            if (t.rejectRate() > options.maxRejectRate()) {
+                breaches.add(String.format("%s rejected %d of %d rows (%.2f%%)", night, t.rejected(), t.read(),
+                        100 * t.rejectRate()));
             }
-        }
+        });
         if (!breaches.isEmpty()) {
             throw new QualityThresholdBreached("Above --max-reject-rate " + 100 * options.maxRejectRate() + "%: "
                     + String.join("; ", breaches) + ". Quarantine written to " + store.root().resolve("quarantine")
@@ -686,7 +681,7 @@ public final class NightlyJob {
         Path previousCurated = previous == null ? null : store.generationDir(previous).resolve("curated").resolve(log);
         if (plan.mergesIntoPreviousCurated(log) && previousCurated != null && Files.exists(previousCurated)) {
             return spark.read().schema(schema).parquet(previousCurated.toString())
-                    .select(java.util.Arrays.stream(schema.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
+                    .select(inOrder(schema));
         }
         // a partition folder holds its rows without load_date (the folder name says it)
         StructType stored = new StructType(java.util.Arrays.stream(schema.fields())
@@ -702,7 +697,7 @@ public final class NightlyJob {
         // year of history spent longer planning than ingesting).
         return spark.read().schema(stored).parquet(partitions)
                 .withColumn(RecordValidator.LOAD_DATE, historyLoadDate(col("_metadata.file_path")))
-                .select(java.util.Arrays.stream(schema.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
+                .select(inOrder(schema));
     }
 
     /** The night of a history file, from the {@code load_date=YYYY-MM-DD} folder the file is in. */

@@ -59,12 +59,17 @@ public final class NightManifests {
         }
     }
 
-    /**
-     * Rows quarantined over rows read, per night, over every log; 0 for a night that read nothing. Only
-     * meaningful once every log was ingested.
-     */
-    public static Map<LocalDate, Double> rejectRates(List<LocalDate> nights, List<RunManifest.LogCounts> counts) {
-        Map<LocalDate, Double> out = new TreeMap<>();
+    /** Rows read and rows quarantined on one night, over every log. */
+    public record NightTotals(long read, long rejected) {
+        /** Rows quarantined over rows read; 0 for a night that read nothing. */
+        public double rejectRate() {
+            return read == 0 ? 0.0 : (double) rejected / read;
+        }
+    }
+
+    /** Per night, the rows read and quarantined over every log. Only complete once every log was ingested. */
+    public static Map<LocalDate, NightTotals> totals(List<LocalDate> nights, List<RunManifest.LogCounts> counts) {
+        Map<LocalDate, NightTotals> out = new TreeMap<>();
         for (LocalDate night : nights) {
             long read = 0;
             long rejected = 0;
@@ -74,8 +79,15 @@ public final class NightManifests {
                     rejected += c.rowsQuarantined();
                 }
             }
-            out.put(night, read == 0 ? 0.0 : (double) rejected / read);
+            out.put(night, new NightTotals(read, rejected));
         }
+        return out;
+    }
+
+    /** Rows quarantined over rows read, per night, over every log ({@link NightTotals#rejectRate}). */
+    public static Map<LocalDate, Double> rejectRates(List<LocalDate> nights, List<RunManifest.LogCounts> counts) {
+        Map<LocalDate, Double> out = new TreeMap<>();
+        totals(nights, counts).forEach((night, t) -> out.put(night, t.rejectRate()));
         return out;
     }
 

@@ -54,6 +54,9 @@ class NightManifestsTest {
         Map<LocalDate, Double> rates = NightManifests.rejectRates(NIGHTS, COUNTS);
         assertEquals(0.075, rates.get(FIRST), 1e-12);
         assertEquals(0.0, rates.get(SECOND), 1e-12);
+        Map<LocalDate, NightManifests.NightTotals> totals = NightManifests.totals(NIGHTS, COUNTS);
+        assertEquals(new NightManifests.NightTotals(40, 3), totals.get(FIRST));
+        assertEquals(new NightManifests.NightTotals(8, 0), totals.get(SECOND));
         assertEquals(0.0, NightManifests.rejectRates(List.of(LocalDate.parse("2026-04-01")), COUNTS)
                 .get(LocalDate.parse("2026-04-01")), 1e-12, "a night that read nothing rejected nothing");
     }
