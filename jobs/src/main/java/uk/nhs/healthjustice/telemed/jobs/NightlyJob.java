@@ -32,6 +32,7 @@ import uk.nhs.healthjustice.telemed.jobs.landing.LogReader;
 import uk.nhs.healthjustice.telemed.jobs.landing.ReferenceData;
 import uk.nhs.healthjustice.telemed.jobs.publish.MartState;
 import uk.nhs.healthjustice.telemed.jobs.publish.OutputStore;
+import uk.nhs.healthjustice.telemed.jobs.publish.QuarantineTables;
 import uk.nhs.healthjustice.telemed.jobs.publish.SlicedTable;
 import uk.nhs.healthjustice.telemed.jobs.run.Failures;
 import uk.nhs.healthjustice.telemed.jobs.run.NightManifests;
@@ -80,6 +81,7 @@ public final class NightlyJob {
     private final Progress progress;
     private final PrintStream log;
     private final OutputStore store;
+    private final QuarantineTables quarantine;
 
     /** The old and new curated versions of the records whose curated version this run changed. */
     private record Changed(Dataset<Row> before, Dataset<Row> after) {
@@ -100,6 +102,7 @@ public final class NightlyJob {
         this.progress = new Progress(log).countingJobsOf(spark.sparkContext());
         this.log = log;
         this.store = new OutputStore(options.output());
+        this.quarantine = new QuarantineTables(spark, store.root().resolve("quarantine").toString());
     }
 
     /**
@@ -133,6 +136,7 @@ public final class NightlyJob {
                 versions());
         Path genDir = store.generationDir(generation);
         Path staging = genDir.resolve("staging");
+        String stagedQuarantine = stagedQuarantine(generation);
         // what the steps returned so far: a failed run's manifests record what it got to
         List<String> referenceFiles = List.of();
         Map<LocalDate, List<String>> warnings = Map.of();
@@ -146,11 +150,11 @@ public final class NightlyJob {
         List<RunManifest> manifests;
         try {
             store.repairLinks();
-            Map<String, TreeMap<LocalDate, String>> publishedIndex = store.historyIndex(store.currentGeneration());
-            OutputStore.Removed removed = store.removeLeftovers(n -> publishedNight(n, publishedIndex));
+            OutputStore.Removed removed = store.removeLeftovers();
             if (removed.items() > 0) {
                 progress.info("removed what an earlier killed or failed run left behind: " + removed);
             }
+            publishQuarantineOfKilledRun();
             warnings = runDateWarnings();
             refuseReferenceLinks();
             String previous = store.currentGeneration();
@@ -180,8 +184,13 @@ public final class NightlyJob {
                 }
             }
             ingestComplete = true;
-            publishQuarantine(staging);
-            refuseAboveRejectRate(counts);
+            quarantine.stageNights(stagedQuarantine, options.from(), options.to());
+            try {
+                refuseAboveRejectRate(counts);
+            } catch (QualityThresholdBreached e) {
+                publishQuarantine(stagedQuarantine); // for the data supplier; the marts are held back
+                throw e;
+            }
 
             Set<String> deliveredNow = delivered(indexAfter);
             String martsReason = plan.martsRebuildReason(delivered(index), deliveredNow, MartBuilder.PERIOD_MARTS,
@@ -205,6 +214,7 @@ public final class NightlyJob {
                 return generation;
             }, g -> "generation " + g);
             outputs = written;
+            publishQuarantine(stagedQuarantine);
             store.collectGarbage(options.keepGenerations());
             status = "succeeded";
         } catch (QualityThresholdBreached e) {
@@ -308,23 +318,6 @@ public final class NightlyJob {
         try {
             return generation.equals(store.currentGeneration());
         } catch (RuntimeException e) {
-            return true; // unsure: keep
-        }
-    }
-
-    /**
-     * A night the published state includes (its valid rows are in the current generation's history) or
-     * whose last run published it or wrote its quarantine on purpose (too many rejects): its quarantine stays.
-     */
-    private boolean publishedNight(LocalDate night, Map<String, TreeMap<LocalDate, String>> index) {
-        if (index.values().stream().anyMatch(m -> m.containsKey(night))) {
-            return true;
-        }
-        java.nio.file.Path f = store.runsDir().resolve(DataQuality.runId(night) + ".json");
-        try {
-            String s = Files.exists(f) ? RunManifest.read(f).status : null;
-            return "succeeded".equals(s) || "quality_threshold_breached".equals(s);
-        } catch (IOException | RuntimeException e) {
             return true; // unsure: keep
         }
     }
@@ -466,7 +459,7 @@ public final class NightlyJob {
         History history = writeHistory(contract, RecordValidator.typed(RecordValidator.valid(validated), contract),
                 index, generation);
         Curation curation = curate(contract, history, previous, index, generation, plan);
-        stageQuarantine(contract.log(), rejected, staging);
+        stageQuarantine(contract.log(), rejected, stagedQuarantine(generation));
         Counted counted = count(contract, rejected, curation.merged(), generation);
         validated.unpersist();
         return new Ingested(counted.counts(), counted.quality(), curation.changed(), history.index());
@@ -565,14 +558,11 @@ public final class NightlyJob {
         return new Curation(merged, new Changed(before, after));
     }
 
-    /** Writes the pseudonymised rejected rows to this run's staging, one partition per night with one. */
-    private void stageQuarantine(String log, Dataset<Row> rejected, Path staging) {
-        Dataset<Row> quarantine = pseudonymiser.pseudonymiseRejected(rejected);
+    /** Stages the pseudonymised rejected rows until the run publishes them (QuarantineTables). */
+    private void stageQuarantine(String log, Dataset<Row> rejected, String staged) {
+        Dataset<Row> rows = pseudonymiser.pseudonymiseRejected(rejected);
         progress.stage("quarantine " + log, () -> {
-            quarantine.repartition(col(RecordValidator.LOAD_DATE))
-                    .sortWithinPartitions(col(RecordValidator.SOURCE_FILE), col(RecordValidator.SOURCE_ROW))
-                    .write().mode(SaveMode.Overwrite).partitionBy(RecordValidator.LOAD_DATE)
-                    .parquet(staging.resolve("quarantine").resolve(log).toString());
+            quarantine.stage(log, rows, staged);
             return null;
         }, x -> "");
     }
@@ -707,18 +697,28 @@ public final class NightlyJob {
                 "/" + RecordValidator.LOAD_DATE + "=(\\d{4}-\\d{2}-\\d{2})/[^/]+$", 1));
     }
 
-    private void publishQuarantine(Path staging) throws IOException {
-        for (LogContract c : Contracts.ALL) {
-            Path written = staging.resolve("quarantine").resolve(c.log());
-            for (LocalDate night : options.nights()) {
-                Path part = written.resolve("load_date=" + night);
-                Path target = store.quarantineDir(c.log(), night);
-                if (Files.isDirectory(part)) {
-                    OutputStore.replaceDirectory(part, target);
-                } else {
-                    OutputStore.deleteTree(target); // a rerun with nothing rejected leaves no stale quarantine
-                }
-            }
+    /** The rejected rows a run stages until it publishes them (QuarantineTables). */
+    private String stagedQuarantine(String generation) {
+        return store.generationDir(generation).resolve("staged-quarantine").toString();
+    }
+
+    private void publishQuarantine(String staged) {
+        progress.stage("publish quarantine", () -> {
+            Map<String, Long> versions = quarantine.publish(staged);
+            quarantine.discard(staged);
+            return versions;
+        }, v -> "Delta versions " + v);
+    }
+
+    /**
+     * A run killed after its commit but before publishing its quarantine left the staging, complete, in the
+     * committed generation: publish it now, before this run stages its own.
+     */
+    private void publishQuarantineOfKilledRun() {
+        String current = store.currentGeneration();
+        if (current != null && quarantine.isStaged(stagedQuarantine(current))) {
+            progress.info("publishing the quarantine of " + current + ", whose run stopped before it could");
+            publishQuarantine(stagedQuarantine(current));
         }
     }
 

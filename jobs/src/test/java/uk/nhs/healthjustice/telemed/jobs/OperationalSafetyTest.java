@@ -6,15 +6,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.healthjustice.telemed.jobs.landing.LandingFileChecker;
+import uk.nhs.healthjustice.telemed.jobs.publish.OutputStore;
+import uk.nhs.healthjustice.telemed.jobs.publish.QuarantineTables;
 import uk.nhs.healthjustice.telemed.jobs.run.OutputLock;
 import uk.nhs.healthjustice.telemed.jobs.run.RunManifest;
 import uk.nhs.healthjustice.telemed.pipelines.validation.RecordValidator;
@@ -254,35 +258,47 @@ class OperationalSafetyTest extends SparkTestBase {
         assertNowhere(err, output, LandingFixture.NHS_NUMBERS);
     }
 
+    /**
+     * Two killed runs: one killed after its commit but before it published its quarantine (the staging, complete,
+     * stays in the committed generation: made here by hand from the night's real rejected rows, the table removed),
+     * then one killed before its commit. The next run removes the second's leftovers and publishes the first's
+     * quarantine.
+     */
     @Test
     void theNextRunRemovesWhatAKilledRunLeftBehind() throws IOException {
         Path input = LandingFixture.write(tmp.resolve("landing"));
         Path output = tmp.resolve("out");
         Assertions.assertEquals(0, nightly(input, output, "2026-03-29"));
-        // what a run killed before its commit leaves: a newer generation, its history, temporary folders,
-        // the quarantine of a night never published, a stale lock
+        Dataset<Row> published = OutputSnapshots.quarantine(spark(), output, "referrals", "2026-03-29");
+        List<Row> rejected = published.collectAsList();
+        Assertions.assertFalse(rejected.isEmpty());
+        String committed = Files.readString(output.resolve(".store/CURRENT")).trim();
+        String staging = output.resolve(".store/generations").resolve(committed).resolve("staged-quarantine")
+                .toString();
+        QuarantineTables tables = new QuarantineTables(spark(), output.resolve("quarantine").toString());
+        tables.stage("referrals", spark().createDataFrame(rejected, published.schema()), staging);
+        tables.stageNights(staging, LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-29"));
+        OutputStore.deleteTree(output.resolve("quarantine/referrals"));
+        // what a run killed before its commit leaves: a newer generation (its staged quarantine in it), its
+        // history, temporary folders, a stale lock
         Path gen = output.resolve(".store/generations/g99990101T000000000-2026-03-30");
-        Files.createDirectories(gen.resolve("staging/quarantine/consults/_temporary/0"));
+        Files.createDirectories(gen.resolve("staged-quarantine/consults/_temporary/0"));
         Files.write(gen.resolve("curated/consults/part-0.parquet"), new byte[1000], createParents(gen.resolve("curated/consults")));
         Path hist = output.resolve(".store/history/consults/g99990101T000000000-2026-03-30/_temporary/0");
         Files.createDirectories(hist);
         Files.write(hist.resolve("part-1"), new byte[2000]);
-        Path quarantine = output.resolve("quarantine/referrals/load_date=2026-03-30");
-        Files.createDirectories(quarantine);
-        Files.write(quarantine.resolve("part-2.parquet"), new byte[3000]);
         Files.writeString(output.resolve("runs/.nightly-2026-03-30.json.tmp"), "{");
-        Path kept = output.resolve("quarantine/referrals/load_date=2026-03-29");
-        Assertions.assertTrue(Files.isDirectory(kept));
 
         String err = NightlyCliTest.captureErr(() -> Assertions.assertEquals(0, nightly(input, output, "2026-03-31")));
         Assertions.assertTrue(err.contains("removed what an earlier killed or failed run left behind: "
-                + "1 unpublished generation(s), 1 history folder(s) of them, 1 quarantine partition(s) of unpublished "
-                + "nights, 1 temporary file(s) or folder(s)"), err);
+                + "1 unpublished generation(s), 1 history folder(s) of them, 1 temporary file(s) or folder(s)"), err);
         Assertions.assertFalse(Files.exists(gen));
         Assertions.assertFalse(Files.exists(hist.getParent()));
-        Assertions.assertFalse(Files.exists(quarantine));
         Assertions.assertFalse(Files.exists(output.resolve("runs/.nightly-2026-03-30.json.tmp")));
-        Assertions.assertTrue(Files.isDirectory(kept), "a published night's quarantine stays");
+        Assertions.assertTrue(err.contains("publishing the quarantine of " + committed), err);
+        Assertions.assertFalse(Files.exists(Path.of(staging)), "published, the staging is removed");
+        Assertions.assertEquals(new java.util.HashSet<>(rejected), new java.util.HashSet<>(OutputSnapshots.quarantine(
+                spark(), output, "referrals", "2026-03-29").collectAsList()), "the killed run's quarantine, published");
         Assertions.assertFalse(Files.exists(output.resolve(OutputLock.FILE_NAME)), "the lock is released");
     }
 
@@ -299,7 +315,7 @@ class OperationalSafetyTest extends SparkTestBase {
         Path f = input.resolve("referrals/load_date=2026-03-29/referrals.csv");
         Files.writeString(f, Files.readString(f) + "open,R9,9434765919,BCI,330,routine,2026-01-10,,," + huge + ",sys\n");
         Assertions.assertEquals(0, nightly(input, output, "2026-03-29"));
-        List<Row> rows = spark().read().parquet(output.resolve("quarantine/referrals/load_date=2026-03-29").toString())
+        List<Row> rows = OutputSnapshots.quarantine(spark(), output, "referrals", "2026-03-29")
                 .filter(col("referral_id").equalTo("R9")).select("record_updated_at").collectAsList();
         Assertions.assertEquals(1, rows.size());
         String v = rows.get(0).getString(0);

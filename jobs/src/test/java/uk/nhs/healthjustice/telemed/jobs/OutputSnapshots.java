@@ -40,11 +40,26 @@ final class OutputSnapshots {
         Map<String, List<Row>> out = new TreeMap<>();
         for (String t : tables) {
             // file order on read depends on file sizes (Spark packs splits largest first): compare sorted rows
-            Dataset<Row> table = spark.read().parquet(output.resolve(t).toString());
+            Dataset<Row> table = read(spark, output.resolve(t));
             Column[] all = java.util.Arrays.stream(table.columns()).map(c -> col(c)).toArray(Column[]::new);
             out.put(t, table.orderBy(all).collectAsList());
         }
         return out;
+    }
+
+    /** A Delta table (one with a {@code _delta_log}) at its latest version, else a Parquet folder. */
+    static Dataset<Row> read(SparkSession spark, Path table) {
+        return java.nio.file.Files.isDirectory(table.resolve("_delta_log"))
+                ? spark.read().format("delta").load(table.toString()) : spark.read().parquet(table.toString());
+    }
+
+    /** A log's quarantined rows of one night, from its Delta table. */
+    static Dataset<Row> quarantine(SparkSession spark, Path output, String log, String night) {
+        Path table = output.resolve("quarantine").resolve(log);
+        org.junit.jupiter.api.Assertions.assertTrue(java.nio.file.Files.isDirectory(table.resolve("_delta_log")),
+                table + " is a Delta table");
+        return spark.read().format("delta").load(table.toString())
+                .filter(col("load_date").equalTo(java.sql.Date.valueOf(night)));
     }
 
     static void assertSame(Map<String, List<Row>> expected, Map<String, List<Row>> actual) {

@@ -30,12 +30,30 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
 
     @Override
     public SparkConf conf() {
-        return super.conf().setMaster("local[2]")
+        SparkConf conf = super.conf().setMaster("local[2]")
                 .set("spark.sql.shuffle.partitions", "2")
                 .set("spark.sql.session.timeZone", "UTC")
                 .set("spark.ui.enabled", "false")
                 .set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+        if (onClassPath(DELTA_EXTENSION)) {
+            // the jobs module's tests run the CLI in this session, which writes Delta tables: the same settings as
+            // jobs' SparkSessions.DELTA (pipelines itself does not depend on Delta)
+            conf.set("spark.sql.extensions", DELTA_EXTENSION)
+                    .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        }
+        return conf;
+    }
+
+    private static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
+
+    private static boolean onClassPath(String className) {
+        try {
+            Class.forName(className, false, SparkTestBase.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     @Override

@@ -57,10 +57,6 @@ public final class OutputStore {
         return store().resolve("history").resolve(log).resolve(generation);
     }
 
-    public Path quarantineDir(String log, LocalDate loadDate) {
-        return root.resolve("quarantine").resolve(log).resolve("load_date=" + loadDate);
-    }
-
     public Path runsDir() {
         return root.resolve("runs");
     }
@@ -245,15 +241,15 @@ public final class OutputStore {
     }
 
     /** What {@link #removeLeftovers} removed. */
-    public record Removed(int generations, int historyFolders, int quarantinePartitions, int temporary, long bytes) {
+    public record Removed(int generations, int historyFolders, int temporary, long bytes) {
         public int items() {
-            return generations + historyFolders + quarantinePartitions + temporary;
+            return generations + historyFolders + temporary;
         }
 
         @Override
         public String toString() {
             return generations + " unpublished generation(s), " + historyFolders + " history folder(s) of them, "
-                    + quarantinePartitions + " quarantine partition(s) of unpublished nights, " + temporary
+                    + temporary
                     + " temporary file(s) or folder(s); " + String.format(java.util.Locale.UK, "%.1f MB", bytes / 1e6);
         }
     }
@@ -262,14 +258,13 @@ public final class OutputStore {
      * Removes what a killed or failed run left behind; call under the output lock, before anything else is
      * written. Generations newer than the committed one were never committed (runs do not overlap, and a
      * generation's name sorts by its start time), and so are their history folders; {@code _temporary}
-     * folders and {@code .tmp}/{@code .old} files are half-done writes; a quarantine partition of a night
-     * that {@code published} says was never published is the trace of a run that stopped after writing it.
+     * folders and {@code .tmp}/{@code .old} files are half-done writes. (A run's quarantine is published only
+     * after its commit, see QuarantineTables, so no quarantine is left of a night never published.)
      */
-    public Removed removeLeftovers(java.util.function.Predicate<LocalDate> published) throws IOException {
+    public Removed removeLeftovers() throws IOException {
         String current = currentGeneration();
         int gens = 0;
         int hist = 0;
-        int quar = 0;
         long[] bytes = {0};
         int[] temp = {0};
         Path generations = store().resolve("generations");
@@ -294,24 +289,6 @@ public final class OutputStore {
                                 bytes[0] += size(g);
                                 deleteTree(g);
                                 hist++;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        Path quarantine = root.resolve("quarantine");
-        if (Files.isDirectory(quarantine)) {
-            try (Stream<Path> s = Files.list(quarantine)) {
-                for (Path log : s.filter(Files::isDirectory).toList()) {
-                    try (Stream<Path> parts = Files.list(log)) {
-                        for (Path part : parts.toList()) {
-                            String name = part.getFileName().toString();
-                            LocalDate night = name.startsWith("load_date=") ? parseDate(name.substring(10)) : null;
-                            if (night != null && !published.test(night)) {
-                                bytes[0] += size(part);
-                                deleteTree(part);
-                                quar++;
                             }
                         }
                     }
@@ -351,15 +328,7 @@ public final class OutputStore {
                         }
                     });
         }
-        return new Removed(gens, hist, quar, temp[0], bytes[0]);
-    }
-
-    private static LocalDate parseDate(String s) {
-        try {
-            return LocalDate.parse(s);
-        } catch (java.time.DateTimeException e) {
-            return null;
-        }
+        return new Removed(gens, hist, temp[0], bytes[0]);
     }
 
     /** Bytes of the regular files under a path (links not followed). */

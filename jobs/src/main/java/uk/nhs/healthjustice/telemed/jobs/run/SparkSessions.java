@@ -8,6 +8,14 @@ public final class SparkSessions {
 
     static final String LOCAL_FILE_SYSTEM = "spark.hadoop.fs.file.impl";
 
+    /**
+     * Delta Lake's session settings (its SQL extension and catalog); static, so they must be set before the
+     * session starts. A spark-submit that already sets them keeps its own.
+     */
+    public static final java.util.Map<String, String> DELTA = java.util.Map.of(
+            "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
+            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+
     /** Spark loggers that print a task or job failure's stack trace (the cause also reaches the driver). */
     static final java.util.List<String> QUIET_ON_FAILURE = java.util.List.of(
             "org.apache.spark.sql.execution.datasources.FileFormatWriter",
@@ -39,6 +47,11 @@ public final class SparkSessions {
             // no chmod process per file written (see ForkFreeLocalFileSystem); cluster executors keep Hadoop's own
             b.config(LOCAL_FILE_SYSTEM, ForkFreeLocalFileSystem.class.getName());
         }
+        DELTA.forEach((k, v) -> {
+            if (!conf.contains(k)) {
+                b.config(k, v);
+            }
+        });
         SparkSession spark = b
                 // London dates are derived from instants read as UTC wall time (LondonTime)
                 .config("spark.sql.session.timeZone", "UTC")
