@@ -145,6 +145,7 @@ public final class NightlyJob {
         boolean ingestComplete = false;
         NightManifests.MartPeriods martPeriods = null;
         List<RunManifest.Output> outputs = List.of();
+        Map<String, Long> deltaVersions = new TreeMap<>();
         String status = "failed";
         String message = null;
         List<RunManifest> manifests;
@@ -188,7 +189,8 @@ public final class NightlyJob {
             try {
                 refuseAboveRejectRate(counts);
             } catch (QualityThresholdBreached e) {
-                publishQuarantine(stagedQuarantine); // for the data supplier; the marts are held back
+                // for the data supplier; the marts are held back
+                deltaVersions.putAll(publishQuarantine(stagedQuarantine));
                 throw e;
             }
 
@@ -214,7 +216,7 @@ public final class NightlyJob {
                 return generation;
             }, g -> "generation " + g);
             outputs = written;
-            publishQuarantine(stagedQuarantine);
+            deltaVersions.putAll(publishQuarantine(stagedQuarantine));
             store.collectGarbage(options.keepGenerations());
             status = "succeeded";
         } catch (QualityThresholdBreached e) {
@@ -246,7 +248,7 @@ public final class NightlyJob {
             manifests = NightManifests.assemble(options.nights(), header,
                     new NightManifests.Steps(referenceFiles, warnings, inputs, counts, ingestComplete, martPeriods),
                     new NightManifests.Ending(status, message, Instant.now().toString(), progress.stageMillis(),
-                            outputs));
+                            outputs, deltaVersions));
             for (RunManifest m : manifests) {
                 try {
                     m.writeTo(store.runsDir());
@@ -702,9 +704,11 @@ public final class NightlyJob {
         return store.generationDir(generation).resolve("staged-quarantine").toString();
     }
 
-    private void publishQuarantine(String staged) {
-        progress.stage("publish quarantine", () -> {
-            Map<String, Long> versions = quarantine.publish(staged);
+    /** Publishes staged quarantine and returns the Delta version per table ({@code quarantine/<log>}). */
+    private Map<String, Long> publishQuarantine(String staged) {
+        return progress.stage("publish quarantine", () -> {
+            Map<String, Long> versions = new TreeMap<>();
+            quarantine.publish(staged).forEach((log, v) -> versions.put("quarantine/" + log, v));
             quarantine.discard(staged);
             return versions;
         }, v -> "Delta versions " + v);

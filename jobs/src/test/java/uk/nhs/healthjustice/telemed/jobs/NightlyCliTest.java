@@ -72,6 +72,12 @@ class NightlyCliTest extends SparkTestBase {
         OutputSnapshots.assertIdentical(beforeRerun, OutputSnapshots.snapshot(spark(), output, rerunTables()));
 
         Assertions.assertEquals(0, nightly(input, output, "2026-03-31")); // no folders that night: not an error
+        // 03-29 created both quarantine tables (version 0); 03-30, its rerun and 03-31 rejected nothing and had
+        // nothing of their nights to remove, so they made no commit (Delta skips an empty one) and record the
+        // version they left, still 0 (QuarantineTablesTest has a rerun that removes rows: version 1)
+        Assertions.assertEquals(Map.of("quarantine/consults", 0L, "quarantine/referrals", 0L), night1.deltaVersions);
+        Assertions.assertEquals(Map.of("quarantine/consults", 0L, "quarantine/referrals", 0L),
+                RunManifest.read(output.resolve("runs/nightly-2026-03-31.json")).deltaVersions);
 
         Assertions.assertEquals("succeeded", night1.status);
         assertCounts(night1, "referrals", 5, 2, 3, 0);

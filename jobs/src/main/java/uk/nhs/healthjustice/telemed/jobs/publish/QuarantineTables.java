@@ -103,7 +103,8 @@ public final class QuarantineTables {
 
     /**
      * Replaces the staged nights of every staged log's table by the staged rows, one Delta commit per log, and
-     * returns the table version each commit made (a log with no table and nothing rejected gets none).
+     * returns the version each table is left at (a log with no table and nothing rejected gets none; a replace
+     * that changes nothing makes no commit, as Delta skips empty ones, and the table keeps its version).
      */
     public Map<String, Long> publish(String staging) {
         Path dir = new Path(staging);

@@ -34,12 +34,17 @@ public final class NightManifests {
     public record MartPeriods(LocalDate from, String fullRebuildReason) {
     }
 
-    /** How the run ended. {@code outputs} are recorded only when it succeeded (they were published). */
+    /**
+     * How the run ended. {@code outputs} are recorded only when it succeeded (they were published);
+     * {@code deltaVersions} (Delta table -> the version this run left it at) whatever the status, since a
+     * Delta commit is published once made (a run that rejected too many rows still publishes its quarantine).
+     */
     public record Ending(String status, String message, String finishedAt, Map<String, Long> stageMillis,
-                         List<RunManifest.Output> outputs) {
+                         List<RunManifest.Output> outputs, Map<String, Long> deltaVersions) {
         public Ending {
             stageMillis = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stageMillis));
             outputs = List.copyOf(outputs);
+            deltaVersions = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(deltaVersions));
         }
     }
 
@@ -118,6 +123,7 @@ public final class NightManifests {
             m.message = ending.message();
             m.finishedAt = ending.finishedAt();
             m.stageMillis.putAll(ending.stageMillis());
+            m.deltaVersions.putAll(ending.deltaVersions());
             if ("succeeded".equals(ending.status())) {
                 m.outputs.addAll(ending.outputs());
             }

@@ -55,6 +55,12 @@ public final class RunManifest {
     public List<String> warnings = new ArrayList<>();
     public List<Output> outputs = new ArrayList<>();
     public Map<String, Long> stageMillis = new LinkedHashMap<>();
+    /**
+     * The Delta tables this run published to (path under the output, e.g. {@code quarantine/consults}) and the
+     * version it left each at: read that version ({@code versionAsOf}) to see the table as this run left it. A
+     * run that changed nothing in a table made no commit (Delta skips empty ones) and records the version it found.
+     */
+    public Map<String, Long> deltaVersions = new LinkedHashMap<>();
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);

@@ -48,6 +48,7 @@ class NightManifestsTest {
     }
 
     private static final List<RunManifest.Output> OUTPUTS = List.of(new RunManifest.Output("marts/access", "o", 7));
+    private static final Map<String, Long> QUARANTINE = Map.of("quarantine/consults", 4L, "quarantine/referrals", 2L);
 
     @Test
     void rejectRatesArePerNightOverEveryLog() {
@@ -65,7 +66,8 @@ class NightManifestsTest {
     void eachNightHoldsOnlyItsOwnInputsCountsAndWarnings() {
         List<RunManifest> ms = NightManifests.assemble(List.of(SECOND, FIRST), header(),
                 steps(true, new NightManifests.MartPeriods(LocalDate.parse("2026-01-01"), null)),
-                new NightManifests.Ending("succeeded", null, "2026-12-02T00:01:00Z", Map.of("reference", 5L), OUTPUTS));
+                new NightManifests.Ending("succeeded", null, "2026-12-02T00:01:00Z", Map.of("reference", 5L), OUTPUTS,
+                        QUARANTINE));
         assertEquals(2, ms.size());
         RunManifest first = ms.get(0);
         RunManifest second = ms.get(1);
@@ -90,6 +92,7 @@ class NightManifestsTest {
             assertEquals("succeeded", m.status);
             assertEquals(Map.of("reference", 5L), m.stageMillis);
             assertEquals(OUTPUTS, m.outputs, "a published run lists what it wrote");
+            assertEquals(QUARANTINE, m.deltaVersions);
         }
     }
 
@@ -97,7 +100,8 @@ class NightManifestsTest {
     void aFailedRunRecordsWhatItGotToAndNoOutputs() {
         // failed in the middle of ingest: counts so far, no reject rate (not every log was read), no mart plan
         List<RunManifest> ms = NightManifests.assemble(NIGHTS, header(), steps(false, null),
-                new NightManifests.Ending("failed", "run failed in stage 'validate consults'", "t", Map.of(), OUTPUTS));
+                new NightManifests.Ending("failed", "run failed in stage 'validate consults'", "t", Map.of(), OUTPUTS,
+                        Map.of()));
         for (RunManifest m : ms) {
             assertEquals("failed", m.status);
             assertEquals("run failed in stage 'validate consults'", m.message);
@@ -105,6 +109,7 @@ class NightManifestsTest {
             assertNull(m.martPeriodsFrom);
             assertNull(m.fullRebuildReason);
             assertTrue(m.outputs.isEmpty(), "nothing was published");
+            assertTrue(m.deltaVersions.isEmpty(), "nor committed");
         }
         assertEquals(2, ms.get(0).inputs.size());
     }
@@ -113,10 +118,11 @@ class NightManifestsTest {
     void aFullRebuildRecordsWhyAndNoFirstPeriod() {
         List<RunManifest> ms = NightManifests.assemble(List.of(FIRST), header(),
                 steps(true, new NightManifests.MartPeriods(null, "--full-rebuild")),
-                new NightManifests.Ending("quality_threshold_breached", "m", "t", Map.of(), OUTPUTS));
+                new NightManifests.Ending("quality_threshold_breached", "m", "t", Map.of(), OUTPUTS, QUARANTINE));
         assertNull(ms.get(0).martPeriodsFrom);
         assertEquals("--full-rebuild", ms.get(0).fullRebuildReason);
         assertEquals(0.075, ms.get(0).rejectRate, 1e-12, "a breached threshold still shows the rate that broke it");
         assertTrue(ms.get(0).outputs.isEmpty());
+        assertEquals(QUARANTINE, ms.get(0).deltaVersions, "its quarantine was committed, for the data supplier");
     }
 }
