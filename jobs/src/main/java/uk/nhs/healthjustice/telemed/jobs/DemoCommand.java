@@ -95,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("                    digital_equivalence, data_quality (Parquet)");
         System.out.println("        published/  the same after disclosure control, for the dashboard and the report");
         System.out.println("        curated/    referrals, consults, mha_assessments (pseudonymised)");
-        System.out.println("        quarantine/ rejected rows with the rules they broke");
+        System.out.println("        quarantine/ rejected rows with the rules they broke (Delta Lake tables)");
         System.out.println("        runs/       one manifest per night");
         System.out.println("demo: next, the dashboard and a quarterly report:");
         System.out.println("        java -jar jobs/target/telemed.jar dashboard --output " + output);
