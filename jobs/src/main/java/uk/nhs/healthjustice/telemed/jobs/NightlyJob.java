@@ -32,6 +32,7 @@ import uk.nhs.healthjustice.telemed.jobs.landing.LogReader;
 import uk.nhs.healthjustice.telemed.jobs.landing.ReferenceData;
 import uk.nhs.healthjustice.telemed.jobs.publish.MartState;
 import uk.nhs.healthjustice.telemed.jobs.publish.OutputStore;
+import uk.nhs.healthjustice.telemed.jobs.publish.HistoryTables;
 import uk.nhs.healthjustice.telemed.jobs.publish.QuarantineTables;
 import uk.nhs.healthjustice.telemed.jobs.publish.SlicedTable;
 import uk.nhs.healthjustice.telemed.jobs.run.Failures;
@@ -82,6 +83,7 @@ public final class NightlyJob {
     private final PrintStream log;
     private final OutputStore store;
     private final QuarantineTables quarantine;
+    private final HistoryTables history;
 
     /** The old and new curated versions of the records whose curated version this run changed. */
     private record Changed(Dataset<Row> before, Dataset<Row> after) {
@@ -89,10 +91,11 @@ public final class NightlyJob {
 
     /**
      * What ingesting one log returned: where its rows went per night, its data-quality rows, what it changed in
-     * the curated table (incremental runs only, else null) and its history index after this run's nights.
+     * the curated table (incremental runs only, else null), its history index after this run's nights and the
+     * version of its history table that index reads (null for a log never delivered with no table written).
      */
     private record Ingested(List<RunManifest.LogCounts> counts, Dataset<Row> quality, Changed changed,
-                            TreeMap<LocalDate, String> historyIndex) {
+                            TreeMap<LocalDate, String> historyIndex, Long historyVersion) {
     }
 
     public NightlyJob(SparkSession spark, Options options, byte[] key, PrintStream log) {
@@ -103,6 +106,7 @@ public final class NightlyJob {
         this.log = log;
         this.store = new OutputStore(options.output());
         this.quarantine = new QuarantineTables(spark, store.root().resolve("quarantine").toString());
+        this.history = new HistoryTables(spark, store.root().resolve(HistoryTables.FOLDER).toString());
     }
 
     /**
@@ -159,7 +163,7 @@ public final class NightlyJob {
             warnings = runDateWarnings();
             refuseReferenceLinks();
             String previous = store.currentGeneration();
-            Map<String, TreeMap<LocalDate, String>> index = store.historyIndex(previous);
+            Map<String, TreeMap<LocalDate, String>> index = historyOfCommitted(store.historyIndex(previous));
 
             ReferenceData ref = progress.stage("reference", () -> ReferenceData.load(spark, options.input()),
                     r -> r.files().size() + " files");
@@ -176,10 +180,14 @@ public final class NightlyJob {
                 List<LandingFile> files = progress.stage("check " + contract.log(), () -> listAndCheck(contract),
                         fs -> fs.size() + " files, " + fs.stream().mapToLong(LandingFile::lines).sum() + " lines");
                 inputs.addAll(inputsOf(contract.log(), files));
-                Ingested ingested = ingest(contract, files, sites, previous, index, generation, staging, plan);
+                Ingested ingested = ingest(contract, files, sites, previous, index, generation,
+                        stagedQuarantine, plan);
                 counts.addAll(ingested.counts());
                 qualityRows.add(ingested.quality());
                 indexAfter.put(contract.log(), ingested.historyIndex());
+                if (ingested.historyVersion() != null) {
+                    deltaVersions.put(HistoryTables.FOLDER + "/" + contract.log(), ingested.historyVersion());
+                }
                 if (ingested.changed() != null) {
                     changed.put(contract.log(), ingested.changed());
                 }
@@ -303,13 +311,13 @@ public final class NightlyJob {
         return out;
     }
 
-    /** Deletes this run's generation and history folders after a failure; a leftover is cleaned next run. */
+    /**
+     * Deletes this run's generation after a failure; a leftover is cleaned next run, which also rolls back what
+     * this run wrote to the history tables ({@link HistoryTables#rollBack}).
+     */
     private void removeUnpublished(String generation) {
         try {
             OutputStore.deleteTree(store.generationDir(generation));
-            for (LogContract c : Contracts.ALL) {
-                OutputStore.deleteTree(store.historyRun(c.log(), generation));
-            }
         } catch (IOException | RuntimeException e) {
             progress.info("could not remove the unpublished generation " + generation + " (the next run will): "
                     + Failures.cause(e));
@@ -453,33 +461,35 @@ public final class NightlyJob {
      * steps, each returning what the next needs: history, curation, quarantine, counts.
      */
     private Ingested ingest(LogContract contract, List<LandingFile> files, Dataset<Row> sites, String previous,
-                            Map<String, TreeMap<LocalDate, String>> index, String generation, Path staging,
+                            Map<String, TreeMap<LocalDate, String>> index, String generation, String stagedQuarantine,
                             RunPlan plan) throws IOException {
         Dataset<Row> validated = RecordValidator.validate(LogReader.read(spark, contract, files), contract, sites)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> rejected = RecordValidator.rejected(validated);
-        History history = writeHistory(contract, RecordValidator.typed(RecordValidator.valid(validated), contract),
-                index, generation);
-        Curation curation = curate(contract, history, previous, index, generation, plan);
-        stageQuarantine(contract.log(), rejected, stagedQuarantine(generation));
+        History versions = writeHistory(contract, RecordValidator.typed(RecordValidator.valid(validated), contract),
+                index, files.isEmpty());
+        Curation curation = curate(contract, versions, previous, index, generation, plan);
+        stageQuarantine(contract.log(), rejected, stagedQuarantine);
         Counted counted = count(contract, rejected, curation.merged(), generation);
         validated.unpersist();
-        return new Ingested(counted.counts(), counted.quality(), curation.changed(), history.index());
+        return new Ingested(counted.counts(), counted.quality(), curation.changed(), versions.index(),
+                versions.version());
     }
 
     /**
      * A log's valid versions of this run's nights as written to the history, their schema as computed (a table
      * read back has every column nullable), and the log's history index after these nights.
      */
-    private record History(Dataset<Row> written, StructType schema, TreeMap<LocalDate, String> index) {
+    private record History(Dataset<Row> written, StructType schema, TreeMap<LocalDate, String> index,
+                           Long version) {
     }
 
     /**
-     * Pseudonymises the valid rows, gives each its content hash and writes them as this generation's immutable
-     * history partitions, one per night with a valid row.
+     * Pseudonymises the valid rows, gives each its content hash and replaces this run's nights of the log's
+     * history table by them ({@link HistoryTables}).
      */
     private History writeHistory(LogContract contract, Dataset<Row> valid,
-                                 Map<String, TreeMap<LocalDate, String>> index, String generation) {
+                                 Map<String, TreeMap<LocalDate, String>> index, boolean noFiles) {
         String log = contract.log();
         List<String> content = new ArrayList<>();
         for (String f : contract.fieldNames()) {
@@ -488,27 +498,26 @@ public final class NightlyJob {
         Dataset<Row> incoming = VersionMerge.withContentHash(pseudonymiser.pseudonymise(valid), content);
         String id = contract.idField();
         StructType schema = incoming.schema();
-        Path historyDir = store.historyRun(log, generation);
-        progress.stage("validate " + log, () -> {
-            incoming.repartition(col(RecordValidator.LOAD_DATE)).sortWithinPartitions(col(RecordValidator.LOAD_DATE),
-                            col(id), col(RecordValidator.SOURCE_FILE), col(RecordValidator.SOURCE_ROW))
-                    .write().mode(SaveMode.Overwrite).partitionBy(RecordValidator.LOAD_DATE).parquet(historyDir.toString());
-            return null;
-        }, x -> "");
-        // reading a partitioned folder puts load_date last: keep one column order whatever the path
-        Dataset<Row> written = (Files.exists(historyDir)
-                ? spark.read().schema(schema).parquet(historyDir.toString()) : spark.createDataFrame(List.of(), schema))
-                .select(inOrder(schema));
-        TreeMap<LocalDate, String> logIndex = new TreeMap<>(index.getOrDefault(log, new TreeMap<>()));
-        for (LocalDate night : options.nights()) {
-            Path partition = historyDir.resolve("load_date=" + night);
-            if (Files.isDirectory(partition)) {
-                logIndex.put(night, store.relative(partition));
-            } else {
-                logIndex.remove(night);
-            }
+        TreeMap<LocalDate, String> before = index.getOrDefault(log, new TreeMap<>());
+        if (noFiles && before.subMap(options.from(), true, options.to(), true).isEmpty()) {
+            // nothing delivered and nothing of these nights to remove (an absent optional log, a quiet night):
+            // no Delta write, which would cost seconds a log to commit nothing
+            return new History(spark.createDataFrame(List.of(), schema), schema, new TreeMap<>(before),
+                    HistoryTables.version(before));
         }
-        return new History(written, schema, logIndex);
+        long version = progress.stage("validate " + log, () -> history.replaceNights(log,
+                incoming.repartition(col(RecordValidator.LOAD_DATE)).sortWithinPartitions(
+                        col(RecordValidator.LOAD_DATE), col(id), col(RecordValidator.SOURCE_FILE),
+                        col(RecordValidator.SOURCE_ROW)),
+                options.from(), options.to()), v -> "history/" + log + " version " + v);
+        // read back in the computed column order (a table read back has its own order, every column nullable)
+        Dataset<Row> written = history.read(log, version).where(HistoryTables.inside(options.from(), options.to()))
+                .select(inOrder(schema));
+        java.util.TreeSet<LocalDate> nights = new java.util.TreeSet<>(before.keySet());
+        nights.removeIf(n -> !n.isBefore(options.from()) && !n.isAfter(options.to()));
+        nights.addAll(HistoryTables.nightsOf(written));
+        TreeMap<LocalDate, String> logIndex = HistoryTables.at(log, version, nights);
+        return new History(written, schema, logIndex, version);
     }
 
     /** The merge of a log's versions, and what it changed in the curated table (incremental runs, else null). */
@@ -520,13 +529,13 @@ public final class NightlyJob {
      * generation's curated table. The usual night rewrites only the month slices its records were or now are
      * in ({@link SlicedTable}) and links the others.
      */
-    private Curation curate(LogContract contract, History history, String previous,
+    private Curation curate(LogContract contract, History versions, String previous,
                             Map<String, TreeMap<LocalDate, String>> index, String generation, RunPlan plan)
             throws IOException {
         String log = contract.log();
         String id = contract.idField();
-        Dataset<Row> written = history.written();
-        StructType schema = history.schema();
+        Dataset<Row> written = versions.written();
+        StructType schema = versions.schema();
         Column[] inOrder = inOrder(schema);
         Path sliceSource = slicedPrevious(log, previous, plan);
         Set<String> touched = sliceSource == null ? null : progress.stage("slices " + log,
@@ -675,21 +684,43 @@ public final class NightlyJob {
             return spark.read().schema(schema).parquet(previousCurated.toString())
                     .select(inOrder(schema));
         }
-        // a partition folder holds its rows without load_date (the folder name says it)
-        StructType stored = new StructType(java.util.Arrays.stream(schema.fields())
-                .filter(f -> !f.name().equals(RecordValidator.LOAD_DATE)).toArray(StructField[]::new));
-        String[] partitions = logIndex.entrySet().stream()
-                .filter(e -> e.getKey().isBefore(options.from()) || e.getKey().isAfter(options.to()))
-                .map(e -> store.resolve(e.getValue()).toString()).toArray(String[]::new);
-        if (partitions.length == 0) {
+        Long version = HistoryTables.version(logIndex);
+        if (version == null) {
             return spark.createDataFrame(List.of(), schema);
         }
-        // One relation over every kept night, its load date read back from the folder name: a union of one read
-        // per night is analysed again at every step, which grows with the square of the nights (a rerun at one
-        // year of history spent longer planning than ingesting).
-        return spark.read().schema(stored).parquet(partitions)
-                .withColumn(RecordValidator.LOAD_DATE, historyLoadDate(col("_metadata.file_path")))
+        return history.read(log, version).where(HistoryTables.outside(options.from(), options.to()))
                 .select(inOrder(schema));
+    }
+
+    /**
+     * The committed generation's history index, the history tables made to match it: a history kept before it
+     * was Delta (a folder of Parquet files per night, listed by the index) is imported into the log's table, and
+     * what a run killed after writing the table but before committing left in it is rolled back.
+     */
+    private Map<String, TreeMap<LocalDate, String>> historyOfCommitted(Map<String, TreeMap<LocalDate, String>> index) {
+        Map<String, TreeMap<LocalDate, String>> out = new TreeMap<>(index);
+        for (LogContract contract : Contracts.ALL) {
+            String log = contract.log();
+            TreeMap<LocalDate, String> logIndex = index.getOrDefault(log, new TreeMap<>());
+            if (HistoryTables.isFolderIndex(logIndex)) {
+                // One relation over every kept night, its load date read back from the folder name: a union of
+                // one read per night is analysed again at every step, which grows with the square of the nights.
+                Dataset<Row> rows = spark.read()
+                        .parquet(logIndex.values().stream().map(p -> store.resolve(p).toString()).toArray(String[]::new))
+                        .withColumn(RecordValidator.LOAD_DATE, historyLoadDate(col("_metadata.file_path")));
+                long version = progress.stage("import history " + log,
+                        () -> history.replaceAll(log, rows.repartition(col(RecordValidator.LOAD_DATE))),
+                        v -> logIndex.size() + " nights kept before the history was Delta, now history/" + log
+                                + " version " + v);
+                out.put(log, HistoryTables.at(log, version, logIndex.keySet()));
+            } else {
+                String done = history.rollBack(log, HistoryTables.version(logIndex));
+                if (done != null) {
+                    progress.info(done);
+                }
+            }
+        }
+        return out;
     }
 
     /** The night of a history file, from the {@code load_date=YYYY-MM-DD} folder the file is in. */

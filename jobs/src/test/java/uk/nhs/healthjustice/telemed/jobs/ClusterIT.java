@@ -154,7 +154,8 @@ class ClusterIT {
         }
         Assertions.assertTrue(Files.readString(tmp.resolve("cluster-2026-03-30.log")).contains("[telemed] publish"));
 
-        // the executors wrote Delta (the quarantine) from the classes the submit jar carries
+        // the executors wrote Delta (the quarantine; the history, compared below) from the classes the submit jar
+        // carries
         Assertions.assertTrue(Files.readString(tmp.resolve("cluster-2026-03-30.log")).contains("publish quarantine"));
 
         SparkSession.Builder compare = SparkSession.builder().master("local[2]").appName("compare")
@@ -162,7 +163,7 @@ class ClusterIT {
         uk.nhs.healthjustice.telemed.jobs.run.SparkSessions.DELTA.forEach(compare::config);
         SparkSession spark = compare.getOrCreate();
         for (String mart : List.of("marts/waiting_times", "marts/access", "marts/data_quality", "curated/consults",
-                "quarantine/consults", "quarantine/referrals")) {
+                "quarantine/consults", "quarantine/referrals", "history/consults", "history/referrals")) {
             List<Row> local = rows(spark, tmp.resolve("out-local").resolve(mart));
             List<Row> cluster = rows(spark, tmp.resolve("out-cluster").resolve(mart));
             Assertions.assertFalse(local.isEmpty(), mart);
@@ -170,10 +171,10 @@ class ClusterIT {
         }
     }
 
-    /** A table's rows without the (path-dependent) source file; a quarantine's sorted. */
+    /** A table's rows without the (path-dependent) source file; a Delta table's (quarantine, history) sorted. */
     private static List<Row> rows(SparkSession spark, Path table) {
         org.apache.spark.sql.Dataset<Row> t = OutputSnapshots.read(spark, table).drop("source_file");
-        if (table.getParent().getFileName().toString().equals("quarantine")) {
+        if (List.of("quarantine", "history").contains(table.getParent().getFileName().toString())) {
             t = t.orderBy(Arrays.stream(t.columns()).map(org.apache.spark.sql.functions::col)
                     .toArray(org.apache.spark.sql.Column[]::new)); // Delta's file order is its own
         }

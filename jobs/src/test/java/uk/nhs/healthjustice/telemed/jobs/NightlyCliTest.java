@@ -74,10 +74,18 @@ class NightlyCliTest extends SparkTestBase {
         Assertions.assertEquals(0, nightly(input, output, "2026-03-31")); // no folders that night: not an error
         // 03-29 created both quarantine tables (version 0); 03-30, its rerun and 03-31 rejected nothing and had
         // nothing of their nights to remove, so they made no commit (Delta skips an empty one) and record the
-        // version they left, still 0 (QuarantineTablesTest has a rerun that removes rows: version 1)
-        Assertions.assertEquals(Map.of("quarantine/consults", 0L, "quarantine/referrals", 0L), night1.deltaVersions);
-        Assertions.assertEquals(Map.of("quarantine/consults", 0L, "quarantine/referrals", 0L),
-                RunManifest.read(output.resolve("runs/nightly-2026-03-31.json")).deltaVersions);
+        // version they left, still 0 (QuarantineTablesTest has a rerun that removes rows: version 1).
+        // 03-29 created the history tables of the three logs it had files for (version 0; the four optional logs
+        // had none, so no table and no version); referrals and consults had files on 03-30 (version 1) and its
+        // rerun replaced them (version 2); mha_assessments had none on 03-30, nor any log on 03-31: no write.
+        Map<String, Long> firstNight = new java.util.TreeMap<>(Map.of("quarantine/consults", 0L,
+                "quarantine/referrals", 0L, "history/referrals", 0L, "history/consults", 0L,
+                "history/mha_assessments", 0L));
+        Assertions.assertEquals(firstNight, night1.deltaVersions);
+        Map<String, Long> afterRerun = new java.util.TreeMap<>(firstNight);
+        afterRerun.put("history/referrals", 2L);
+        afterRerun.put("history/consults", 2L);
+        Assertions.assertEquals(afterRerun, RunManifest.read(output.resolve("runs/nightly-2026-03-31.json")).deltaVersions);
 
         Assertions.assertEquals("succeeded", night1.status);
         assertCounts(night1, "referrals", 5, 2, 3, 0);

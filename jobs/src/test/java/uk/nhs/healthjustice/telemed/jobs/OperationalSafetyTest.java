@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.healthjustice.telemed.jobs.landing.LandingFileChecker;
+import uk.nhs.healthjustice.telemed.jobs.publish.HistoryTables;
 import uk.nhs.healthjustice.telemed.jobs.publish.OutputStore;
 import uk.nhs.healthjustice.telemed.jobs.publish.QuarantineTables;
 import uk.nhs.healthjustice.telemed.jobs.run.OutputLock;
@@ -261,8 +263,9 @@ class OperationalSafetyTest extends SparkTestBase {
     /**
      * Two killed runs: one killed after its commit but before it published its quarantine (the staging, complete,
      * stays in the committed generation: made here by hand from the night's real rejected rows, the table removed),
-     * then one killed before its commit. The next run removes the second's leftovers and publishes the first's
-     * quarantine.
+     * then one killed before its commit, after it had replaced 03-29 in history/consults by nothing. The next run
+     * removes the second's leftovers, restores the history table to the version the committed generation read,
+     * and publishes the first's quarantine.
      */
     @Test
     void theNextRunRemovesWhatAKilledRunLeftBehind() throws IOException {
@@ -279,8 +282,14 @@ class OperationalSafetyTest extends SparkTestBase {
         tables.stage("referrals", spark().createDataFrame(rejected, published.schema()), staging);
         tables.stageNights(staging, LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-29"));
         OutputStore.deleteTree(output.resolve("quarantine/referrals"));
-        // what a run killed before its commit leaves: a newer generation (its staged quarantine in it), its
-        // history, temporary folders, a stale lock
+        HistoryTables history = new HistoryTables(spark(), output.resolve("history").toString());
+        List<Row> consultsHistory = history.read("consults", 0).collectAsList();
+        Assertions.assertFalse(consultsHistory.isEmpty());
+        Assertions.assertEquals(1L, history.replaceNights("consults", history.read("consults", 0).limit(0),
+                LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-29")));
+        // what a run killed before its commit leaves: a newer generation (its staged quarantine in it), the
+        // history write above, temporary folders, a stale lock; and a history folder as a run killed before the
+        // history was Delta left one
         Path gen = output.resolve(".store/generations/g99990101T000000000-2026-03-30");
         Files.createDirectories(gen.resolve("staged-quarantine/consults/_temporary/0"));
         Files.write(gen.resolve("curated/consults/part-0.parquet"), new byte[1000], createParents(gen.resolve("curated/consults")));
@@ -297,9 +306,57 @@ class OperationalSafetyTest extends SparkTestBase {
         Assertions.assertFalse(Files.exists(output.resolve("runs/.nightly-2026-03-30.json.tmp")));
         Assertions.assertTrue(err.contains("publishing the quarantine of " + committed), err);
         Assertions.assertFalse(Files.exists(Path.of(staging)), "published, the staging is removed");
+        Assertions.assertTrue(err.contains("history/consults restored from version 1 to 0"), err);
+        long after = RunManifest.read(output.resolve("runs/nightly-2026-03-31.json")).deltaVersions
+                .get("history/consults");
+        // the restore is version 2, with version 0's rows; 03-31 had no consults, so its generation reads version 0
+        Assertions.assertEquals(0L, after);
+        Assertions.assertEquals(2L, history.latestVersion("consults"));
+        Assertions.assertEquals(new java.util.HashSet<>(consultsHistory),
+                new java.util.HashSet<>(history.read("consults", 2).collectAsList()), "03-29's rows are back");
         Assertions.assertEquals(new java.util.HashSet<>(rejected), new java.util.HashSet<>(OutputSnapshots.quarantine(
                 spark(), output, "referrals", "2026-03-29").collectAsList()), "the killed run's quarantine, published");
         Assertions.assertFalse(Files.exists(output.resolve(OutputLock.FILE_NAME)), "the lock is released");
+    }
+
+    /**
+     * An output folder from before the history was Delta: each generation's {@code history.json} lists a Parquet
+     * folder per night under {@code .store/history/} (made here from a real output's history, rows without
+     * their load date, which the folder names). A rerun of 03-29 reads 03-30 from the history: the next run
+     * imports the folders into the tables, and the rerun changes no curated table, row for row.
+     */
+    @Test
+    void aHistoryKeptBeforeDeltaIsImportedAndARerunChangesNothing() throws IOException {
+        Path input = LandingFixture.write(tmp.resolve("landing"));
+        Path output = tmp.resolve("out");
+        Assertions.assertEquals(0, nightly(input, output, "2026-03-29"));
+        Assertions.assertEquals(0, nightly(input, output, "2026-03-30"));
+        List<String> curated = OutputSnapshots.ALL_TABLES.stream().filter(t -> t.startsWith("curated/")).toList();
+        Map<String, List<Row>> before = OutputSnapshots.snapshot(spark(), output, curated);
+
+        OutputStore store = new OutputStore(output);
+        String committed = store.currentGeneration();
+        HistoryTables history = new HistoryTables(spark(), output.resolve("history").toString());
+        Map<String, java.util.TreeMap<LocalDate, String>> folders = new java.util.TreeMap<>();
+        store.historyIndex(committed).forEach((log, nights) -> {
+            Path run = output.resolve(".store/history").resolve(log).resolve(committed);
+            if (!nights.isEmpty()) {
+                history.read(log, HistoryTables.version(nights)).write().partitionBy("load_date")
+                        .parquet(run.toString());
+            }
+            java.util.TreeMap<LocalDate, String> byFolder = new java.util.TreeMap<>();
+            nights.keySet().forEach(n -> byFolder.put(n, store.relative(run.resolve("load_date=" + n))));
+            folders.put(log, byFolder);
+        });
+        Assertions.assertEquals(2, folders.get("consults").size());
+        store.writeHistoryIndex(committed, folders);
+        OutputStore.deleteTree(output.resolve("history"));
+
+        String err = NightlyCliTest.captureErr(() -> Assertions.assertEquals(0, nightly(input, output, "2026-03-29")));
+        Assertions.assertTrue(err.contains("import history consults"), err);
+        OutputSnapshots.assertIdentical(before, OutputSnapshots.snapshot(spark(), output, curated));
+        Assertions.assertEquals(java.util.Set.of(LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-30")),
+                store.historyIndex(store.currentGeneration()).get("consults").keySet());
     }
 
     private static java.nio.file.OpenOption[] createParents(Path dir) throws IOException {

@@ -25,9 +25,11 @@ import java.util.stream.Stream;
  * atomically replacing the pointer file {@code .store/CURRENT} and the links. A run killed at any moment
  * leaves the previous generation published and readable; the next run starts from it.
  *
- * <p>Valid versions of every night are kept, pseudonymised, under {@code .store/history/} so that a night
- * can be rerun or backfilled and give the same result; each generation lists the history partitions it was
- * built from.
+ * <p>Valid versions of every night are kept, pseudonymised, in the Delta tables {@code history/<log>}
+ * ({@link HistoryTables}) so that a night can be rerun or backfilled and give the same result; each generation's
+ * {@code history.json} names the nights it was built from and the table version it read them at. Before the
+ * history was Delta it was a folder per run and night under {@code .store/history/}, listed by the same file:
+ * the next run imports it, and those folders go once no kept generation lists them.
  */
 public final class OutputStore {
 
@@ -52,11 +54,6 @@ public final class OutputStore {
         return store().resolve("generations").resolve(generation);
     }
 
-    /** Where a run writes the valid versions of its nights of one log, one {@code load_date=D} folder a night. */
-    public Path historyRun(String log, String generation) {
-        return store().resolve("history").resolve(log).resolve(generation);
-    }
-
     public Path runsDir() {
         return root.resolve("runs");
     }
@@ -71,7 +68,10 @@ public final class OutputStore {
         }
     }
 
-    /** History partitions (log -> load date -> folder) of a generation; empty for none. */
+    /**
+     * A generation's history index: log -> night -> where its valid rows are ({@link HistoryTables#reference},
+     * or the folder of a history from before Delta); empty for none.
+     */
     public Map<String, TreeMap<LocalDate, String>> historyIndex(String generation) {
         if (generation == null) {
             return new TreeMap<>();
@@ -198,7 +198,7 @@ public final class OutputStore {
     }
 
     /**
-     * Removes generations other than the newest {@code keep} and history partitions no kept generation
+     * Removes generations other than the newest {@code keep} and pre-Delta history folders no kept generation
      * refers to; runs only after a commit, so nothing a reader can reach is removed.
      */
     public void collectGarbage(int keep) throws IOException {
@@ -249,15 +249,14 @@ public final class OutputStore {
         @Override
         public String toString() {
             return generations + " unpublished generation(s), " + historyFolders + " history folder(s) of them, "
-                    + temporary
-                    + " temporary file(s) or folder(s); " + String.format(java.util.Locale.UK, "%.1f MB", bytes / 1e6);
+                    + temporary + " temporary file(s) or folder(s); " + String.format(java.util.Locale.UK, "%.1f MB", bytes / 1e6);
         }
     }
 
     /**
      * Removes what a killed or failed run left behind; call under the output lock, before anything else is
      * written. Generations newer than the committed one were never committed (runs do not overlap, and a
-     * generation's name sorts by its start time), and so are their history folders; {@code _temporary}
+     * generation's name sorts by its start time), and so are their pre-Delta history folders; {@code _temporary}
      * folders and {@code .tmp}/{@code .old} files are half-done writes. (A run's quarantine is published only
      * after its commit, see QuarantineTables, so no quarantine is left of a night never published.)
      */

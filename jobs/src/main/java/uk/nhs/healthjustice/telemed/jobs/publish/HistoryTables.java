@@ -1,0 +1,178 @@
+package uk.nhs.healthjustice.telemed.jobs.publish;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import uk.nhs.healthjustice.telemed.pipelines.validation.RecordValidator;
+
+/**
+ * {@code history/<log>}: one Delta table per log holding the valid versions of every night, pseudonymised, so
+ * that a night can be rerun or backfilled and give the same result. Partitioned by {@code load_date}; a run
+ * replaces its nights in one commit ({@code replaceWhere}), so a rerun replaces a night instead of adding to it.
+ *
+ * <p>Each generation's history index names, for every night it was built from, the table and the version it read
+ * them at ({@link #reference}: {@code history/consults@12}); a run reads the earlier nights at that version, so
+ * what a later run wrote cannot reach it. A run killed after writing its history but before committing leaves
+ * the table ahead of the committed generation: the next run rolls it back ({@link #rollBack}) before writing,
+ * so the killed run's rewrite of a night cannot outlive it.
+ *
+ * <p>Only Hadoop's {@code FileSystem} and Delta touch these paths, so the same code runs on HDFS or object
+ * storage.
+ */
+public final class HistoryTables {
+
+    /** The folder under the output root that holds the tables. */
+    public static final String FOLDER = "history";
+
+    private final SparkSession spark;
+    private final Path tables;
+
+    /** @param tables the {@code history} folder of the output (a URI or a local path) */
+    public HistoryTables(SparkSession spark, String tables) {
+        this.spark = spark;
+        this.tables = new Path(tables);
+    }
+
+    /** Where a log's Delta table is. */
+    public String table(String log) {
+        return new Path(tables, log).toString();
+    }
+
+    /** What a history index holds for a night kept in a log's table at a version. */
+    public static String reference(String log, long version) {
+        return FOLDER + "/" + log + "@" + version;
+    }
+
+    /**
+     * The table version a log's index entries read their nights at; null for an index with no night (nothing
+     * to read) or one written before the history was Delta (a folder per night, see {@link #isFolderIndex}).
+     */
+    public static Long version(Map<LocalDate, String> logIndex) {
+        Long version = null;
+        for (String ref : logIndex.values()) {
+            int at = ref.lastIndexOf('@');
+            if (!ref.startsWith(FOLDER + "/") || at < 0) {
+                return null;
+            }
+            long v = Long.parseLong(ref.substring(at + 1));
+            version = version == null ? v : Math.max(version, v);
+        }
+        return version;
+    }
+
+    /** Whether a log's index is from before the history was Delta: each night is the folder of its files. */
+    public static boolean isFolderIndex(Map<LocalDate, String> logIndex) {
+        return !logIndex.isEmpty() && version(logIndex) == null;
+    }
+
+    /**
+     * Replaces the nights {@code from..to} of a log's table by {@code rows} (partitioned and ordered by the
+     * caller), creating the table on first use, and returns the version the table is left at. A replace that
+     * changes nothing makes no commit (Delta skips empty ones) and returns the version found.
+     */
+    public long replaceNights(String log, Dataset<Row> rows, LocalDate from, LocalDate to) {
+        String table = table(log);
+        Dataset<Row> ordered = rows;
+        if (exists(table) && DeltaTable.isDeltaTable(spark, table)) {
+            // the table's column order, whatever created it (an imported history has load_date last)
+            ordered = rows.select(java.util.Arrays.stream(DeltaTable.forPath(spark, table).toDF().columns())
+                    .map(c -> col(c)).toArray(Column[]::new));
+        }
+        ordered.write().format("delta").mode(SaveMode.Overwrite).partitionBy(RecordValidator.LOAD_DATE)
+                .option("replaceWhere", RecordValidator.LOAD_DATE + " >= DATE'" + from + "' AND "
+                        + RecordValidator.LOAD_DATE + " <= DATE'" + to + "'")
+                .save(table(log));
+        return latestVersion(log);
+    }
+
+    /** Replaces a whole log's table by {@code rows}: the import of a history kept before it was Delta. */
+    public long replaceAll(String log, Dataset<Row> rows) {
+        rows.write().format("delta").mode(SaveMode.Overwrite).partitionBy(RecordValidator.LOAD_DATE)
+                .save(table(log));
+        return latestVersion(log);
+    }
+
+    /** A log's rows at a version, columns in the table's order. */
+    public Dataset<Row> read(String log, long version) {
+        return spark.read().format("delta").option("versionAsOf", version).load(table(log));
+    }
+
+    /** The nights with a row among {@code rows} (bounded: one row per night of a run). */
+    public static TreeSet<LocalDate> nightsOf(Dataset<Row> rows) {
+        TreeSet<LocalDate> nights = new TreeSet<>();
+        for (Row r : rows.select(col(RecordValidator.LOAD_DATE)).distinct().collectAsList()) {
+            nights.add(r.getDate(0).toLocalDate());
+        }
+        return nights;
+    }
+
+    /**
+     * Makes a log's table what the committed generation read it as: a table ahead of {@code committed} (a run
+     * killed after writing it) is restored to that version; with no committed version (no night indexed), any
+     * rows a killed run left are deleted. Returns what was done, for the run's log, or null for nothing.
+     */
+    public String rollBack(String log, Long committed) {
+        String table = table(log);
+        if (!exists(table) || !DeltaTable.isDeltaTable(spark, table)) {
+            return null;
+        }
+        long latest = latestVersion(log);
+        if (committed != null && latest > committed) {
+            DeltaTable.forPath(spark, table).restoreToVersion(committed);
+            return "history/" + log + " restored from version " + latest + " to " + committed
+                    + ", the version the committed generation read";
+        }
+        if (committed == null && !read(log, latest).isEmpty()) {
+            DeltaTable.forPath(spark, table).delete();
+            return "history/" + log + ": rows no committed generation read were removed";
+        }
+        return null;
+    }
+
+    /** The newest version of a log's table. */
+    public long latestVersion(String log) {
+        return DeltaTable.forPath(spark, table(log)).history(1).select("version").head().getLong(0);
+    }
+
+    /** The nights of a log's index made to name the table at {@code version}, in night order. */
+    public static TreeMap<LocalDate, String> at(String log, long version, Iterable<LocalDate> nights) {
+        TreeMap<LocalDate, String> out = new TreeMap<>();
+        for (LocalDate night : nights) {
+            out.put(night, reference(log, version));
+        }
+        return out;
+    }
+
+    /** A filter keeping the rows of the nights outside {@code from..to}. */
+    public static Column outside(LocalDate from, LocalDate to) {
+        return col(RecordValidator.LOAD_DATE).lt(java.sql.Date.valueOf(from))
+                .or(col(RecordValidator.LOAD_DATE).gt(java.sql.Date.valueOf(to)));
+    }
+
+    /** A filter keeping the rows of the nights {@code from..to}. */
+    public static Column inside(LocalDate from, LocalDate to) {
+        return col(RecordValidator.LOAD_DATE).geq(java.sql.Date.valueOf(from))
+                .and(col(RecordValidator.LOAD_DATE).leq(java.sql.Date.valueOf(to)));
+    }
+
+    private boolean exists(String table) {
+        Path p = new Path(table);
+        try {
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + table, e);
+        }
+    }
+}
