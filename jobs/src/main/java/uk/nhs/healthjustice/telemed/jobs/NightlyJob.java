@@ -150,6 +150,7 @@ public final class NightlyJob {
         NightManifests.MartPeriods martPeriods = null;
         List<RunManifest.Output> outputs = List.of();
         Map<String, Long> deltaVersions = new TreeMap<>();
+        Map<String, java.util.Set<String>> historyFilesBefore = new TreeMap<>();
         String status = "failed";
         String message = null;
         List<RunManifest> manifests;
@@ -164,6 +165,9 @@ public final class NightlyJob {
             refuseReferenceLinks();
             String previous = store.currentGeneration();
             Map<String, TreeMap<LocalDate, String>> index = historyOfCommitted(store.historyIndex(previous));
+            for (LogContract c : Contracts.ALL) {
+                historyFilesBefore.put(c.log(), history.dataFiles(c.log()));
+            }
 
             ReferenceData ref = progress.stage("reference", () -> ReferenceData.load(spark, options.input()),
                     r -> r.files().size() + " files");
@@ -251,7 +255,7 @@ public final class NightlyJob {
         } finally {
             if (!"succeeded".equals(status) && !isCurrent(generation)) {
                 // never published: free the space now (a full disk) so the manifests below can be written
-                removeUnpublished(generation);
+                removeUnpublished(generation, historyFilesBefore);
             }
             manifests = NightManifests.assemble(options.nights(), header,
                     new NightManifests.Steps(referenceFiles, warnings, inputs, counts, ingestComplete, martPeriods),
@@ -312,12 +316,14 @@ public final class NightlyJob {
     }
 
     /**
-     * Deletes this run's generation after a failure; a leftover is cleaned next run, which also rolls back what
-     * this run wrote to the history tables ({@link HistoryTables#rollBack}).
+     * Deletes this run's generation and the data files it added to the history tables after a failure, to free
+     * the space at once (a full disk) so the manifests can be written; a leftover is cleaned next run, which
+     * also rolls back what this run committed to the history tables ({@link HistoryTables#rollBack}).
      */
-    private void removeUnpublished(String generation) {
+    private void removeUnpublished(String generation, Map<String, java.util.Set<String>> historyFilesBefore) {
         try {
             OutputStore.deleteTree(store.generationDir(generation));
+            historyFilesBefore.forEach(history::removeNewFiles);
         } catch (IOException | RuntimeException e) {
             progress.info("could not remove the unpublished generation " + generation + " (the next run will): "
                     + Failures.cause(e));

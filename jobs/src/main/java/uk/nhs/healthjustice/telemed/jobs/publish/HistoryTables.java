@@ -134,11 +134,55 @@ public final class HistoryTables {
             return "history/" + log + " restored from version " + latest + " to " + committed
                     + ", the version the committed generation read";
         }
-        if (committed == null && !read(log, latest).isEmpty()) {
+        // inputFiles reads the log only: the data files of a failed run may have been removed (removeNewFiles)
+        if (committed == null && read(log, latest).inputFiles().length > 0) {
             DeltaTable.forPath(spark, table).delete();
             return "history/" + log + ": rows no committed generation read were removed";
         }
         return null;
+    }
+
+    /** The data files under a log's table (its log excluded), to tell later which files a run added. */
+    public java.util.Set<String> dataFiles(String log) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        Path dir = new Path(table(log));
+        try {
+            org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(dir)) {
+                return out;
+            }
+            org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(dir, true);
+            while (files.hasNext()) {
+                Path p = files.next().getPath();
+                if (!p.toUri().getPath().contains("/_delta_log/")) {
+                    out.add(p.toString());
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + dir, e);
+        }
+    }
+
+    /**
+     * Removes the data files a failed run added to a log's table ({@code before}: {@link #dataFiles} at its
+     * start), to free the space they take (a full disk) at once. A version of this run that names them is
+     * restored away by the next run ({@link #rollBack}), which reads only the log for that.
+     */
+    public int removeNewFiles(String log, java.util.Set<String> before) {
+        int removed = 0;
+        try {
+            for (String f : dataFiles(log)) {
+                if (!before.contains(f)) {
+                    Path p = new Path(f);
+                    p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, false);
+                    removed++;
+                }
+            }
+            return removed;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot remove the files a failed run added to " + table(log), e);
+        }
     }
 
     /** The newest version of a log's table. */
