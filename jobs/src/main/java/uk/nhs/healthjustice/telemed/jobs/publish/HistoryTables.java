@@ -91,10 +91,15 @@ public final class HistoryTables {
                     .map(c -> col(c)).toArray(Column[]::new));
         }
         ordered.write().format("delta").mode(SaveMode.Overwrite).partitionBy(RecordValidator.LOAD_DATE)
-                .option("replaceWhere", RecordValidator.LOAD_DATE + " >= DATE'" + from + "' AND "
-                        + RecordValidator.LOAD_DATE + " <= DATE'" + to + "'")
-                .save(table(log));
+                .option("replaceWhere", nightsBetween(from, to))
+                .save(table);
         return latestVersion(log);
+    }
+
+    /** The Delta {@code replaceWhere} condition of the nights {@code from..to}, shared with QuarantineTables. */
+    static String nightsBetween(LocalDate from, LocalDate to) {
+        return RecordValidator.LOAD_DATE + " >= DATE'" + from + "' AND " + RecordValidator.LOAD_DATE + " <= DATE'"
+                + to + "'";
     }
 
     /** Replaces a whole log's table by {@code rows}: the import of a history kept before it was Delta. */

@@ -148,8 +148,7 @@ public final class QuarantineTables {
                 .sortWithinPartitions(col(RecordValidator.LOAD_DATE), col(RecordValidator.SOURCE_FILE),
                         col(RecordValidator.SOURCE_ROW))
                 .write().format("delta").mode(SaveMode.Overwrite).partitionBy(RecordValidator.LOAD_DATE)
-                .option("replaceWhere", RecordValidator.LOAD_DATE + " >= DATE'" + from + "' AND "
-                        + RecordValidator.LOAD_DATE + " <= DATE'" + to + "'")
+                .option("replaceWhere", HistoryTables.nightsBetween(from, to))
                 .save(table);
         return DeltaTable.forPath(spark, table).history(1).select("version").head().getLong(0);
     }
