@@ -40,7 +40,8 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
             // the jobs module's tests run the CLI in this session, which writes Delta tables: the same settings as
             // jobs' SparkSessions.DELTA (pipelines itself does not depend on Delta)
             conf.set("spark.sql.extensions", DELTA_EXTENSION)
-                    .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+                    .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                    .set("spark.databricks.delta.snapshotPartitions", "1");
         }
         return conf;
     }

@@ -9,12 +9,16 @@ public final class SparkSessions {
     static final String LOCAL_FILE_SYSTEM = "spark.hadoop.fs.file.impl";
 
     /**
-     * Delta Lake's session settings (its SQL extension and catalog); static, so they must be set before the
-     * session starts. A spark-submit that already sets them keeps its own.
+     * Delta Lake's session settings (its SQL extension and catalog, static, so set before the session starts),
+     * and one partition to rebuild a table's state from its log. Delta's default of 50 suits tables of millions
+     * of files; these have thousands at most (a night's files per log), and 50 tasks per snapshot doubled the
+     * cost of every Delta read and write here (README, Performance). A spark-submit that sets any of them keeps
+     * its own.
      */
     public static final java.util.Map<String, String> DELTA = java.util.Map.of(
             "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
-            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+            "spark.databricks.delta.snapshotPartitions", "1");
 
     /** Spark loggers that print a task or job failure's stack trace (the cause also reaches the driver). */
     static final java.util.List<String> QUIET_ON_FAILURE = java.util.List.of(
