@@ -13,15 +13,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import uk.nhs.healthjustice.telemed.jobs.generate.GenerationSummary;
 import uk.nhs.healthjustice.telemed.jobs.generate.GeneratorOptions;
 import uk.nhs.healthjustice.telemed.jobs.generate.LandingGenerator;
 import uk.nhs.healthjustice.telemed.jobs.generate.Scale;
+import uk.nhs.healthjustice.telemed.jobs.publish.HistoryTables;
 import uk.nhs.healthjustice.telemed.jobs.publish.OutputStore;
 import uk.nhs.healthjustice.telemed.jobs.run.SparkSessions;
+import uk.nhs.healthjustice.telemed.pipelines.validation.RecordValidator;
 
 /**
  * {@code telemed bench}: wall time and peak heap of a full rebuild, of one nightly run at the end of the
@@ -42,6 +48,9 @@ final class BenchCommand implements Callable<Integer> {
     String master;
     @Option(names = "--shuffle-partitions", defaultValue = "4", description = "Spark shuffle partitions (default: ${DEFAULT-VALUE})")
     int shufflePartitions;
+    @Option(names = "--delta-commits", defaultValue = "0", description = "Instead: time this many one-night commits "
+            + "to a small history table, the fixed cost Delta adds to each table a run writes (default: off)")
+    int deltaCommits;
 
     record Measure(double seconds, long peakHeapBytes) {
     }
@@ -50,6 +59,10 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Scale s = Scale.valueOf(scale.toUpperCase(Locale.ROOT));
         SparkSession spark = SparkSessions.getOrCreate(master, shufflePartitions);
+        if (deltaCommits > 0) {
+            System.out.println(deltaCommitCost(spark, dir.resolve("delta-commits"), deltaCommits));
+            return ExitCodes.SUCCESS;
+        }
         Path key = dir.resolve("bench.key");
         Files.createDirectories(dir);
         Files.writeString(key, "benchmark-key-synthetic-data-only-0123456789");
@@ -90,6 +103,39 @@ final class BenchCommand implements Callable<Integer> {
         Files.write(dir.resolve("bench-results.md"), lines, StandardCharsets.UTF_8);
         lines.forEach(System.out::println);
         return ExitCodes.SUCCESS;
+    }
+
+    /**
+     * The fixed cost of one Delta commit as a run makes it: {@code commits} nights of 100 rows each written to
+     * a fresh history table ({@code replaceWhere} on the night) and read back at the new version. The first two
+     * warm the session up and are not counted. Compare session settings with {@code java -Dspark.…=… -jar}.
+     */
+    static String deltaCommitCost(SparkSession spark, Path dir, int commits) throws IOException {
+        OutputStore.deleteTree(dir);
+        HistoryTables tables = new HistoryTables(spark, dir.toString());
+        StructType schema = new StructType().add("record_id", DataTypes.StringType)
+                .add(RecordValidator.LOAD_DATE, DataTypes.DateType);
+        LocalDate first = LocalDate.parse("2026-03-01");
+        int warmUp = 2;
+        long counted = 0;
+        double seconds = 0;
+        for (int i = 0; i < commits + warmUp; i++) {
+            LocalDate night = first.plusDays(i);
+            List<Row> rows = new ArrayList<>();
+            for (int r = 0; r < 100; r++) {
+                rows.add(RowFactory.create(night + "-" + r, java.sql.Date.valueOf(night)));
+            }
+            long t0 = System.nanoTime();
+            long version = tables.replaceNights("bench", spark.createDataFrame(rows, schema), night, night);
+            long n = tables.read("bench", version).where(HistoryTables.inside(night, night)).count();
+            if (i >= warmUp) {
+                seconds += (System.nanoTime() - t0) / 1e9;
+                counted += n;
+            }
+        }
+        return String.format(Locale.UK, "delta commits: %d one-night commits of %d rows, %.2f s each on average"
+                + " (spark.databricks.delta.snapshotPartitions=%s)", commits, counted / commits, seconds / commits,
+                spark.conf().get("spark.databricks.delta.snapshotPartitions", "50"));
     }
 
     interface Step {
