@@ -166,7 +166,8 @@ public final class NightlyJob {
             String previous = store.currentGeneration();
             Map<String, TreeMap<LocalDate, String>> index = historyOfCommitted(store.historyIndex(previous));
             for (LogContract c : Contracts.ALL) {
-                historyFilesBefore.put(c.log(), history.dataFiles(c.log()));
+                // only the run's nights: it writes no other partition
+                historyFilesBefore.put(c.log(), history.dataFiles(c.log(), options.from(), options.to()));
             }
 
             ReferenceData ref = progress.stage("reference", () -> ReferenceData.load(spark, options.input()),
@@ -323,7 +324,8 @@ public final class NightlyJob {
     private void removeUnpublished(String generation, Map<String, java.util.Set<String>> historyFilesBefore) {
         try {
             OutputStore.deleteTree(store.generationDir(generation));
-            historyFilesBefore.forEach(history::removeNewFiles);
+            historyFilesBefore.forEach((log, before) ->
+                    history.removeNewFiles(log, before, options.from(), options.to()));
         } catch (IOException | RuntimeException e) {
             progress.info("could not remove the unpublished generation " + generation + " (the next run will): "
                     + Failures.cause(e));

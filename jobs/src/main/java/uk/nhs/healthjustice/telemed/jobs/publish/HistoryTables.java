@@ -147,8 +147,14 @@ public final class HistoryTables {
         return null;
     }
 
-    /** The data files under a log's table (its log excluded), to tell later which files a run added. */
-    public java.util.Set<String> dataFiles(String log) {
+    /**
+     * The data files of a log's table in the partitions of the nights {@code from..to}, to tell later which
+     * files a run of those nights added: a run writes no other partition ({@code replaceWhere} on its nights).
+     * One listing of the table's folder and one of each of those nights' partitions, not of the whole table
+     * (a 1-year table has a partition per night), and plain {@code listStatus}: Hadoop's located listing reads
+     * each local file's owner and permissions, a child process per file without its native library.
+     */
+    public java.util.Set<String> dataFiles(String log, LocalDate from, LocalDate to) {
         java.util.Set<String> out = new java.util.HashSet<>();
         Path dir = new Path(table(log));
         try {
@@ -156,11 +162,20 @@ public final class HistoryTables {
             if (!fs.exists(dir)) {
                 return out;
             }
-            org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(dir, true);
-            while (files.hasNext()) {
-                Path p = files.next().getPath();
-                if (!p.toUri().getPath().contains("/_delta_log/")) {
-                    out.add(p.toString());
+            for (org.apache.hadoop.fs.FileStatus partition : fs.listStatus(dir)) {
+                String name = partition.getPath().getName();
+                String prefix = RecordValidator.LOAD_DATE + "=";
+                if (!partition.isDirectory() || !name.startsWith(prefix)) {
+                    continue; // _delta_log, or a file of no night
+                }
+                LocalDate night = LocalDate.parse(name.substring(prefix.length()));
+                if (night.isBefore(from) || night.isAfter(to)) {
+                    continue;
+                }
+                for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(partition.getPath())) {
+                    if (f.isFile()) {
+                        out.add(f.getPath().toString());
+                    }
                 }
             }
             return out;
@@ -170,14 +185,15 @@ public final class HistoryTables {
     }
 
     /**
-     * Removes the data files a failed run added to a log's table ({@code before}: {@link #dataFiles} at its
-     * start), to free the space they take (a full disk) at once. A version of this run that names them is
-     * restored away by the next run ({@link #rollBack}), which reads only the log for that.
+     * Removes the data files a failed run of the nights {@code from..to} added to a log's table ({@code before}:
+     * {@link #dataFiles} of those nights at its start), to free the space they take (a full disk) at once. A
+     * version of this run that names them is restored away by the next run ({@link #rollBack}), which reads only
+     * the log for that.
      */
-    public int removeNewFiles(String log, java.util.Set<String> before) {
+    public int removeNewFiles(String log, java.util.Set<String> before, LocalDate from, LocalDate to) {
         int removed = 0;
         try {
-            for (String f : dataFiles(log)) {
+            for (String f : dataFiles(log, from, to)) {
                 if (!before.contains(f)) {
                     Path p = new Path(f);
                     p.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p, false);

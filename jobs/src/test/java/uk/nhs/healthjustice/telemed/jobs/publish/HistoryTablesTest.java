@@ -76,6 +76,37 @@ class HistoryTablesTest extends SparkTestBase {
     }
 
     @Test
+    void aFailedRunRemovesTheFilesItAddedToItsNightsAndNoOthers() {
+        HistoryTables history = new HistoryTables(spark(), tmp.resolve("history").toString());
+        Assertions.assertEquals(java.util.Set.of(), history.dataFiles("referrals", MAR_29, MAR_30), "no table yet");
+        history.replaceNights("referrals", frame(SCHEMA, row("R1", "2026-03-29", "open"),
+                row("R2", "2026-03-29", "open"), row("R9", "2026-03-30", "open")), MAR_29, MAR_30);
+        // a night's listing is exactly the files Delta reads for that night, and none of another night
+        java.util.Set<String> mar30 = history.dataFiles("referrals", MAR_30, MAR_30);
+        Assertions.assertEquals(localPaths(history.read("referrals", 0).where(HistoryTables.inside(MAR_30, MAR_30))
+                .inputFiles()), localPaths(mar30.toArray(String[]::new)));
+        Assertions.assertTrue(mar30.stream().allMatch(f -> f.contains("/load_date=2026-03-30/")), mar30.toString());
+        Assertions.assertEquals(java.util.Set.of(), history.dataFiles("referrals", MAR_30.plusDays(1), MAR_30.plusDays(9)));
+
+        // a run of 03-29 fails after writing: its new file goes, 03-29's earlier files and 03-30's stay
+        java.util.Set<String> mar29 = history.dataFiles("referrals", MAR_29, MAR_29);
+        history.replaceNights("referrals", frame(SCHEMA, row("R1", "2026-03-29", "closed")), MAR_29, MAR_29);
+        Assertions.assertEquals(mar29.size() + 1, history.dataFiles("referrals", MAR_29, MAR_29).size(),
+                "Delta keeps the replaced file and adds the run's one");
+        Assertions.assertEquals(1, history.removeNewFiles("referrals", mar29, MAR_29, MAR_29));
+        Assertions.assertEquals(mar29, history.dataFiles("referrals", MAR_29, MAR_29));
+        Assertions.assertEquals(mar30, history.dataFiles("referrals", MAR_30, MAR_30));
+    }
+
+    private static java.util.Set<String> localPaths(String[] files) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (String f : files) {
+            out.add(new org.apache.hadoop.fs.Path(f).toUri().getPath());
+        }
+        return out;
+    }
+
+    @Test
     void anIndexNamesTheTableVersionOrIsFromBeforeDelta() {
         TreeMap<LocalDate, String> delta = HistoryTables.at("consults", 7, List.of(MAR_29, MAR_30));
         Assertions.assertEquals(Map.of(MAR_29, "history/consults@7", MAR_30, "history/consults@7"), delta);
