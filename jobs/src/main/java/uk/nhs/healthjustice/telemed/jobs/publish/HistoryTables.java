@@ -208,7 +208,12 @@ public final class HistoryTables {
 
     /** The newest version of a log's table. */
     public long latestVersion(String log) {
-        return DeltaTable.forPath(spark, table(log)).history(1).select("version").head().getLong(0);
+        return latestVersion(spark, table(log));
+    }
+
+    /** The newest version of the Delta table at {@code table}, shared with QuarantineTables. */
+    static long latestVersion(SparkSession spark, String table) {
+        return DeltaTable.forPath(spark, table).history(1).select("version").head().getLong(0);
     }
 
     /** The nights of a log's index made to name the table at {@code version}, in night order. */

@@ -150,7 +150,7 @@ public final class QuarantineTables {
                 .write().format("delta").mode(SaveMode.Overwrite).partitionBy(RecordValidator.LOAD_DATE)
                 .option("replaceWhere", HistoryTables.nightsBetween(from, to))
                 .save(table);
-        return DeltaTable.forPath(spark, table).history(1).select("version").head().getLong(0);
+        return HistoryTables.latestVersion(spark, table);
     }
 
     private org.apache.hadoop.conf.Configuration conf() {
