@@ -513,17 +513,18 @@ public final class NightlyJob {
             return new History(spark.createDataFrame(List.of(), schema), schema, new TreeMap<>(before),
                     HistoryTables.version(before));
         }
-        long version = progress.stage("validate " + log, () -> history.replaceNights(log,
+        HistoryTables.Replaced replaced = progress.stage("validate " + log, () -> history.replace(log,
                 incoming.repartition(col(RecordValidator.LOAD_DATE)).sortWithinPartitions(
                         col(RecordValidator.LOAD_DATE), col(id), col(RecordValidator.SOURCE_FILE),
                         col(RecordValidator.SOURCE_ROW)),
-                options.from(), options.to()), v -> "history/" + log + " version " + v);
+                options.from(), options.to()), r -> "history/" + log + " version " + r.version());
+        long version = replaced.version();
         // read back in the computed column order (a table read back has its own order, every column nullable)
         Dataset<Row> written = history.read(log, version).where(HistoryTables.inside(options.from(), options.to()))
                 .select(inOrder(schema));
         java.util.TreeSet<LocalDate> nights = new java.util.TreeSet<>(before.keySet());
         nights.removeIf(n -> !n.isBefore(options.from()) && !n.isAfter(options.to()));
-        nights.addAll(HistoryTables.nightsOf(written));
+        nights.addAll(replaced.nights());
         TreeMap<LocalDate, String> logIndex = HistoryTables.at(log, version, nights);
         return new History(written, schema, logIndex, version);
     }

@@ -3,6 +3,10 @@ package uk.nhs.healthjustice.telemed.jobs.publish;
 import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
+import org.apache.spark.sql.delta.Snapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
@@ -83,17 +87,48 @@ public final class HistoryTables {
      * changes nothing makes no commit (Delta skips empty ones) and returns the version found.
      */
     public long replaceNights(String log, Dataset<Row> rows, LocalDate from, LocalDate to) {
+        return replace(log, rows, from, to).version();
+    }
+
+    /** What a replace of nights left: the table's version, and which of those nights now have a row. */
+    public record Replaced(long version, TreeSet<LocalDate> nights) {
+    }
+
+    /**
+     * {@link #replaceNights}, also telling which of the nights {@code from..to} have a row afterwards, read from
+     * the Delta log: the files the replace's commit added (a file holds one night and at least one row). No
+     * commit means the rows were none and so was what they replaced. No Spark job, where a query of the rows
+     * written planned and ran one per log and run.
+     */
+    public Replaced replace(String log, Dataset<Row> rows, LocalDate from, LocalDate to) {
         String table = table(log);
         Dataset<Row> ordered = rows;
-        if (exists(table) && DeltaTable.isDeltaTable(spark, table)) {
+        Snapshot snapshot = snapshot(spark, table);
+        long before = snapshot.version();
+        if (before >= 0) {
             // the table's column order, whatever created it (an imported history has load_date last)
-            ordered = rows.select(java.util.Arrays.stream(DeltaTable.forPath(spark, table).toDF().columns())
+            ordered = rows.select(java.util.Arrays.stream(snapshot.schema().fieldNames())
                     .map(c -> col(c)).toArray(Column[]::new));
         }
         ordered.write().format("delta").mode(SaveMode.Overwrite).partitionBy(RecordValidator.LOAD_DATE)
                 .option("replaceWhere", nightsBetween(from, to))
                 .save(table);
-        return latestVersion(log);
+        long version = latestVersion(log);
+        TreeSet<LocalDate> nights = new TreeSet<>();
+        if (version > before) {
+            scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> commits =
+                    DeltaLog.forTable(spark, table).getChanges(version, true);
+            scala.collection.Iterator<Action> actions = commits.next()._2().iterator();
+            while (actions.hasNext()) {
+                if (actions.next() instanceof AddFile add) {
+                    LocalDate night = LocalDate.parse(add.partitionValues().apply(RecordValidator.LOAD_DATE));
+                    if (!night.isBefore(from) && !night.isAfter(to)) {
+                        nights.add(night);
+                    }
+                }
+            }
+        }
+        return new Replaced(version, nights);
     }
 
     /** The Delta {@code replaceWhere} condition of the nights {@code from..to}, shared with QuarantineTables. */
@@ -114,15 +149,6 @@ public final class HistoryTables {
         return spark.read().format("delta").option("versionAsOf", version).load(table(log));
     }
 
-    /** The nights with a row among {@code rows} (bounded: one row per night of a run). */
-    public static TreeSet<LocalDate> nightsOf(Dataset<Row> rows) {
-        TreeSet<LocalDate> nights = new TreeSet<>();
-        for (Row r : rows.select(col(RecordValidator.LOAD_DATE)).distinct().collectAsList()) {
-            nights.add(r.getDate(0).toLocalDate());
-        }
-        return nights;
-    }
-
     /**
      * Makes a log's table what the committed generation read it as: a table ahead of {@code committed} (a run
      * killed after writing it) is restored to that version; with no committed version (no night indexed), any
@@ -130,10 +156,10 @@ public final class HistoryTables {
      */
     public String rollBack(String log, Long committed) {
         String table = table(log);
-        if (!exists(table) || !DeltaTable.isDeltaTable(spark, table)) {
-            return null;
-        }
         long latest = latestVersion(log);
+        if (latest < 0) {
+            return null; // no table (a folder without a Delta log is none either)
+        }
         if (committed != null && latest > committed) {
             DeltaTable.forPath(spark, table).restoreToVersion(committed);
             return "history/" + log + " restored from version " + latest + " to " + committed
@@ -206,14 +232,23 @@ public final class HistoryTables {
         }
     }
 
-    /** The newest version of a log's table. */
+    /** The newest version of a log's table, -1 for no table. */
     public long latestVersion(String log) {
         return latestVersion(spark, table(log));
     }
 
-    /** The newest version of the Delta table at {@code table}, shared with QuarantineTables. */
+    /** The newest version of the Delta table at {@code table}, -1 for none; shared with QuarantineTables. */
     static long latestVersion(SparkSession spark, String table) {
-        return DeltaTable.forPath(spark, table).history(1).select("version").head().getLong(0);
+        return snapshot(spark, table).version();
+    }
+
+    /**
+     * The newest snapshot of the Delta table at {@code table} (version -1 for no table): its log listed and its
+     * last commit read, no Spark job. {@code DeltaTable.history(1)} ran one per call and {@code isDeltaTable}
+     * built a snapshot of its own: three per table where one does (BENCHMARKS, 3 December).
+     */
+    static Snapshot snapshot(SparkSession spark, String table) {
+        return DeltaLog.forTableWithSnapshot(spark, table)._2();
     }
 
     /** The nights of a log's index made to name the table at {@code version}, in night order. */
@@ -235,14 +270,5 @@ public final class HistoryTables {
     public static Column inside(LocalDate from, LocalDate to) {
         return col(RecordValidator.LOAD_DATE).geq(java.sql.Date.valueOf(from))
                 .and(col(RecordValidator.LOAD_DATE).leq(java.sql.Date.valueOf(to)));
-    }
-
-    private boolean exists(String table) {
-        Path p = new Path(table);
-        try {
-            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + table, e);
-        }
     }
 }

@@ -10,6 +10,10 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -113,37 +117,84 @@ public final class QuarantineTables {
             String[] nights = read(fs, new Path(dir, NIGHTS_FILE)).trim().split(" ");
             LocalDate from = LocalDate.parse(nights[0]);
             LocalDate to = LocalDate.parse(nights[1]);
-            Map<String, Long> versions = new LinkedHashMap<>();
             FileStatus[] schemas = fs.listStatus(dir, p -> p.getName().endsWith(SCHEMA_SUFFIX));
             Arrays.sort(schemas); // by path: logs in name order, the same every run
-            for (FileStatus schemaFile : schemas) {
-                String log = schemaFile.getPath().getName().replace(SCHEMA_SUFFIX, "");
-                StructType schema = (StructType) DataType.fromJson(read(fs, schemaFile.getPath()));
-                Long version = replaceNights(log, spark.read().schema(schema).parquet(new Path(dir, log).toString()),
-                        from, to);
-                if (version != null) {
-                    versions.put(log, version);
+            // The tables are independent and each commit is mostly fixed cost waiting on the driver (listing,
+            // planning, the commit file): two at a time overlap it. Versions are gathered in log order.
+            ExecutorService pool = Executors.newFixedThreadPool(PUBLISHING_THREADS);
+            try {
+                Map<String, Future<Long>> pending = new LinkedHashMap<>();
+                for (FileStatus schemaFile : schemas) {
+                    String log = schemaFile.getPath().getName().replace(SCHEMA_SUFFIX, "");
+                    StructType schema = (StructType) DataType.fromJson(read(fs, schemaFile.getPath()));
+                    pending.put(log, pool.submit(() -> replaceNights(log, schema, new Path(dir, log), from, to)));
                 }
+                Map<String, Long> versions = new LinkedHashMap<>();
+                for (Map.Entry<String, Future<Long>> e : pending.entrySet()) {
+                    Long version = await(e.getValue());
+                    if (version != null) {
+                        versions.put(e.getKey(), version);
+                    }
+                }
+                return versions;
+            } finally {
+                pool.shutdownNow();
             }
-            return versions;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot publish the quarantine staged in " + staging, e);
         }
     }
 
-    private Long replaceNights(String log, Dataset<Row> rows, LocalDate from, LocalDate to) throws IOException {
+    /** Logs published at once: the machines this runs on locally have two cores. */
+    static final int PUBLISHING_THREADS = 2;
+
+    /** A publication's result, or its own failure (an I/O cause stays one for the run's message). */
+    private static Long await(Future<Long> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing the quarantine", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            if (cause instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /**
+     * Replaces a log's nights {@code from..to} by the rows staged in {@code staged}. Without a commit when
+     * nothing would change: nothing staged, and no partition of those nights in the table, so no row of theirs
+     * to remove (a table's files live under their night's partition; a night's rows once replaced leave its
+     * folder behind, so a rerun still replaces them). Returns the table's version, null for no table.
+     */
+    private Long replaceNights(String log, StructType schema, Path staged, LocalDate from, LocalDate to)
+            throws IOException {
         String table = table(log);
         Path path = new Path(table);
         FileSystem fs = path.getFileSystem(conf());
-        if (!DeltaTable.isDeltaTable(spark, table)) {
+        long version = HistoryTables.latestVersion(spark, table);
+        boolean nothingStaged = !hasNights(fs, staged, LocalDate.MIN, LocalDate.MAX);
+        if (version < 0) {
             if (fs.exists(path)) {
                 // an output folder written before quarantine/ was Delta: its Parquet partitions become the table
                 DeltaTable.convertToDelta(spark, "parquet.`" + table + "`", RecordValidator.LOAD_DATE + " DATE");
-            } else if (rows.isEmpty()) {
+            } else if (nothingStaged) {
                 return null; // nothing ever rejected: no table
             }
+        } else if (nothingStaged && !hasNights(fs, path, from, to)) {
+            return version;
         }
-        rows.repartition(col(RecordValidator.LOAD_DATE))
+        spark.read().schema(schema).parquet(staged.toString())
+                .repartition(col(RecordValidator.LOAD_DATE))
                 // one file per night, rows in the order of the files and lines they came from
                 .sortWithinPartitions(col(RecordValidator.LOAD_DATE), col(RecordValidator.SOURCE_FILE),
                         col(RecordValidator.SOURCE_ROW))
@@ -151,6 +202,29 @@ public final class QuarantineTables {
                 .option("replaceWhere", HistoryTables.nightsBetween(from, to))
                 .save(table);
         return HistoryTables.latestVersion(spark, table);
+    }
+
+    /** Whether {@code dir} has a {@code load_date=} partition folder of a night in {@code from..to}. */
+    static boolean hasNights(FileSystem fs, Path dir, LocalDate from, LocalDate to) throws IOException {
+        if (!fs.exists(dir)) {
+            return false;
+        }
+        String prefix = RecordValidator.LOAD_DATE + "=";
+        for (FileStatus f : fs.listStatus(dir)) {
+            String name = f.getPath().getName();
+            if (f.isDirectory() && name.startsWith(prefix)) {
+                LocalDate night;
+                try {
+                    night = LocalDate.parse(name.substring(prefix.length()));
+                } catch (java.time.format.DateTimeParseException e) {
+                    return true; // not a night this code wrote: never assume it empty
+                }
+                if (!night.isBefore(from) && !night.isAfter(to)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private org.apache.hadoop.conf.Configuration conf() {

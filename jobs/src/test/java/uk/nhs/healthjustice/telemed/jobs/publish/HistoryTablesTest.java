@@ -48,21 +48,28 @@ class HistoryTablesTest extends SparkTestBase {
         HistoryTables history = new HistoryTables(spark(), tmp.resolve("history").toString());
         Assertions.assertNull(history.rollBack("referrals", null), "no table yet: nothing to roll back");
 
-        long backfill = history.replaceNights("referrals", frame(SCHEMA, row("R1", "2026-03-29", "open"),
-                row("R2", "2026-03-29", "open"), row("R9", "2026-03-30", "open")), MAR_29, MAR_30);
-        Assertions.assertEquals(0L, backfill);
-        Assertions.assertEquals(new TreeSet<>(List.of(MAR_29, MAR_30)), HistoryTables.nightsOf(history.read("referrals", 0)));
+        HistoryTables.Replaced backfill = history.replace("referrals", frame(SCHEMA,
+                row("R1", "2026-03-29", "open"), row("R2", "2026-03-29", "open"), row("R9", "2026-03-30", "open")),
+                MAR_29, MAR_30);
+        Assertions.assertEquals(new HistoryTables.Replaced(0L, new TreeSet<>(List.of(MAR_29, MAR_30))), backfill,
+                "the nights with a row, as the Delta log tells them");
+        Assertions.assertEquals(backfill.nights(), nightsOf(history.read("referrals", 0)), "and as the rows do");
 
-        long killed = history.replaceNights("referrals", frame(SCHEMA, row("R1", "2026-03-29", "closed")), MAR_29, MAR_29);
-        Assertions.assertEquals(1L, killed);
+        HistoryTables.Replaced killed = history.replace("referrals",
+                frame(SCHEMA, row("R1", "2026-03-29", "closed")), MAR_29, MAR_29);
+        Assertions.assertEquals(new HistoryTables.Replaced(1L, new TreeSet<>(List.of(MAR_29))), killed,
+                "only the replaced night, though 03-30 has rows too");
         Assertions.assertEquals(List.of("R1:closed", "R9:open"), rows(history.read("referrals", 1)));
         Assertions.assertNull(history.rollBack("referrals", 1L), "a table at the committed version is left alone");
         Assertions.assertNotNull(history.rollBack("referrals", 0L));
         Assertions.assertEquals(2L, history.latestVersion("referrals"));
         Assertions.assertEquals(List.of("R1:open", "R2:open", "R9:open"), rows(history.read("referrals", 2)));
 
-        long rerun = history.replaceNights("referrals", spark().createDataFrame(List.of(), SCHEMA), MAR_30, MAR_30);
-        Assertions.assertEquals(3L, rerun);
+        HistoryTables.Replaced rerun = history.replace("referrals", spark().createDataFrame(List.of(), SCHEMA),
+                MAR_30, MAR_30);
+        Assertions.assertEquals(new HistoryTables.Replaced(3L, new TreeSet<>()), rerun, "03-30 has no row left");
+        Assertions.assertEquals(new HistoryTables.Replaced(3L, new TreeSet<>()), history.replace("referrals",
+                spark().createDataFrame(List.of(), SCHEMA), MAR_30, MAR_30), "nothing replaced by nothing: no commit");
         Assertions.assertEquals(List.of("R1:open", "R2:open"), rows(history.read("referrals", 3)));
         Assertions.assertEquals(List.of("R1:open", "R2:open", "R9:open"), rows(history.read("referrals", 0)),
                 "an earlier generation still reads the version it was built from");
@@ -143,5 +150,14 @@ class HistoryTablesTest extends SparkTestBase {
     private static List<String> rows(Dataset<Row> table) {
         return table.orderBy("referral_id").collectAsList().stream()
                 .map(r -> r.getAs("referral_id") + ":" + r.getAs("status")).toList();
+    }
+
+    /** The oracle: the nights among a table's rows, by a query of them. */
+    private static TreeSet<LocalDate> nightsOf(Dataset<Row> rows) {
+        TreeSet<LocalDate> nights = new TreeSet<>();
+        for (Row r : rows.select(col("load_date")).distinct().collectAsList()) {
+            nights.add(r.getDate(0).toLocalDate());
+        }
+        return nights;
     }
 }

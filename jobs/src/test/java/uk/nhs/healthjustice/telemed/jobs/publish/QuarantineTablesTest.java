@@ -19,10 +19,13 @@ import uk.nhs.healthjustice.telemed.testing.SparkTestBase;
 /**
  * Staging and publishing the quarantine, worked by hand on rows named by their night and line:
  * <ol>
- *   <li>a backfill of 03-29..03-30 rejects referrals lines 1 and 2 of 03-29 and line 1 of 03-30, and nothing in
- *       consults (no consults table is made): referrals holds those 3 rows, version 0;</li>
+ *   <li>a backfill of 03-29..03-30 rejects referrals lines 1 and 2 of 03-29 and line 1 of 03-30, line 4 of
+ *       03-30 in mha_assessments, and nothing in consults (no consults table is made): referrals holds those 3
+ *       rows, mha_assessments 1, each at version 0 (the logs are published two at a time; the versions come back
+ *       in log order);</li>
  *   <li>a rerun of 03-30 that rejects nothing replaces that night by nothing: 03-29's 2 rows stay, version 1;</li>
  *   <li>the same rerun again changes nothing: no commit (Delta skips an empty one), still version 1;</li>
+ *   <li>a nightly of 03-31 that rejects nothing, a night the table has never held: no write at all, version 1;</li>
  *   <li>staged but not marked complete ({@code _nights} missing): not publishable.</li>
  * </ol>
  * And an output folder from before Delta, whose {@code quarantine/consults} holds plain Parquet partitions
@@ -48,12 +51,16 @@ class QuarantineTablesTest extends SparkTestBase {
                 row("R1", "a.csv", 1, "2026-03-29"), row("R2", "a.csv", 2, "2026-03-29"),
                 row("R9", "b.csv", 1, "2026-03-30")), backfill);
         tables.stage("consults", spark().createDataFrame(List.of(), SCHEMA), backfill);
+        tables.stage("mha_assessments", frame(SCHEMA, row("M1", "m.csv", 4, "2026-03-30")), backfill);
         Assertions.assertFalse(tables.isStaged(backfill), "not complete until its nights are written");
         tables.stageNights(backfill, LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-30"));
         Assertions.assertTrue(tables.isStaged(backfill));
 
-        Assertions.assertEquals(Map.of("referrals", 0L), tables.publish(backfill));
+        Map<String, Long> published = tables.publish(backfill);
+        Assertions.assertEquals(Map.of("mha_assessments", 0L, "referrals", 0L), published);
+        Assertions.assertEquals(List.of("mha_assessments", "referrals"), List.copyOf(published.keySet()));
         Assertions.assertEquals(List.of("R1", "R2", "R9"), ids("referrals"));
+        Assertions.assertEquals(List.of("M1"), ids("mha_assessments"));
         Assertions.assertFalse(Files.exists(tmp.resolve("quarantine/consults")), "nothing rejected, no table");
 
         String rerun = tmp.resolve("g2/staged-quarantine").toString();
@@ -69,6 +76,13 @@ class QuarantineTablesTest extends SparkTestBase {
         tables.stage("referrals", spark().createDataFrame(List.of(), SCHEMA), again);
         tables.stageNights(again, LocalDate.parse("2026-03-30"), LocalDate.parse("2026-03-30"));
         Assertions.assertEquals(Map.of("referrals", 1L), tables.publish(again), "nothing to change: no commit");
+        Assertions.assertEquals(List.of("R1", "R2"), ids("referrals"));
+
+        String nightly = tmp.resolve("g4/staged-quarantine").toString();
+        tables.stage("referrals", spark().createDataFrame(List.of(), SCHEMA), nightly);
+        tables.stageNights(nightly, LocalDate.parse("2026-03-31"), LocalDate.parse("2026-03-31"));
+        Assertions.assertEquals(Map.of("referrals", 1L), tables.publish(nightly), "no row staged, none to replace");
+        Assertions.assertFalse(Files.exists(tmp.resolve("quarantine/referrals/load_date=2026-03-31")));
         Assertions.assertEquals(List.of("R1", "R2"), ids("referrals"));
     }
 
