@@ -476,10 +476,17 @@ public final class NightlyJob {
         Dataset<Row> rejected = RecordValidator.rejected(validated);
         History versions = writeHistory(contract, RecordValidator.typed(RecordValidator.valid(validated), contract),
                 index, files.isEmpty());
+        if (plan.incremental()) {
+            // A night's versions are read four times or more (slices, merge, counts); each read of a Delta table
+            // first runs a job to pick its files. Kept once instead: a night's rows, not a rebuild's years.
+            versions = new History(versions.written().persist(StorageLevel.MEMORY_AND_DISK()), versions.schema(),
+                    versions.index(), versions.version());
+        }
         Curation curation = curate(contract, versions, previous, index, generation, plan);
         stageQuarantine(contract.log(), rejected, stagedQuarantine);
         Counted counted = count(contract, rejected, curation.merged(), generation);
         validated.unpersist();
+        versions.written().unpersist();
         return new Ingested(counted.counts(), counted.quality(), curation.changed(), versions.index(),
                 versions.version());
     }

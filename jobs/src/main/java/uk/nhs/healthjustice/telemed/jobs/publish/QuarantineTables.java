@@ -129,16 +129,32 @@ public final class QuarantineTables {
                     StructType schema = (StructType) DataType.fromJson(read(fs, schemaFile.getPath()));
                     pending.put(log, pool.submit(() -> replaceNights(log, schema, new Path(dir, log), from, to)));
                 }
+                // every publication runs to its end, even after another failed: none is interrupted mid-commit
                 Map<String, Long> versions = new LinkedHashMap<>();
+                Throwable failure = null;
                 for (Map.Entry<String, Future<Long>> e : pending.entrySet()) {
-                    Long version = await(e.getValue());
-                    if (version != null) {
-                        versions.put(e.getKey(), version);
+                    try {
+                        Long version = await(e.getValue());
+                        if (version != null) {
+                            versions.put(e.getKey(), version);
+                        }
+                    } catch (RuntimeException | Error t) {
+                        if (failure == null) {
+                            failure = t;
+                        } else {
+                            failure.addSuppressed(t);
+                        }
                     }
+                }
+                if (failure instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (failure instanceof Error err) {
+                    throw err;
                 }
                 return versions;
             } finally {
-                pool.shutdownNow();
+                pool.shutdown();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot publish the quarantine staged in " + staging, e);
